@@ -1,0 +1,139 @@
+import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
+import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
+import { mergePayloadField, PAYLOAD_FIELDS, type Payload, type StoredStatus } from "@pt/domain/Payload"
+import { inRange, type Page, type SortDir, type StatusCount } from "@pt/domain/Queries"
+import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
+import { Clock, Context, Effect, Layer } from "effect"
+
+/**
+ * A real, in-process implementation of the store ports, with the same semantics as the PostgreSQL adapter
+ * (proven by the shared contract suite). Used by unit tests, API tests and the embedded start.
+ * All state lives inside the layer; JS is single-threaded, so each `record` is atomic.
+ */
+type MutablePayload = { -readonly [K in keyof Payload]: Payload[K] }
+
+// Byte-wise ordering like PostgreSQL's "C" collation, which the PostgreSQL adapter uses for sortable text.
+const compareValues = (x: string | number, y: string | number): number => (x < y ? -1 : x > y ? 1 : 0)
+
+const sortAndPage = <A>(
+  rows: Array<A>,
+  key: (row: A) => string | number,
+  tieBreaker: (row: A) => number,
+  dir: SortDir,
+  page: number,
+  pageSize: number
+): Page<A> => {
+  const sign = dir === "asc" ? 1 : -1
+  rows.sort((a, b) => sign * (compareValues(key(a), key(b)) || tieBreaker(a) - tieBreaker(b)))
+  return { count: rows.length, data: rows.slice(page * pageSize, (page + 1) * pageSize) }
+}
+
+export const makeMemoryStore = Effect.sync(() => {
+  const payloads = new Map<string, MutablePayload>()
+  const payloadsById = new Map<number, MutablePayload>()
+  const statuses: Array<StoredStatus> = []
+  const statusesByRequest = new Map<string, Array<StoredStatus>>()
+  const seen = new Set<string>()
+  let nextPayloadId = 1
+  let nextStatusId = 1
+
+  const upsertPayload = (e: StatusEvent): MutablePayload => {
+    let p = payloads.get(e.request_id)
+    if (p === undefined) {
+      p = { id: nextPayloadId++, request_id: e.request_id, account: "", inventory_id: "", system_id: "", created_at: e.date, org_id: "" }
+      payloads.set(e.request_id, p)
+      payloadsById.set(p.id, p)
+    }
+    return p
+  }
+
+  const record = (events: ReadonlyArray<StatusEvent>) =>
+    Effect.map(Clock.currentTimeMillis, (now): RecordResult => {
+      let inserted = 0
+      for (const e of events) {
+        const p = upsertPayload(e)
+        if (e.date < p.created_at) p.created_at = e.date
+        // Latest non-empty value (in delivery order) wins, as in the existing service.
+        for (const field of PAYLOAD_FIELDS) p[field] = mergePayloadField(p[field], e[field])
+        const identity = statusIdentity(e)
+        if (seen.has(identity)) continue
+        seen.add(identity)
+        const row: StoredStatus = {
+          status_id: nextStatusId++,
+          payload_id: p.id,
+          request_id: e.request_id,
+          service: e.service,
+          source: e.source,
+          status: e.status,
+          status_msg: e.status_msg,
+          date: e.date,
+          created_at: now * 1000
+        }
+        statuses.push(row)
+        const list = statusesByRequest.get(e.request_id)
+        if (list) list.push(row)
+        else statusesByRequest.set(e.request_id, [row])
+        inserted++
+      }
+      return { inserted, duplicates: events.length - inserted }
+    })
+
+  const store = PayloadStore.of({ record, ping: Effect.void })
+
+  const queries = PayloadQueries.of({
+    listPayloads: (q) =>
+      Effect.sync(() => {
+        const rows = [...payloads.values()].filter(
+          (p) =>
+            (q.account === undefined || p.account === q.account) &&
+            (q.org_id === undefined || p.org_id === q.org_id) &&
+            (q.inventory_id === undefined || p.inventory_id === q.inventory_id) &&
+            (q.system_id === undefined || p.system_id === q.system_id) &&
+            (q.request_id === undefined || p.request_id === q.request_id) &&
+            inRange(p.created_at, q.created_at)
+        )
+        const page = sortAndPage(rows, (p) => p[q.sortBy], (p) => p.id, q.sortDir, q.page, q.pageSize)
+        return { count: page.count, data: page.data.map((p) => ({ ...p })) }
+      }),
+    listStatuses: (q) =>
+      Effect.sync(() => {
+        const source = q.request_id === undefined ? statuses : (statusesByRequest.get(q.request_id) ?? [])
+        const rows = source.filter(
+          (s) =>
+            (q.service === undefined || s.service === q.service.toLowerCase()) &&
+            (q.source === undefined || s.source === q.source.toLowerCase()) &&
+            (q.status === undefined || s.status === q.status.toLowerCase()) &&
+            (q.status_msg === undefined || s.status_msg === q.status_msg) &&
+            inRange(s.date, q.date) &&
+            inRange(s.created_at, q.created_at)
+        )
+        return sortAndPage(rows, (s) => s[q.sortBy], (s) => s.status_id, q.sortDir, q.page, q.pageSize)
+      }),
+    payloadHistory: (requestId) =>
+      Effect.sync(() => {
+        const p = payloads.get(requestId)
+        const list = statusesByRequest.get(requestId)
+        return p === undefined || list === undefined ? undefined : { payload: { ...p }, statuses: [...list] }
+      }),
+    countStatuses: (since, wanted) =>
+      Effect.sync(() => {
+        const want = new Set(wanted)
+        const counts = new Map<string, StatusCount>()
+        for (const s of statuses) {
+          if (s.date < since || !want.has(s.status)) continue
+          const key = `${s.service}\u0001${s.status}`
+          const c = counts.get(key)
+          counts.set(key, { service: s.service, status: s.status, count: (c?.count ?? 0) + 1 })
+        }
+        return [...counts.values()]
+      })
+  })
+  return { store, queries }
+})
+
+/** Both store ports backed by one shared in-memory state. */
+export const MemoryPayloadStoreLayer: Layer.Layer<PayloadStore | PayloadQueries> = Layer.effectContext(
+  Effect.map(makeMemoryStore, ({ store, queries }) =>
+    Context.make(PayloadStore, store).pipe(Context.add(PayloadQueries, queries))
+  )
+)

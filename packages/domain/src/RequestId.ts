@@ -1,0 +1,18 @@
+/**
+ * Payload ids as the platform uses them: 32 lower-case hex characters. A dashed UUID names the same payload
+ * (inventory-mq-service strips dashes before reporting), so both normalise to the 32-hex form.
+ */
+const HEX32 = /^[0-9a-f]{32}$/
+const DASHED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** The normalised 32-hex id, or `undefined` when `raw` is not a payload id. */
+export const normalizeRequestId = (raw: string): string | undefined => {
+  const lower = raw.trim().toLowerCase()
+  if (lower.length === 32) return HEX32.test(lower) ? lower : undefined
+  if (lower.length === 36) return DASHED.test(lower) ? lower.replaceAll("-", "") : undefined
+  return undefined
+}
+
+/** Canonical dashed form, e.g. for links to systems that expect a UUID. */
+export const toDashedUuid = (id: string): string =>
+  `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`

@@ -1,0 +1,26 @@
+import { Context, type Effect } from "effect"
+import type { StoreUnavailable } from "../Errors.ts"
+import type { Payload, StoredStatus } from "../Payload.ts"
+import type { Page, PayloadListQuery, StatusCount, StatusListQuery } from "../Queries.ts"
+import type { Micros } from "../Timestamp.ts"
+
+/**
+ * The read side of the store: every query the API needs. Lists sort with a unique tie-breaker (payload id,
+ * status id) so pages never overlap, and `count` ignores paging.
+ */
+export class PayloadQueries extends Context.Service<
+  PayloadQueries,
+  {
+    readonly listPayloads: (query: PayloadListQuery) => Effect.Effect<Page<Payload>, StoreUnavailable>
+    readonly listStatuses: (query: StatusListQuery) => Effect.Effect<Page<StoredStatus>, StoreUnavailable>
+    /** The payload and all its statuses (unsorted), or undefined when the payload has no statuses. */
+    readonly payloadHistory: (
+      requestId: string
+    ) => Effect.Effect<{ readonly payload: Payload; readonly statuses: ReadonlyArray<StoredStatus> } | undefined, StoreUnavailable>
+    /** Counts per service of statuses in `statuses` with `date >= since`. */
+    readonly countStatuses: (
+      since: Micros,
+      statuses: ReadonlyArray<string>
+    ) => Effect.Effect<ReadonlyArray<StatusCount>, StoreUnavailable>
+  }
+>()("@pt/domain/ports/PayloadQueries") {}
