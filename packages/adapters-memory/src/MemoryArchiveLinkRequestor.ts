@@ -7,5 +7,5 @@ import { Effect, Layer } from "effect"
 export const mockArchiveLinkRequestor = (baseUrl: string): Layer.Layer<ArchiveLinkRequestor> =>
   Layer.succeed(
     ArchiveLinkRequestor,
-    ArchiveLinkRequestor.of({ requestUrl: (requestId) => Effect.succeed(`${baseUrl}/${requestId}`) })
+    ArchiveLinkRequestor.of({ requestUrl: (requestId) => Effect.succeed(`${baseUrl}/${requestId}`) }),
   )

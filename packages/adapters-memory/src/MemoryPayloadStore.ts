@@ -1,6 +1,6 @@
-import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
-import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { mergePayloadField, PAYLOAD_FIELDS, type Payload, type StoredStatus } from "@pt/domain/Payload"
+import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
+import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
 import { inRange, type Page, type SortDir, type StatusCount } from "@pt/domain/Queries"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
 import { Clock, Context, Effect, Layer } from "effect"
@@ -21,7 +21,7 @@ const sortAndPage = <A>(
   tieBreaker: (row: A) => number,
   dir: SortDir,
   page: number,
-  pageSize: number
+  pageSize: number,
 ): Page<A> => {
   const sign = dir === "asc" ? 1 : -1
   rows.sort((a, b) => sign * (compareValues(key(a), key(b)) || tieBreaker(a) - tieBreaker(b)))
@@ -40,7 +40,15 @@ export const makeMemoryStore = Effect.sync(() => {
   const upsertPayload = (e: StatusEvent): MutablePayload => {
     let p = payloads.get(e.request_id)
     if (p === undefined) {
-      p = { id: nextPayloadId++, request_id: e.request_id, account: "", inventory_id: "", system_id: "", created_at: e.date, org_id: "" }
+      p = {
+        id: nextPayloadId++,
+        request_id: e.request_id,
+        account: "",
+        inventory_id: "",
+        system_id: "",
+        created_at: e.date,
+        org_id: "",
+      }
       payloads.set(e.request_id, p)
       payloadsById.set(p.id, p)
     }
@@ -67,7 +75,7 @@ export const makeMemoryStore = Effect.sync(() => {
           status: e.status,
           status_msg: e.status_msg,
           date: e.date,
-          created_at: now * 1000
+          created_at: now * 1000,
         }
         statuses.push(row)
         const list = statusesByRequest.get(e.request_id)
@@ -90,9 +98,16 @@ export const makeMemoryStore = Effect.sync(() => {
             (q.inventory_id === undefined || p.inventory_id === q.inventory_id) &&
             (q.system_id === undefined || p.system_id === q.system_id) &&
             (q.request_id === undefined || p.request_id === q.request_id) &&
-            inRange(p.created_at, q.created_at)
+            inRange(p.created_at, q.created_at),
         )
-        const page = sortAndPage(rows, (p) => p[q.sortBy], (p) => p.id, q.sortDir, q.page, q.pageSize)
+        const page = sortAndPage(
+          rows,
+          (p) => p[q.sortBy],
+          (p) => p.id,
+          q.sortDir,
+          q.page,
+          q.pageSize,
+        )
         return { count: page.count, data: page.data.map((p) => ({ ...p })) }
       }),
     listStatuses: (q) =>
@@ -105,9 +120,16 @@ export const makeMemoryStore = Effect.sync(() => {
             (q.status === undefined || s.status === q.status.toLowerCase()) &&
             (q.status_msg === undefined || s.status_msg === q.status_msg) &&
             inRange(s.date, q.date) &&
-            inRange(s.created_at, q.created_at)
+            inRange(s.created_at, q.created_at),
         )
-        return sortAndPage(rows, (s) => s[q.sortBy], (s) => s.status_id, q.sortDir, q.page, q.pageSize)
+        return sortAndPage(
+          rows,
+          (s) => s[q.sortBy],
+          (s) => s.status_id,
+          q.sortDir,
+          q.page,
+          q.pageSize,
+        )
       }),
     payloadHistory: (requestId) =>
       Effect.sync(() => {
@@ -126,7 +148,7 @@ export const makeMemoryStore = Effect.sync(() => {
           counts.set(key, { service: s.service, status: s.status, count: (c?.count ?? 0) + 1 })
         }
         return [...counts.values()]
-      })
+      }),
   })
   return { store, queries }
 })
@@ -134,6 +156,6 @@ export const makeMemoryStore = Effect.sync(() => {
 /** Both store ports backed by one shared in-memory state. */
 export const MemoryPayloadStoreLayer: Layer.Layer<PayloadStore | PayloadQueries> = Layer.effectContext(
   Effect.map(makeMemoryStore, ({ store, queries }) =>
-    Context.make(PayloadStore, store).pipe(Context.add(PayloadQueries, queries))
-  )
+    Context.make(PayloadStore, store).pipe(Context.add(PayloadQueries, queries)),
+  ),
 )

@@ -7,8 +7,9 @@ export const MemoryStatusFeedLayer: Layer.Layer<StatusFeed> = Layer.effect(
   Effect.gen(function* () {
     const hub = yield* PubSub.unbounded<string>()
     return StatusFeed.of({
-      publish: (events) => PubSub.publishAll(hub, new Set(events.map((e) => e.request_id))).pipe(Effect.asVoid),
-      subscribe: Stream.fromPubSub(hub)
+      publish: (events) =>
+        PubSub.publishAll(hub, new Set(events.map((e) => e.request_id))).pipe(Effect.asVoid),
+      subscribe: Stream.fromPubSub(hub),
     })
-  })
+  }),
 )

@@ -17,7 +17,11 @@ export const recordEvents = Effect.fnUntraced(function* (events: ReadonlyArray<S
 export interface IngestResult {
   /** Items stored or already known. */
   readonly accepted: number
-  readonly rejected: ReadonlyArray<{ readonly index: number; readonly reason: string; readonly kind: Rejection["kind"] }>
+  readonly rejected: ReadonlyArray<{
+    readonly index: number
+    readonly reason: string
+    readonly kind: Rejection["kind"]
+  }>
 }
 
 /** HTTP ingest: already-parsed JSON values, each validated exactly like a Kafka record. */

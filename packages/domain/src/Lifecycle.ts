@@ -10,7 +10,13 @@ export const SUCCESS_STATUSES: ReadonlyArray<string> = [...SUCCESS]
 export const ERROR_STATUSES: ReadonlyArray<string> = [...ERROR]
 
 export const classifyStatus = (status: string): StatusKind =>
-  SUCCESS.has(status) ? "success" : ERROR.has(status) ? "error" : status === "received" ? "received" : "progress"
+  SUCCESS.has(status)
+    ? "success"
+    : ERROR.has(status)
+      ? "error"
+      : status === "received"
+        ? "received"
+        : "progress"
 
 export type ServiceState = "open" | "success" | "error"
 export type PayloadOutcome = "success" | "error" | "in_progress" | "stalled"
@@ -59,7 +65,12 @@ const serviceLifecycle = (service: string, statuses: ReadonlyArray<LifecycleStat
   else if (lastTerminal !== undefined) state = "success"
   // A new `received` after the last terminal status means the stage was retried and is open again.
   const lastReceived = ordered.findLast((s) => s.status === "received")?.date
-  if (state === "success" && lastReceived !== undefined && lastTerminal !== undefined && lastReceived > lastTerminal) {
+  if (
+    state === "success" &&
+    lastReceived !== undefined &&
+    lastTerminal !== undefined &&
+    lastReceived > lastTerminal
+  ) {
     state = "open"
   }
   return {
@@ -67,7 +78,7 @@ const serviceLifecycle = (service: string, statuses: ReadonlyArray<LifecycleStat
     state,
     firstDate,
     lastDate,
-    elapsed: lastTerminal === undefined ? undefined : Math.max(0, lastTerminal - start)
+    elapsed: lastTerminal === undefined ? undefined : Math.max(0, lastTerminal - start),
   }
 }
 
@@ -77,7 +88,7 @@ const serviceLifecycle = (service: string, statuses: ReadonlyArray<LifecycleStat
  */
 export const payloadLifecycle = (
   statuses: ReadonlyArray<LifecycleStatus>,
-  options: { readonly now: Micros; readonly stalledAfter: Micros }
+  options: { readonly now: Micros; readonly stalledAfter: Micros },
 ): PayloadLifecycle | undefined => {
   if (statuses.length === 0) return undefined
   const byService = new Map<string, Array<LifecycleStatus>>()

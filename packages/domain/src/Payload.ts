@@ -31,4 +31,5 @@ export const PAYLOAD_FIELDS = ["account", "org_id", "inventory_id", "system_id"]
 export type PayloadField = (typeof PAYLOAD_FIELDS)[number]
 
 /** Latest non-empty value wins; an empty value never blanks a stored one (messages.md). */
-export const mergePayloadField = (stored: string, incoming: string): string => (incoming === "" ? stored : incoming)
+export const mergePayloadField = (stored: string, incoming: string): string =>
+  incoming === "" ? stored : incoming

@@ -18,10 +18,25 @@ export interface Paging {
 export const PAYLOAD_SORT_FIELDS = ["account", "org_id", "inventory_id", "system_id", "created_at"] as const
 export type PayloadSortField = (typeof PAYLOAD_SORT_FIELDS)[number]
 
-export const STATUS_SORT_FIELDS = ["service", "source", "request_id", "status", "status_msg", "date", "created_at"] as const
+export const STATUS_SORT_FIELDS = [
+  "service",
+  "source",
+  "request_id",
+  "status",
+  "status_msg",
+  "date",
+  "created_at",
+] as const
 export type StatusSortField = (typeof STATUS_SORT_FIELDS)[number]
 
-export const HISTORY_SORT_FIELDS = ["service", "source", "status", "status_msg", "date", "created_at"] as const
+export const HISTORY_SORT_FIELDS = [
+  "service",
+  "source",
+  "status",
+  "status_msg",
+  "date",
+  "created_at",
+] as const
 export type HistorySortField = (typeof HISTORY_SORT_FIELDS)[number]
 
 /** `GET /payloads`: exact-match filters, a created_at window, a sort (tie-broken by id) and a page. */

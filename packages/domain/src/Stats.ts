@@ -27,10 +27,12 @@ export const successRate = Effect.fn("Stats.successRate")(function* (since: Micr
   }
   return [...byService]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([service, { success, error }]): ServiceSuccessRate => ({
-      service,
-      success,
-      error,
-      success_rate: success + error === 0 ? 0 : Math.round((10000 * success) / (success + error)) / 100
-    }))
+    .map(
+      ([service, { success, error }]): ServiceSuccessRate => ({
+        service,
+        success,
+        error,
+        success_rate: success + error === 0 ? 0 : Math.round((10000 * success) / (success + error)) / 100,
+      }),
+    )
 })

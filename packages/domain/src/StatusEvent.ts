@@ -19,5 +19,7 @@ export interface StatusEvent {
 }
 
 /** The fields that make two deliveries "the same status" (messages.md, idempotency). */
-export const statusIdentity = (e: Pick<StatusEvent, "request_id" | "service" | "source" | "status" | "status_msg" | "date">): string =>
+export const statusIdentity = (
+  e: Pick<StatusEvent, "request_id" | "service" | "source" | "status" | "status_msg" | "date">,
+): string =>
   `${e.request_id}\u0001${e.service}\u0001${e.source}\u0001${e.status}\u0001${e.status_msg}\u0001${e.date}`

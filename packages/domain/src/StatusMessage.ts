@@ -20,7 +20,7 @@ export const WireStatusMessage = Schema.Struct({
   account: OptionalText,
   org_id: OptionalText,
   inventory_id: OptionalText,
-  system_id: OptionalText
+  system_id: OptionalText,
 })
 export type WireStatusMessage = typeof WireStatusMessage.Type
 
@@ -61,7 +61,10 @@ const describeTypeError = (exit: Exit.Exit<unknown, Schema.SchemaError>): string
 /** Decodes an already-parsed JSON value (HTTP ingest items, or a Kafka record after `JSON.parse`). */
 export const decodeStatusValue = (value: unknown): DecodeResult => {
   if (!Predicate.isObject(value) || Array.isArray(value)) {
-    return reject("invalid_message", `expected a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`)
+    return reject(
+      "invalid_message",
+      `expected a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
+    )
   }
   const exit = decodeWire(lowerCaseKeys(value as Record<string, unknown>))
   if (Exit.isFailure(exit)) return reject("invalid_message", describeTypeError(exit))
@@ -71,7 +74,10 @@ export const decodeStatusValue = (value: unknown): DecodeResult => {
   if (rawId == null) return reject("invalid_request_id", "missing request_id")
   const request_id = normalizeRequestId(clean(rawId))
   if (request_id === undefined) {
-    return reject("invalid_request_id", `invalid request_id ${JSON.stringify(rawId.slice(0, 100))}: expected 32 hex characters or a dashed UUID`)
+    return reject(
+      "invalid_request_id",
+      `invalid request_id ${JSON.stringify(rawId.slice(0, 100))}: expected 32 hex characters or a dashed UUID`,
+    )
   }
   const service = clean(wire.service).trim().toLowerCase()
   if (service === "") return reject("invalid_message", "missing service")
@@ -80,7 +86,10 @@ export const decodeStatusValue = (value: unknown): DecodeResult => {
   if (wire.date == null) return reject("invalid_message", "missing date")
   const date = parseStatusDate(clean(wire.date))
   if (date === undefined) {
-    return reject("invalid_message", `invalid date ${JSON.stringify(wire.date.slice(0, 64))}: expected RFC 3339 (e.g. 2026-11-23T10:00:00.123456Z)`)
+    return reject(
+      "invalid_message",
+      `invalid date ${JSON.stringify(wire.date.slice(0, 64))}: expected RFC 3339 (e.g. 2026-11-23T10:00:00.123456Z)`,
+    )
   }
   return Result.succeed({
     request_id,
@@ -92,7 +101,7 @@ export const decodeStatusValue = (value: unknown): DecodeResult => {
     account: clean(wire.account),
     org_id: clean(wire.org_id),
     inventory_id: clean(wire.inventory_id),
-    system_id: clean(wire.system_id)
+    system_id: clean(wire.system_id),
   })
 }
 

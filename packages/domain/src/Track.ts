@@ -8,7 +8,7 @@ import type { Micros } from "./Timestamp.ts"
 
 /** How long an in-progress payload may stay silent before it counts as `stalled` (default 1 h). */
 export const StalledAfter = Context.Reference<Micros>("@pt/domain/StalledAfter", {
-  defaultValue: () => 3_600_000_000
+  defaultValue: () => 3_600_000_000,
 })
 
 export interface PayloadTrack {
@@ -21,16 +21,18 @@ export interface PayloadTrack {
   readonly lifecycle: PayloadLifecycle
 }
 
-const compareBy = (field: HistorySortField) => (a: StoredStatus, b: StoredStatus): number => {
-  const x = a[field]
-  const y = b[field]
-  return x < y ? -1 : x > y ? 1 : a.status_id - b.status_id
-}
+const compareBy =
+  (field: HistorySortField) =>
+  (a: StoredStatus, b: StoredStatus): number => {
+    const x = a[field]
+    const y = b[field]
+    return x < y ? -1 : x > y ? 1 : a.status_id - b.status_id
+  }
 
 export const sortHistory = (
   statuses: ReadonlyArray<StoredStatus>,
   sortBy: HistorySortField,
-  sortDir: SortDir
+  sortDir: SortDir,
 ): Array<StoredStatus> => {
   const compare = compareBy(sortBy)
   return [...statuses].sort(sortDir === "asc" ? compare : (a, b) => compare(b, a))
@@ -40,7 +42,7 @@ export const sortHistory = (
 export const trackPayload = Effect.fn("Track.trackPayload")(function* (
   requestId: string,
   sortBy: HistorySortField = "date",
-  sortDir: SortDir = "desc"
+  sortDir: SortDir = "desc",
 ) {
   const queries = yield* PayloadQueries
   const history = yield* queries.payloadHistory(requestId)
@@ -52,6 +54,6 @@ export const trackPayload = Effect.fn("Track.trackPayload")(function* (
     statuses: sortHistory(history.statuses, sortBy, sortDir),
     duration: durationMap(history.statuses),
     spans: durationSpans(history.statuses),
-    lifecycle: payloadLifecycle(history.statuses, { now, stalledAfter })!
+    lifecycle: payloadLifecycle(history.statuses, { now, stalledAfter })!,
   } satisfies PayloadTrack
 })

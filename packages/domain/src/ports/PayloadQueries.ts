@@ -15,12 +15,15 @@ export class PayloadQueries extends Context.Service<
     readonly listStatuses: (query: StatusListQuery) => Effect.Effect<Page<StoredStatus>, StoreUnavailable>
     /** The payload and all its statuses (unsorted), or undefined when the payload has no statuses. */
     readonly payloadHistory: (
-      requestId: string
-    ) => Effect.Effect<{ readonly payload: Payload; readonly statuses: ReadonlyArray<StoredStatus> } | undefined, StoreUnavailable>
+      requestId: string,
+    ) => Effect.Effect<
+      { readonly payload: Payload; readonly statuses: ReadonlyArray<StoredStatus> } | undefined,
+      StoreUnavailable
+    >
     /** Counts per service of statuses in `statuses` with `date >= since`. */
     readonly countStatuses: (
       since: Micros,
-      statuses: ReadonlyArray<string>
+      statuses: ReadonlyArray<string>,
     ) => Effect.Effect<ReadonlyArray<StatusCount>, StoreUnavailable>
   }
 >()("@pt/domain/ports/PayloadQueries") {}
