@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# A throwaway real Apache Kafka broker (KRaft, one combined broker/controller node) for development, tests and
+# benchmarks. Jars come from Maven Central (resolved once with mvn, cached under .tools/kafka/<version>), the JVM is
+# the machine's Java 17, data lives in a temp dir.
+#   scripts/kafka.sh start              start (or restart with its data) and print KAFKA_BOOTSTRAP_SERVERS=host:port
+#   scripts/kafka.sh stop [--keep-data] stop; --keep-data keeps port and data for the next `start` (restart tests)
+#   scripts/kafka.sh status             print KAFKA_BOOTSTRAP_SERVERS=... and exit 0 if running, else exit 1
+#   scripts/kafka.sh install            only fetch the jars
+# Env: KAFKA_INSTANCE (name, default "default": several brokers can run side by side), KAFKA_PARTITIONS (partitions of
+# platform.payload-status, default 6), KAFKA_HEAP (default 512m), KAFKA_STATE_DIR (default .data/kafka).
+# Only the KAFKA_BOOTSTRAP_SERVERS line goes to stdout: `eval "$(scripts/kafka.sh start)"` works.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# 3.9.x: the last line whose brokers still speak the old protocol versions kafkajs 2.2 uses (4.0 removed them).
+KAFKA_VERSION=3.9.2
+SCALA_VERSION=2.13
+home="$root/.tools/kafka/$KAFKA_VERSION"
+libs="$home/libs"
+instance="${KAFKA_INSTANCE:-default}"
+state_dir="${KAFKA_STATE_DIR:-$root/.data/kafka}/$instance"
+state="$state_dir/state.env"
+heap="${KAFKA_HEAP:-512m}"
+partitions="${KAFKA_PARTITIONS:-6}"
+topic="platform.payload-status"
+dlq_topic="platform.payload-status.dlq"
+
+say() { printf '[kafka.sh] %s\n' "$*" >&2; }
+
+install() {
+  [[ -f "$libs/.complete" ]] && return
+  command -v mvn >/dev/null || { say "mvn is required to fetch Kafka $KAFKA_VERSION from Maven Central"; exit 1; }
+  command -v java >/dev/null || { say "java (17+) is required to run Kafka"; exit 1; }
+  say "fetching Kafka $KAFKA_VERSION jars from Maven Central into .tools/kafka (one time)"
+  mkdir -p "$home"
+  cat > "$home/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>payload-tracker</groupId><artifactId>kafka-runtime</artifactId><version>$KAFKA_VERSION</version>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_$SCALA_VERSION</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>
+  </dependencies>
+</project>
+EOF
+  rm -rf "$libs"
+  (cd "$home" && mvn -q -B -Dmaven.repo.local="$home/m2" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$libs" >&2)
+  rm -rf "$home/m2"
+  touch "$libs/.complete"
+}
+
+free_port() {
+  if command -v python3 >/dev/null; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  else
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  fi
+}
+
+running() { [[ -f "$state" ]] && source "$state" && [[ -n "${PID:-}" ]] && kill -0 "$PID" 2>/dev/null; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+java_run() { java -Xmx256m -cp "$libs/*" -Dlog4j.configuration="file:$DATA/log4j.properties" "$@"; }
+
+write_config() {
+  cat > "$DATA/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CPORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$DATA/logs
+num.partitions=1
+num.network.threads=2
+num.io.threads=4
+offsets.topic.num.partitions=5
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+message.max.bytes=4194304
+replica.fetch.max.bytes=4194304
+log.retention.hours=24
+EOF
+  cat > "$DATA/log4j.properties" <<EOF
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$DATA/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+EOF
+}
+
+create_topic() { # name partitions [config...]
+  local name="$1" parts="$2"; shift 2
+  java_run org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" --create --if-not-exists \
+    --topic "$name" --partitions "$parts" --replication-factor 1 "$@" >/dev/null
+}
+
+start() {
+  install
+  if running; then echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT"; return; fi
+  mkdir -p "$state_dir"
+  local fresh=0
+  if [[ -f "$state" ]] && [[ -d "${DATA:-}" ]]; then
+    say "restarting instance '$instance' on port $PORT with its data in $DATA"
+  else
+    fresh=1
+    DATA="$(mktemp -d "${TMPDIR:-/tmp}/pt-kafka-$instance.XXXXXX")"
+    PORT="$(free_port)"; CPORT="$(free_port)"
+    while [[ "$CPORT" == "$PORT" ]]; do CPORT="$(free_port)"; done
+    write_config
+    local cluster_id
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$DATA/server.properties" >/dev/null
+  fi
+  # setsid: the broker outlives the shell that started it and is not hit by the caller's Ctrl-C.
+  setsid java "-Xmx$heap" "-Xms128m" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$DATA/log4j.properties" -cp "$libs/*" \
+    kafka.Kafka "$DATA/server.properties" >"$DATA/stdout.log" 2>&1 < /dev/null &
+  PID=$!
+  printf 'PID=%s\nPORT=%s\nCPORT=%s\nDATA=%s\n' "$PID" "$PORT" "$CPORT" "$DATA" > "$state"
+  local deadline=$((SECONDS + 90))
+  until port_open "$PORT"; do
+    if ! kill -0 "$PID" 2>/dev/null; then say "broker exited; see $DATA/server.log"; tail -20 "$DATA/server.log" >&2 || true; exit 1; fi
+    if ((SECONDS > deadline)); then say "broker did not open port $PORT in 90 s"; exit 1; fi
+    sleep 0.3
+  done
+  if ((fresh)); then
+    create_topic "$topic" "$partitions" --config max.message.bytes=4194304
+    create_topic "$dlq_topic" 1 --config max.message.bytes=4194304
+    say "topics $topic ($partitions partitions) and $dlq_topic created"
+  fi
+  say "Kafka $KAFKA_VERSION '$instance' running (pid $PID, data $DATA)"
+  echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT"
+}
+
+stop() {
+  local keep=0
+  [[ "${1:-}" == "--keep-data" ]] && keep=1
+  [[ -f "$state" ]] || { say "instance '$instance' is not running"; return 0; }
+  source "$state"
+  if [[ -n "${PID:-}" ]] && kill -0 "$PID" 2>/dev/null; then
+    kill -TERM "$PID"
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$PID" 2>/dev/null; do
+      if ((SECONDS > deadline)); then kill -KILL "$PID" 2>/dev/null || true; break; fi
+      sleep 0.2
+    done
+  fi
+  if ((keep)); then
+    sed -i 's/^PID=.*/PID=/' "$state"
+    say "stopped '$instance' (data kept in $DATA)"
+  else
+    [[ -n "${DATA:-}" && "$DATA" == */pt-kafka-* ]] && rm -rf "$DATA"
+    rm -f "$state"
+    say "stopped '$instance'"
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) shift; stop "$@" ;;
+  status) if running; then echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT"; else say "instance '$instance' is not running"; exit 1; fi ;;
+  install) install ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
