@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# A throwaway real PostgreSQL for tests and benchmarks (never for production data).
+#   scripts/postgres.sh start   start it (idempotent) and print DATABASE_URL=...
+#   scripts/postgres.sh status  print DATABASE_URL=... when it runs, exit 1 otherwise
+#   scripts/postgres.sh stop    stop it (idempotent); `stop --wipe` also deletes the cluster
+#   scripts/postgres.sh url     print only the URL (for `export DATABASE_URL=$(scripts/postgres.sh url)`)
+# Installs Debian's `postgresql` with apt-get when no server binaries exist. The cluster lives in
+# $PT_PG_DIR (default .data/pg-test), owned by an unprivileged user because postgres refuses to run as root.
+# PT_PG_PORT picks the port (default: a free one, remembered in the cluster directory).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dir="${PT_PG_DIR:-$root/.data/pg-test}"
+db="${PT_PG_DB:-payload_tracker}"
+user=pt
+data="$dir/data"
+log="$dir/server.log"
+
+say() { printf '[postgres.sh] %s\n' "$*" >&2; }
+
+find_bin() {
+  local candidate
+  for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [[ -x "$candidate/pg_ctl" && -x "$candidate/initdb" && -x "$candidate/postgres" ]]; then
+      echo "$candidate"
+      return
+    fi
+  done
+  if command -v pg_ctl >/dev/null && command -v initdb >/dev/null && command -v postgres >/dev/null; then
+    dirname "$(command -v pg_ctl)"
+  fi
+}
+
+ensure_server_binaries() {
+  bin="$(find_bin)"
+  if [[ -n "$bin" ]]; then return; fi
+  say "no PostgreSQL server found: installing Debian's postgresql with apt-get"
+  if [[ "$(id -u)" != 0 ]]; then say "need root to apt-get install postgresql"; exit 1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
+  bin="$(find_bin)"
+  [[ -n "$bin" ]] || { say "postgresql installed but pg_ctl/initdb not found"; exit 1; }
+}
+
+# The OS user that owns and runs the cluster: the current user unless it is root.
+run_user() {
+  if [[ "$(id -u)" != 0 ]]; then id -un; return; fi
+  if id postgres >/dev/null 2>&1; then echo postgres; return; fi
+  useradd --system --no-create-home --shell /usr/sbin/nologin pt-postgres >/dev/null 2>&1 || true
+  echo pt-postgres
+}
+
+as_owner() {
+  local owner="$1"; shift
+  if [[ "$(id -un)" == "$owner" ]]; then "$@"
+  elif command -v runuser >/dev/null; then runuser -u "$owner" -- "$@"
+  else su -s /bin/sh "$owner" -c "$(printf '%q ' "$@")"
+  fi
+}
+
+free_port() {
+  local port
+  for port in $(seq 55432 55532); do
+    if ! (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  say "no free port in 55432-55532"; exit 1
+}
+
+url() { echo "postgres://$user@127.0.0.1:$(cat "$dir/port")/$db"; }
+
+is_running() {
+  [[ -f "$dir/port" && -f "$data/postmaster.pid" ]] || return 1
+  local bin; bin="$(find_bin)"; [[ -n "$bin" ]] || return 1
+  as_owner "$(stat -c %U "$data")" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+start() {
+  if is_running; then echo "DATABASE_URL=$(url)"; return; fi
+  ensure_server_binaries
+  local owner; owner="$(run_user)"
+  mkdir -p "$dir"
+  # The cluster directory and its parents must be reachable by the owner.
+  chmod o+x "$root" "$root/.data" 2>/dev/null || true
+  chown "$owner" "$dir"
+  if [[ ! -f "$data/PG_VERSION" ]]; then
+    say "initdb $data (owner $owner)"
+    as_owner "$owner" "$bin/initdb" -D "$data" -U "$user" --auth=trust --locale=C --encoding=UTF8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+  fi
+  local port="${PT_PG_PORT:-}"
+  if [[ -z "$port" ]]; then
+    port="$(cat "$dir/port" 2>/dev/null || true)"
+    if [[ -z "$port" ]] || (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then port="$(free_port)"; fi
+  fi
+  echo "$port" >"$dir/port"
+  # Throwaway settings: durability traded for speed is NOT used, so benchmarks reflect a real server;
+  # only the socket directory and listen address are changed.
+  as_owner "$owner" "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200" >/dev/null \
+    || { tail -n 30 "$log" >&2; exit 1; }
+  if ! psql -h 127.0.0.1 -p "$port" -U "$user" -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$port" -U "$user" -d postgres -qc "create database $db" >&2
+  fi
+  say "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') running on port $port (cluster $data)"
+  echo "DATABASE_URL=$(url)"
+}
+
+stop() {
+  if [[ -f "$data/postmaster.pid" ]]; then
+    local bin; bin="$(find_bin)"
+    as_owner "$(stat -c %U "$data")" "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+    say "stopped"
+  fi
+  if [[ "${1:-}" == "--wipe" ]]; then rm -rf "$dir"; say "wiped $dir"; fi
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) shift; stop "${1:-}" ;;
+  status) if is_running; then echo "DATABASE_URL=$(url)"; else echo "not running" >&2; exit 1; fi ;;
+  url) start | sed -n 's/^DATABASE_URL=//p' ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
