@@ -1,6 +1,33 @@
 #!/usr/bin/env bash
-# Every check the project has, in the order that fails fastest. Called by `./pt test` and by .ci/run.
+# Every check the project has, fastest failures first. Called by `./pt test` and by .ci/run.
+# Starts one throwaway PostgreSQL and one Kafka broker for the whole run (unless DATABASE_URL /
+# KAFKA_BOOTSTRAP_SERVERS point at existing ones) and stops them afterwards. In CI a service that cannot
+# start fails the run: integration tests never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$*" >&2; }
+started=()
+cleanup() {
+  for svc in "${started[@]}"; do bash "scripts/$svc.sh" stop >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+
+step "typecheck and lint"
 turbo run typecheck lint --output-logs=errors-only
+
+step "services: PostgreSQL and Kafka"
+if [[ -z "${DATABASE_URL:-}" && -z "${DB_HOST:-}" ]]; then
+  eval "$(bash scripts/postgres.sh start)"
+  export DATABASE_URL
+  started+=(postgres)
+fi
+if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+  eval "$(bash scripts/kafka.sh start)"
+  export KAFKA_BOOTSTRAP_SERVERS
+  started+=(kafka)
+fi
+echo "DATABASE_URL=${DATABASE_URL:-<DB_* settings>}  KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" >&2
+
+step "unit and integration tests"
+# One package at a time: the machine has two cores and the integration tests share the servers.
 turbo run test --concurrency=1 --output-logs=new-only
