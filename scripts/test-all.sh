@@ -14,6 +14,7 @@ trap cleanup EXIT
 
 step "typecheck and lint"
 turbo run typecheck lint --output-logs=errors-only
+tsc -p . && biome check scripts *.json
 
 step "services: PostgreSQL and Kafka"
 if [[ -z "${DATABASE_URL:-}" && -z "${DB_HOST:-}" ]]; then
