@@ -152,20 +152,27 @@ const run = (scenario: ScenarioName, b: TraceBuilder, t0: Micros): void => {
       const event = inventoryStage(b, puptooSuccess(b, ingressStage(b, t0)))!
       const failing =
         scenario === "D" ? (b.rng.chance(0.75) ? "insights-advisor-service" : "patchman") : undefined
-      return downstreamStage(b, event, failing)
+      downstreamStage(b, event, failing)
+      return
     }
     case "B":
-      return void storageBrokerValidation(b, puptooFailure(b, ingressStage(b, t0)), "failure")
+      storageBrokerValidation(b, puptooFailure(b, ingressStage(b, t0)), "failure")
+      return
     case "C":
-      return void inventoryStage(b, puptooSuccess(b, ingressStage(b, t0)), true)
+      inventoryStage(b, puptooSuccess(b, ingressStage(b, t0)), true)
+      return
     case "E":
-      return void ingressStage(b, t0, false)
+      ingressStage(b, t0, false)
+      return
     case "F":
-      return compliance(b, t0, b.rng.chance(0.03))
+      compliance(b, t0, b.rng.chance(0.03))
+      return
     case "G":
-      return openshift(b, t0)
+      openshift(b, t0)
+      return
     case "H":
-      return legacy(b, t0)
+      legacy(b, t0)
+      return
   }
 }
 
