@@ -1,0 +1,76 @@
+import {
+  Button,
+  Form,
+  Label,
+  LabelGroup,
+  TextInput,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from "@patternfly/react-core"
+import { type FormEvent, useEffect, useState } from "react"
+
+/**
+ * One labelled text box per filter (exact match, AND-ed by the API). Enter or "Apply" applies them all;
+ * active filters show as removable labels so the current view is always readable.
+ */
+export const FilterToolbar = (props: {
+  readonly names: ReadonlyArray<string>
+  readonly filters: Readonly<Record<string, string>>
+  readonly onApply: (filters: Record<string, string>) => void
+}) => {
+  const [draft, setDraft] = useState<Record<string, string>>({ ...props.filters })
+  // The URL is the source of truth: a click-to-filter or back button must show up in the boxes.
+  useEffect(() => setDraft({ ...props.filters }), [props.filters])
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const applied: Record<string, string> = {}
+    for (const [name, value] of Object.entries(draft)) if (value.trim()) applied[name] = value.trim()
+    props.onApply(applied)
+  }
+  const remove = (name: string) => {
+    const { [name]: _removed, ...rest } = props.filters
+    props.onApply(rest)
+  }
+  const active = Object.entries(props.filters)
+
+  return (
+    <Form onSubmit={submit} aria-label="Filters">
+      <Toolbar inset={{ default: "insetNone" }}>
+        <ToolbarContent>
+          {props.names.map((name) => (
+            <ToolbarItem key={name}>
+              <TextInput
+                id={`filter-${name}`}
+                aria-label={`Filter by ${name}`}
+                placeholder={name}
+                value={draft[name] ?? ""}
+                onChange={(_event, value) => setDraft((d) => ({ ...d, [name]: value }))}
+              />
+            </ToolbarItem>
+          ))}
+          <ToolbarItem>
+            <Button type="submit" variant="secondary">
+              Apply filters
+            </Button>
+          </ToolbarItem>
+        </ToolbarContent>
+      </Toolbar>
+      {active.length > 0 && (
+        <LabelGroup categoryName="Active filters" numLabels={10}>
+          {active.map(([name, value]) => (
+            <Label
+              key={name}
+              variant="outline"
+              onClose={() => remove(name)}
+              closeBtnAriaLabel={`Remove filter ${name}`}
+            >
+              {name} = {value}
+            </Label>
+          ))}
+        </LabelGroup>
+      )}
+    </Form>
+  )
+}

@@ -1,0 +1,68 @@
+import {
+  Button,
+  EmptyState,
+  EmptyStateActions,
+  EmptyStateBody,
+  EmptyStateFooter,
+  Spinner,
+} from "@patternfly/react-core"
+import { SearchIcon } from "@patternfly/react-icons/dist/esm/icons/search-icon"
+import type { ApiError } from "../api/ApiClient.ts"
+
+export const LoadingState = (props: { readonly noun: string }) => (
+  <EmptyState titleText={`Loading ${props.noun}…`} headingLevel="h2" icon={Spinner} variant="sm">
+    <EmptyStateBody>Asking the tracker's API.</EmptyStateBody>
+  </EmptyState>
+)
+
+export const EmptyResults = (props: {
+  readonly noun: string
+  readonly hasFilters: boolean
+  readonly onClear: () => void
+}) => (
+  <EmptyState titleText={`No ${props.noun} match`} headingLevel="h2" icon={SearchIcon} variant="sm">
+    <EmptyStateBody>
+      {props.hasFilters
+        ? "Nothing matches these filters in this time range. Widen the time range (try All time) or remove a filter."
+        : "The tracker has recorded nothing in this time range yet. Widen the time range (try All time)."}
+    </EmptyStateBody>
+    <EmptyStateFooter>
+      <EmptyStateActions>
+        <Button variant="link" onClick={props.onClear}>
+          Clear filters and time range
+        </Button>
+      </EmptyStateActions>
+    </EmptyStateFooter>
+  </EmptyState>
+)
+
+const advice = (error: ApiError): string => {
+  if (error.status === 400)
+    return "The API rejected this query. Correct the filter or time range, or reset the view."
+  if (error.status === 0) return "Check that the tracker is running and reachable, then retry."
+  if (error.status >= 500) return "The tracker or its database is unavailable right now. Retry in a moment."
+  return "Retry, or reset the view."
+}
+
+export const ErrorResults = (props: {
+  readonly noun: string
+  readonly error: ApiError
+  readonly onRetry: () => void
+  readonly onReset: () => void
+}) => (
+  <EmptyState titleText={`Could not load ${props.noun}`} headingLevel="h2" status="danger" variant="sm">
+    <EmptyStateBody>
+      <span role="alert">{props.error.message}</span>. {advice(props.error)}
+    </EmptyStateBody>
+    <EmptyStateFooter>
+      <EmptyStateActions>
+        <Button variant="primary" onClick={props.onRetry}>
+          Retry
+        </Button>
+        <Button variant="link" onClick={props.onReset}>
+          Reset the view
+        </Button>
+      </EmptyStateActions>
+    </EmptyStateFooter>
+  </EmptyState>
+)
