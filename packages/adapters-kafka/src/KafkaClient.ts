@@ -1,0 +1,129 @@
+import { Context, Effect, Layer, Option, Redacted, Schema, type Scope } from "effect"
+import {
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  Kafka,
+  type KafkaConfig as KafkaJsConfig,
+  logLevel,
+  type Producer,
+  type ProducerConfig,
+  type SASLOptions,
+} from "kafkajs"
+import { KafkaConfig, type KafkaSettings } from "./KafkaConfig.ts"
+
+/** Kafka could not be reached or refused a request (connect, send, commit). */
+export class KafkaUnavailable extends Schema.TaggedError<KafkaUnavailable>()("KafkaUnavailable", {
+  message: Schema.String,
+  cause: Schema.optional(Schema.Defect()),
+}) {}
+
+const LEVEL_NAMES: Record<number, string> = {
+  [logLevel.ERROR]: "ERROR",
+  [logLevel.WARN]: "WARN",
+  [logLevel.INFO]: "INFO",
+  [logLevel.DEBUG]: "DEBUG",
+}
+
+// kafkajs logs through its own callback; emit the same one-JSON-object-per-line shape as the app's logger.
+const jsonLogCreator =
+  () => (entry: { level: number; namespace: string; log: { message: string } & object }) => {
+    const {
+      message,
+      timestamp: _t,
+      logger: _l,
+      ...rest
+    } = entry.log as { message: string; timestamp?: string; logger?: string }
+    process.stdout.write(
+      `${JSON.stringify({
+        message: `kafkajs ${entry.namespace}: ${message}`,
+        logLevel: LEVEL_NAMES[entry.level] ?? "INFO",
+        timestamp: new Date().toISOString(),
+        annotations: rest,
+      })}\n`,
+    )
+  }
+
+const saslOptions = (settings: KafkaSettings): SASLOptions | undefined =>
+  Option.match(settings.sasl, {
+    onNone: () => undefined,
+    onSome: (s): SASLOptions =>
+      ({ mechanism: s.mechanism, username: s.username, password: Redacted.value(s.password) }) as SASLOptions,
+  })
+
+/** kafkajs client options from the settings (exported for tests and the benchmark's own clients). */
+export const kafkaJsConfig = (settings: KafkaSettings): KafkaJsConfig => {
+  const sasl = saslOptions(settings)
+  return {
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    ssl: typeof settings.ssl === "boolean" ? settings.ssl : { ca: [...settings.ssl.ca] },
+    ...(sasl ? { sasl } : {}),
+    logLevel: logLevel[settings.logLevel],
+    logCreator: jsonLogCreator,
+    connectionTimeout: 5_000,
+    // Keep retrying for about a minute: a restarting broker is back before that; beyond it the consumer restarts.
+    retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 12 },
+  }
+}
+
+/** The kafkajs entry point for the configured cluster. Connections are made by the scoped helpers below. */
+export class KafkaClient extends Context.Service<
+  KafkaClient,
+  { readonly kafka: Kafka; readonly settings: KafkaSettings }
+>()("@pt/adapters-kafka/KafkaClient") {
+  static readonly layer: Layer.Layer<KafkaClient, never, KafkaConfig> = Layer.effect(
+    KafkaClient,
+    Effect.map(KafkaConfig, (settings) =>
+      KafkaClient.of({ kafka: new Kafka(kafkaJsConfig(settings)), settings }),
+    ),
+  )
+}
+
+const connected = <A extends { connect: () => Promise<void>; disconnect: () => Promise<void> }>(
+  what: string,
+  make: () => A,
+): Effect.Effect<A, KafkaUnavailable, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const client = make()
+        await client.connect()
+        return client
+      },
+      catch: (cause) =>
+        new KafkaUnavailable({ message: `could not connect the Kafka ${what}: ${String(cause)}`, cause }),
+    }),
+    (client) => Effect.promise(() => client.disconnect().catch(() => undefined)),
+  )
+
+/** A connected producer, disconnected when the scope closes. */
+export const scopedProducer = (config?: ProducerConfig) =>
+  Effect.flatMap(KafkaClient, ({ kafka }) =>
+    connected<Producer>("producer", () => kafka.producer({ allowAutoTopicCreation: false, ...config })),
+  )
+
+/** A connected admin client, disconnected when the scope closes. */
+export const scopedAdmin = Effect.flatMap(KafkaClient, ({ kafka }) =>
+  connected<Admin>("admin", () => kafka.admin()),
+)
+
+/**
+ * A consumer in the configured group. Disconnecting stops the run loop after the batch in flight, commits what
+ * was resolved and leaves the group, so a rolling restart hands partitions over at once.
+ */
+export const scopedConsumer = (config?: Partial<ConsumerConfig>) =>
+  Effect.flatMap(KafkaClient, ({ kafka, settings }) =>
+    connected<Consumer>("consumer", () =>
+      kafka.consumer({
+        groupId: settings.groupId,
+        sessionTimeout: settings.sessionTimeoutMs,
+        heartbeatInterval: settings.heartbeatIntervalMs,
+        maxBytesPerPartition: settings.maxBytesPerPartition,
+        maxBytes: Math.max(10 * 1024 * 1024, settings.maxBytesPerPartition * 4),
+        maxWaitTimeInMs: 500,
+        allowAutoTopicCreation: false,
+        ...config,
+      }),
+    ),
+  )

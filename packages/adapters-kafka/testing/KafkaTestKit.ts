@@ -1,0 +1,117 @@
+import { Kafka, logLevel } from "kafkajs"
+
+/** Plain kafkajs helpers for tests and the benchmark: topics, producing raw records, reading a topic back. */
+export const testKafka = (bootstrapServers: string) =>
+  new Kafka({ clientId: "pt-test", brokers: bootstrapServers.split(","), logLevel: logLevel.ERROR })
+
+export const uniqueName = (prefix: string) =>
+  `${prefix}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`
+
+export const createTopics = async (
+  kafka: Kafka,
+  topics: ReadonlyArray<{ topic: string; partitions: number }>,
+) => {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((t) => ({
+        topic: t.topic,
+        numPartitions: t.partitions,
+        replicationFactor: 1,
+        configEntries: [{ name: "max.message.bytes", value: "4194304" }],
+      })),
+    })
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+/** Produces raw values with null keys in chunks (the default partitioner spreads them over the partitions). */
+export const produceRaw = async (
+  kafka: Kafka,
+  topic: string,
+  values: ReadonlyArray<string | Buffer>,
+  chunk = 1_000,
+): Promise<void> => {
+  const producer = kafka.producer()
+  await producer.connect()
+  try {
+    for (let i = 0; i < values.length; i += chunk) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: values.slice(i, i + chunk).map((value) => ({ key: null, value })),
+      })
+    }
+  } finally {
+    await producer.disconnect()
+  }
+}
+
+/** Sum over partitions of committed offsets of `groupId` (0 for never committed) and of the high watermarks. */
+export const groupProgress = async (kafka: Kafka, groupId: string, topic: string) => {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] })
+    const ends = await admin.fetchTopicOffsets(topic)
+    const sum = (xs: ReadonlyArray<{ offset: string }>) =>
+      xs.reduce((n, x) => n + Math.max(0, Number(x.offset)), 0)
+    return { committed: sum(committed?.partitions ?? []), end: sum(ends.map((e) => ({ offset: e.high }))) }
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+export interface ReadRecord {
+  readonly value: Buffer | null
+  readonly headers: Record<string, string>
+  readonly partition: number
+  readonly offset: string
+}
+
+/** Reads `count` records of `topic` from the beginning (fails after `timeoutMs`). */
+export const readTopic = async (kafka: Kafka, topic: string, count: number, timeoutMs = 30_000) => {
+  const consumer = kafka.consumer({ groupId: uniqueName("pt-test-reader"), maxBytesPerPartition: 8 << 20 })
+  await consumer.connect()
+  const records: Array<ReadRecord> = []
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true })
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`read ${records.length}/${count} records of ${topic}`)),
+        timeoutMs,
+      )
+      void consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          const headers: Record<string, string> = {}
+          for (const [k, v] of Object.entries(message.headers ?? {}))
+            if (v !== undefined) headers[k] = String(v)
+          records.push({ value: message.value, headers, partition, offset: message.offset })
+          if (records.length >= count) {
+            clearTimeout(timer)
+            resolve()
+          }
+        },
+      })
+    })
+  } finally {
+    await consumer.disconnect()
+  }
+  return records
+}
+
+/** Polls `check` until it returns true (fails with `what` after `timeoutMs`). */
+export const eventually = async (
+  what: () => string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+) => {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
