@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs"
+import { Config, Effect, Option, Redacted } from "effect"
+
+/** Where and how to connect, plus the store's own settings. */
+export interface PostgresConfig {
+  readonly host: string
+  readonly port: number
+  readonly user: string
+  readonly password: Redacted.Redacted<string>
+  readonly database: string
+  /** `require`/`verify-full` turn TLS on (Clowder's `sslMode`); anything else is plain TCP. */
+  readonly sslMode: string
+  readonly poolSize: number
+  readonly migrateOnStart: boolean
+  readonly retentionDays: number
+  /** Daily partitions created ahead of today. */
+  readonly partitionsAheadDays: number
+}
+
+interface ClowderDatabase {
+  readonly hostname: string
+  readonly port: number
+  readonly username: string
+  readonly password: string
+  readonly name: string
+  readonly sslMode?: string
+}
+
+// Clowder mounts the app's config as JSON at $ACG_CONFIG; its `database` section wins over DB_* variables.
+const clowderDatabase = (path: string): ClowderDatabase | undefined => {
+  const parsed = JSON.parse(readFileSync(path, "utf8")) as { database?: ClowderDatabase }
+  return parsed.database
+}
+
+const fromUrl = (text: string) => {
+  const url = new URL(text)
+  return {
+    host: decodeURIComponent(url.hostname),
+    port: url.port === "" ? 5432 : Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.replace(/^\//, "")),
+    sslMode: url.searchParams.get("sslmode") ?? "disable",
+  }
+}
+
+/**
+ * Read from the environment: `DATABASE_URL`, else Clowder's `ACG_CONFIG` database section, else
+ * `DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME` (defaults: localhost:5432, user/db `payloadtracker`).
+ */
+export const postgresConfig: Config.Config<PostgresConfig> = Config.all({
+  url: Config.option(Config.String("DATABASE_URL")),
+  acg: Config.option(Config.String("ACG_CONFIG")),
+  host: Config.withDefault(Config.String("DB_HOST"), "localhost"),
+  port: Config.withDefault(Config.Int("DB_PORT"), 5432),
+  user: Config.withDefault(Config.String("DB_USER"), "payloadtracker"),
+  password: Config.withDefault(Config.String("DB_PASSWORD"), ""),
+  database: Config.withDefault(Config.String("DB_NAME"), "payloadtracker"),
+  sslMode: Config.withDefault(Config.String("DB_SSLMODE"), "disable"),
+  poolSize: Config.withDefault(Config.Int("DB_POOL_SIZE"), 10),
+  migrateOnStart: Config.withDefault(Config.Boolean("DB_MIGRATE_ON_START"), false),
+  retentionDays: Config.withDefault(Config.Int("RETENTION_DAYS"), 7),
+  partitionsAheadDays: Config.withDefault(Config.Int("PARTITIONS_AHEAD_DAYS"), 3),
+}).pipe(
+  Config.map(({ url, acg, password, ...rest }) => {
+    const base = { ...rest, password }
+    if (Option.isSome(url)) {
+      const u = fromUrl(url.value)
+      return { ...base, ...u, password: Redacted.make(u.password) }
+    }
+    const clowder = Option.isSome(acg) ? clowderDatabase(acg.value) : undefined
+    if (clowder !== undefined) {
+      return {
+        ...base,
+        host: clowder.hostname,
+        port: clowder.port,
+        user: clowder.username,
+        password: Redacted.make(clowder.password),
+        database: clowder.name,
+        sslMode: clowder.sslMode ?? base.sslMode,
+      }
+    }
+    return { ...base, password: Redacted.make(password) }
+  }),
+)
+
+export const loadPostgresConfig = Effect.fnUntraced(function* (overrides: Partial<PostgresConfig> = {}) {
+  const config = yield* postgresConfig
+  return { ...config, ...overrides } satisfies PostgresConfig
+})

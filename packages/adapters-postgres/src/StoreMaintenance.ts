@@ -1,0 +1,88 @@
+import type { StoreUnavailable } from "@pt/domain/Errors"
+import { Clock, Context, Duration, Effect, Layer, Metric, Schedule } from "effect"
+import { ensurePartitions, type PartitionReport, startOfDay } from "./Partitions.ts"
+import { applyRetention, type RetentionReport } from "./Retention.ts"
+import { type SqlClient, tryQuery } from "./SqlClient.ts"
+
+const DAY_MS = 86_400_000
+
+export interface MaintenanceReport {
+  readonly partitions: PartitionReport
+  readonly retention: RetentionReport
+}
+
+/** Creates daily partitions ahead and applies retention. The consumer runs it on a schedule. */
+export class StoreMaintenance extends Context.Service<
+  StoreMaintenance,
+  { readonly run: Effect.Effect<MaintenanceReport, StoreUnavailable> }
+>()("@pt/adapters-postgres/StoreMaintenance") {}
+
+const partitionsCreated = Metric.counter("payload_tracker_partitions_created", {
+  description: "Daily payload_statuses partitions created ahead of time",
+})
+const partitionsDropped = Metric.counter("payload_tracker_retention_dropped_partitions", {
+  description: "Daily partitions dropped by retention",
+})
+const statusesDeleted = Metric.counter("payload_tracker_retention_deleted_statuses", {
+  description: "Statuses removed by retention",
+})
+const payloadsDeleted = Metric.counter("payload_tracker_retention_deleted_payloads", {
+  description: "Payloads removed by retention because no status remained",
+})
+
+export interface MaintenanceSettings {
+  readonly retentionDays: number
+  readonly partitionsAheadDays: number
+}
+
+export const makeStoreMaintenance = (sql: SqlClient, settings: MaintenanceSettings) =>
+  StoreMaintenance.of({
+    run: Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const today = startOfDay(now)
+      // Partitions cover the retained days too, so late statuses of those days land in a daily partition.
+      const partitions = yield* tryQuery("creating partitions", () =>
+        ensurePartitions(
+          sql,
+          today - settings.retentionDays * DAY_MS,
+          today + settings.partitionsAheadDays * DAY_MS,
+        ),
+      )
+      const retention = yield* tryQuery("applying retention", () =>
+        applyRetention(sql, now, settings.retentionDays),
+      )
+      yield* Metric.update(partitionsCreated, partitions.created.length)
+      yield* Metric.update(partitionsDropped, retention.droppedPartitions.length)
+      yield* Metric.update(statusesDeleted, retention.deletedStatuses)
+      yield* Metric.update(payloadsDeleted, retention.deletedPayloads)
+      yield* Effect.logInfo("store maintenance").pipe(
+        Effect.annotateLogs({
+          partitions_created: partitions.created.join(",") || "none",
+          statuses_moved_from_default: partitions.moved,
+          retention_days: settings.retentionDays,
+          kept_from: new Date(retention.keepFrom).toISOString(),
+          partitions_dropped: retention.droppedPartitions.join(",") || "none",
+          statuses_deleted: retention.deletedStatuses,
+          payloads_deleted: retention.deletedPayloads,
+        }),
+      )
+      return { partitions, retention }
+    }).pipe(Effect.withSpan("StoreMaintenance.run")),
+  })
+
+/**
+ * Runs maintenance now and then every `interval` (default 1 hour) for as long as the layer lives. A failed run
+ * is logged and retried at the next tick: maintenance never stops the consumer.
+ */
+export const StoreMaintenanceSchedule = (
+  interval: Duration.Input = Duration.hours(1),
+): Layer.Layer<never, never, StoreMaintenance> =>
+  Layer.effectDiscard(
+    StoreMaintenance.use((m) =>
+      m.run.pipe(
+        Effect.catch((e) => Effect.logError("store maintenance failed", e)),
+        Effect.repeat(Schedule.spaced(interval)),
+        Effect.forkScoped,
+      ),
+    ),
+  )

@@ -1,0 +1,7 @@
+import type { MigrationObject } from "@mikro-orm/core"
+import { Migration20261123000000Initial } from "./Migration20261123000000Initial.ts"
+
+/** Every migration, in order. Listed explicitly: no file globbing, so it works from source and in bundles. */
+export const migrationsList: Array<MigrationObject> = [
+  { name: "Migration20261123000000Initial", class: Migration20261123000000Initial },
+]

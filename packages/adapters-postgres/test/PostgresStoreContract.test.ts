@@ -1,0 +1,5 @@
+import { payloadStoreSuite } from "@pt/domain/testing/PayloadStoreSuite"
+import { inject } from "vitest"
+import { testStoreLayer } from "../testing/PostgresTestServer.ts"
+
+payloadStoreSuite("postgres", testStoreLayer(inject("databaseUrl"), "contract"))
