@@ -1,0 +1,30 @@
+import { mkdirSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { type Browser, chromium, type Page } from "playwright-core"
+
+/**
+ * Debian's Chromium driven by playwright-core (no browser can be downloaded here). The flags keep Chromium off
+ * the network beyond the page under test: this machine refuses outside connections, many at a time otherwise.
+ * Playwright gives every launch a fresh, empty profile.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+]
+
+export const ARTIFACTS =
+  process.env.PT_ARTIFACTS_DIR ?? fileURLToPath(new URL("../test-artifacts", import.meta.url))
+
+export const launchBrowser = (): Promise<Browser> =>
+  chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
+
+export const screenshot = async (page: Page, name: string): Promise<void> => {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true })
+}

@@ -1,0 +1,233 @@
+import { readFileSync } from "node:fs"
+import type { Browser, Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type RunningApi, startApi } from "./ApiServer.ts"
+import { launchBrowser, screenshot } from "./Browser.ts"
+import {
+  BULK_ACCOUNTS,
+  BULK_COUNT,
+  bulkPayloads,
+  dashed,
+  formulaPayload,
+  ingest,
+  newRequestId,
+  STORY_DURATIONS,
+  STORY_LANES,
+  storyPayload,
+} from "./Fixtures.ts"
+
+let api: RunningApi
+let browser: Browser
+const pages: Array<Page> = []
+const formulaId = newRequestId()
+const storyId = newRequestId()
+const liveId = newRequestId()
+const TOTAL_PAYLOADS = BULK_COUNT + 3
+
+const open = async (path: string): Promise<Page> => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })
+  const page = await context.newPage()
+  pages.push(page)
+  await page.goto(`${api.origin}/app/payload-tracker${path}`)
+  return page
+}
+const rows = (page: Page, table: string) => page.locator(`table[aria-label="${table}"] tbody tr`)
+const columnTexts = async (page: Page, table: string, column: string): Promise<Array<string>> =>
+  (await page.locator(`table[aria-label="${table}"] tbody td[data-label="${column}"]`).allInnerTexts()).map(
+    (t) => t.trim(),
+  )
+const search = (page: Page) => new URL(page.url()).searchParams
+
+beforeAll(async () => {
+  api = await startApi()
+  const now = Date.now()
+  await ingest(api.origin, bulkPayloads(now).statuses)
+  await ingest(api.origin, formulaPayload(now, formulaId))
+  await ingest(api.origin, storyPayload(now, storyId))
+  await ingest(api.origin, [
+    {
+      request_id: liveId,
+      service: "ingress",
+      status: "received",
+      date: new Date(now - 20_000).toISOString(),
+    },
+  ])
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await api?.stop()
+})
+
+describe("Payloads page", () => {
+  it("redirects the app root to Payloads and shows the newest 10 of all payloads", async () => {
+    const page = await open("")
+    await page.waitForURL("**/app/payload-tracker/payloads")
+    await expect.poll(() => rows(page, "Recorded Requests").count()).toBe(10)
+    await page.getByText(`All time · ${TOTAL_PAYLOADS} payloads`).waitFor()
+    const created = await columnTexts(page, "Recorded Requests", "created_at")
+    expect(created).toEqual(created.toSorted().reverse())
+    await screenshot(page, "payloads")
+  })
+
+  it("narrows the rows with a typed filter and with a click on a cell, keeping both in the URL", async () => {
+    const page = await open("/payloads")
+    await page.getByLabel("Filter by account").fill(BULK_ACCOUNTS[1])
+    await page.getByLabel("Filter by account").press("Enter")
+    await page.getByText(`All time · ${BULK_COUNT / 3} payloads`).waitFor()
+    expect(search(page).get("account")).toBe(BULK_ACCOUNTS[1])
+    expect(new Set(await columnTexts(page, "Recorded Requests", "account"))).toEqual(
+      new Set([BULK_ACCOUNTS[1]]),
+    )
+
+    await page.locator('td[data-label="org_id"] button').first().click()
+    await expect.poll(() => search(page).get("org_id")).toBe("org-1")
+    await page.getByText(`All time · ${BULK_COUNT / 3} payloads`).waitFor()
+    await page.getByRole("button", { name: "Remove filter account" }).click()
+    await expect.poll(() => search(page).has("account")).toBe(false)
+  })
+
+  it("changes the rows with the next page and keeps a 1-based page in the URL", async () => {
+    const page = await open("/payloads")
+    await expect.poll(() => rows(page, "Recorded Requests").count()).toBe(10)
+    const first = await columnTexts(page, "Recorded Requests", "request_id")
+    await page.getByRole("button", { name: "Go to next page" }).first().click()
+    await expect.poll(() => search(page).get("page")).toBe("2")
+    await expect
+      .poll(async () => (await columnTexts(page, "Recorded Requests", "request_id"))[0])
+      .not.toBe(first[0])
+    const second = await columnTexts(page, "Recorded Requests", "request_id")
+    expect(second.filter((id) => first.includes(id))).toEqual([])
+    // A link reproduces the view: page 3 of 10 holds the remaining 7 payloads.
+    await page.goto(`${api.origin}/app/payload-tracker/payloads?page=3`)
+    await expect.poll(() => rows(page, "Recorded Requests").count()).toBe(TOTAL_PAYLOADS - 20)
+  })
+
+  it("applies a quick time range to created_at", async () => {
+    const page = await open("/payloads")
+    await page.getByLabel("Time range (created_at)").selectOption("1h")
+    // Within the last hour: 6 bulk payloads (every 10 min), the formula, story and live payloads.
+    await page.getByText("Last hour · 9 payloads").waitFor()
+    expect(search(page).get("range")).toBe("1h")
+  })
+})
+
+describe("Statuses page", () => {
+  it("shows the statuses and filters them by service", async () => {
+    const page = await open("/statuses")
+    await expect.poll(() => rows(page, "Recorded Statuses").count()).toBe(10)
+    await page.getByText(`All time · ${BULK_COUNT * 2 + 4 + 8 + 1} statuses`).waitFor()
+    await page.getByLabel("Filter by service").fill("puptoo")
+    await page.getByLabel("Filter by service").press("Enter")
+    await expect.poll(() => rows(page, "Recorded Statuses").count()).toBe(4)
+    expect(new Set(await columnTexts(page, "Recorded Statuses", "service"))).toEqual(new Set(["puptoo"]))
+    await screenshot(page, "statuses")
+  })
+
+  it("exports CSV that a spreadsheet cannot run as formulas, and JSON with the raw values", async () => {
+    const page = await open(`/statuses?request_id=${formulaId}`)
+    await expect.poll(() => rows(page, "Recorded Statuses").count()).toBe(4)
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ])
+    expect(csvDownload.suggestedFilename()).toBe("statuses.csv")
+    const csv = readFileSync(await csvDownload.path(), "utf8")
+    const lines = csv.trimEnd().split("\r\n")
+    expect(lines[0]).toBe("request_id,service,source,status,status_msg,date,created_at")
+    expect(lines).toHaveLength(5)
+    expect(csv).toContain(`'=HYPERLINK(""http://x"",""y"")`)
+    expect(csv).toContain(`"'-2+3, a comma"`)
+    expect(csv).toContain(",'+cmd,")
+    for (const line of lines) for (const cell of line.split(",")) expect(cell).not.toMatch(/^"?[=+\-@\t\r]/)
+
+    const [jsonDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export JSON" }).click(),
+    ])
+    const json = JSON.parse(readFileSync(await jsonDownload.path(), "utf8")) as Array<{ status_msg?: string }>
+    expect(json.map((s) => s.status_msg)).toContain("+cmd")
+
+    const payloads = await open(`/payloads?request_id=${formulaId}`)
+    await expect.poll(() => rows(payloads, "Recorded Requests").count()).toBe(1)
+    const [payloadCsv] = await Promise.all([
+      payloads.waitForEvent("download"),
+      payloads.getByRole("button", { name: "Export CSV" }).click(),
+    ])
+    const payloadLines = readFileSync(await payloadCsv.path(), "utf8").split("\r\n")
+    expect(payloadLines[1]).toContain(`${formulaId},'=1+2,'@SUM(A1),`)
+  })
+})
+
+describe("Track page", () => {
+  it("tells a payload's story: outcome, one lane per service:source, errors, durations, statuses", async () => {
+    const page = await open(`/track?request_id=${dashed(storyId)}`)
+    await page.locator('[data-outcome="error"]').waitFor()
+    await page.getByRole("heading", { name: `Track a payload: ${storyId}` }).waitFor()
+    const lanes = await page
+      .locator("[data-lane]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-lane")))
+    expect(lanes).toEqual(STORY_LANES)
+    await expect.poll(() => page.locator(".pt-timeline__marker").count()).toBe(8)
+    await page.getByText("Engine failed: tarball has no facts").first().waitFor()
+    for (const [lane, text] of Object.entries(STORY_DURATIONS)) {
+      const key = lane.includes(":") ? lane : `${lane}:undefined`
+      expect(
+        (await page.locator(`[data-duration="${key}"] .pt-durations__value`).textContent())?.trim(),
+      ).toBe(text)
+    }
+    await expect.poll(() => rows(page, "Statuses of this payload").count()).toBe(8)
+    const kibana = page.getByRole("link", { name: "View in Kibana", exact: true })
+    expect(await kibana.getAttribute("href")).toContain(storyId)
+    await screenshot(page, "track")
+
+    await page.getByRole("link", { name: "Payloads with account 5500001" }).click()
+    await page.waitForURL("**/payloads?account=5500001")
+    await expect.poll(() => rows(page, "Recorded Requests").count()).toBe(1)
+  })
+
+  it("explains an id that is not a request_id", async () => {
+    const page = await open("/track")
+    await page.getByLabel("request_id").fill("not-a-request-id")
+    await page.getByRole("button", { name: "Track" }).click()
+    await page.getByText("32 hexadecimal characters").waitFor()
+    expect(search(page).has("request_id")).toBe(false)
+  })
+
+  it("shows a status sent while the page is open, without a reload", async () => {
+    const page = await open(`/track?request_id=${liveId}`)
+    await page.locator('[data-stream="live"]').waitFor()
+    await expect.poll(() => rows(page, "Statuses of this payload").count()).toBe(1)
+    await page.evaluate(() => {
+      ;(window as unknown as { notReloaded: boolean }).notReloaded = true
+    })
+    const now = Date.now()
+    await ingest(api.origin, [
+      {
+        request_id: liveId,
+        service: "puptoo",
+        status: "received",
+        date: new Date(now - 1_000).toISOString(),
+      },
+      { request_id: liveId, service: "puptoo", status: "success", date: new Date(now).toISOString() },
+    ])
+    await expect.poll(() => rows(page, "Statuses of this payload").count(), { timeout: 10_000 }).toBe(3)
+    await expect.poll(() => page.locator("[data-lane]").count()).toBe(2)
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+    await screenshot(page, "track-live")
+  })
+
+  it("offers the archive when allowed and explains a 404", async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    pages.push(page)
+    await page.route("**/api/v1/roles/archiveLink", (route) => route.fulfill({ json: { allowed: true } }))
+    await page.route("**/api/v1/payloads/*/archiveLink", (route) =>
+      route.fulfill({ status: 404, json: { title: "Not Found", message: "Payload not found", status: 404 } }),
+    )
+    await page.goto(`${api.origin}/app/payload-tracker/track?request_id=${storyId}`)
+    await page.getByRole("button", { name: "Download archive" }).click()
+    await page.getByText("The archive is not stored, or its 24-hour link expired.").waitFor()
+  })
+})
