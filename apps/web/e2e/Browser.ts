@@ -24,7 +24,17 @@ export const ARTIFACTS =
 export const launchBrowser = (): Promise<Browser> =>
   chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
 
+/** A whole-page picture: PatternFly scrolls inside its main container, so the viewport grows to fit it first. */
 export const screenshot = async (page: Page, name: string): Promise<void> => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true })
+  const viewport = page.viewportSize() ?? { width: 1400, height: 900 }
+  const height = await page.evaluate(() =>
+    Math.max(...[...document.querySelectorAll("body *")].map((e) => e.scrollHeight)),
+  )
+  await page.setViewportSize({
+    width: viewport.width,
+    height: Math.min(Math.max(height + 120, viewport.height), 8000),
+  })
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png` })
+  await page.setViewportSize(viewport)
 }

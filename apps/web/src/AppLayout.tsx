@@ -27,7 +27,9 @@ export const AppLayout = (props: { readonly path: string; readonly children: Rea
     <Masthead>
       <MastheadMain>
         <MastheadBrand>
-          <MastheadLogo href={appHref("/payloads")}>Payload Tracker</MastheadLogo>
+          <MastheadLogo href={appHref("/payloads")} className="pt-brand">
+            Payload Tracker
+          </MastheadLogo>
         </MastheadBrand>
       </MastheadMain>
       <MastheadContent>

@@ -48,6 +48,7 @@ export const ResultsTable = (props: {
           {props.columns.map((column, index) => (
             <Th
               key={column.key}
+              modifier="wrap"
               {...(column.sortable
                 ? {
                     sort: {
