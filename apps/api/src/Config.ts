@@ -1,0 +1,101 @@
+import { fileURLToPath } from "node:url"
+import { Config, ConfigProvider, Context, Duration, Effect, Layer, LogLevel } from "effect"
+
+/**
+ * Every setting of the API, read once with Effect `Config` from the environment variable names the Go
+ * service uses (plus a few new ones). docs/configuration-api.md documents each; keep the two in step.
+ */
+export interface ApiSettings {
+  readonly publicPort: number
+  readonly metricsPort: number
+  readonly logLevel: LogLevel.LogLevel
+  readonly logRequests: boolean
+  readonly requestorImpl: "storage-broker" | "mock"
+  readonly storageBrokerUrl: string
+  readonly storageBrokerRole: string
+  readonly storageBrokerTimeoutMs: number
+  readonly kibanaUrl: string
+  readonly kibanaIndex: string
+  readonly kibanaServiceField: string
+  readonly stalledAfterMs: number
+  readonly ingestEnabled: boolean
+  readonly ingestMaxItems: number
+  readonly ingestMaxBytes: number
+  readonly webDistDir: string
+  /** The store to use: PostgreSQL when a database is configured, else the in-memory store. */
+  readonly store: "postgres" | "memory"
+}
+
+export class ApiConfig extends Context.Service<ApiConfig, ApiSettings>()("@pt/api/ApiConfig") {}
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
+
+const invalid = (message: string) => new Config.ConfigError(new ConfigProvider.SourceError({ message }))
+
+// Go's LOGLEVEL values (DEBUG, INFO, WARN/WARNING, ERROR) mapped onto Effect's levels, case-insensitively.
+const logLevel = Config.String("LOGLEVEL").pipe(
+  Config.withDefault("INFO"),
+  Config.mapEffect((raw) => {
+    const name = raw.trim().toLowerCase()
+    const alias = name === "warning" ? "warn" : name === "critical" ? "fatal" : name
+    const level = LogLevel.values.find((l) => l.toLowerCase() === alias)
+    return level
+      ? Effect.succeed(level)
+      : Effect.fail(invalid(`LOGLEVEL must be one of ${LogLevel.values.join(", ")}, got ${raw}`))
+  }),
+)
+
+const positiveInt = (name: string, fallback: number) =>
+  Config.Int(name).pipe(
+    Config.withDefault(fallback),
+    Config.mapEffect((n) =>
+      n > 0 ? Effect.succeed(n) : Effect.fail(invalid(`${name} must be > 0, got ${n}`)),
+    ),
+  )
+
+export const settings: Config.Config<ApiSettings> = Config.all({
+  publicPort: Config.Port("PUBLICPORT").pipe(Config.withDefault(8080)),
+  metricsPort: Config.Port("METRICSPORT").pipe(Config.withDefault(9000)),
+  logLevel,
+  logRequests: Config.Boolean("LOG_REQUESTS").pipe(Config.withDefault(false)),
+  requestorImpl: Config.String("REQUESTOR_IMPL").pipe(
+    Config.withDefault("storage-broker"),
+    Config.map((v) => (v.trim().toLowerCase() === "mock" ? ("mock" as const) : ("storage-broker" as const))),
+  ),
+  storageBrokerUrl: Config.String("STORAGEBROKERURL").pipe(
+    Config.withDefault("http://storage-broker-processor:8000/archive/url"),
+  ),
+  storageBrokerRole: Config.String("STORAGEBROKERURLROLE").pipe(
+    Config.withDefault("platform-archive-download"),
+  ),
+  storageBrokerTimeoutMs: positiveInt("STORAGEBROKERREQUESTTIMEOUT", 35_000),
+  kibanaUrl: Config.String("KIBANA_URL").pipe(
+    Config.withDefault("https://kibana.example.com/app/kibana#/discover"),
+  ),
+  kibanaIndex: Config.String("KIBANA_INDEX").pipe(Config.withDefault("payload-tracker")),
+  kibanaServiceField: Config.String("KIBANA_SERVICE_FIELD").pipe(Config.withDefault("app")),
+  stalledAfterMs: Config.Duration("STALLED_AFTER").pipe(
+    Config.withDefault(Duration.hours(1)),
+    Config.map(Duration.toMillis),
+  ),
+  ingestEnabled: Config.Boolean("INGEST_HTTP_ENABLED").pipe(Config.withDefault(true)),
+  ingestMaxItems: positiveInt("INGEST_MAX_ITEMS", 10_000),
+  ingestMaxBytes: positiveInt("INGEST_MAX_BYTES", 16 * 1024 * 1024),
+  webDistDir: Config.String("WEB_DIST_DIR").pipe(Config.withDefault(DEFAULT_WEB_DIST)),
+  store: Config.all({
+    url: Config.String("DATABASE_URL").pipe(Config.withDefault("")),
+    host: Config.String("DB_HOST").pipe(Config.withDefault("")),
+  }).pipe(
+    Config.map(({ url, host }) => (url !== "" || host !== "" ? ("postgres" as const) : ("memory" as const))),
+  ),
+})
+
+/** Reads the settings from the current ConfigProvider (environment, then Clowder). */
+export const ApiConfigLayer = Layer.effect(ApiConfig, settings)
+
+/** Fixed settings for tests and the embedded start: defaults overridden by `overrides`. */
+export const apiConfigFrom = (overrides: Partial<ApiSettings>) =>
+  Layer.effect(
+    ApiConfig,
+    Effect.map(settings, (base): ApiSettings => ({ ...base, ...overrides })),
+  )

@@ -1,0 +1,94 @@
+import { Schema } from "effect"
+
+/**
+ * Response bodies of api-v1.md. Field order here is the key order on the wire (existing clients and the
+ * spec depend on it); `optionalKey` fields are omitted when the handler leaves them out (empty values).
+ */
+const Text = Schema.optionalKey(Schema.String)
+
+export const PayloadItem = Schema.Struct({
+  id: Schema.Number,
+  request_id: Schema.String,
+  account: Schema.String,
+  inventory_id: Schema.String,
+  system_id: Schema.String,
+  created_at: Schema.String,
+  org_id: Schema.String,
+}).annotate({ identifier: "Payload" })
+
+const listOf = <S extends Schema.Top>(item: S, identifier: string) =>
+  Schema.Struct({
+    count: Schema.Int.annotate({ description: "Rows matching the filters, ignoring paging" }),
+    elapsed: Schema.Number.annotate({ description: "Seconds the handler spent" }),
+    data: Schema.Array(item),
+  }).annotate({ identifier })
+
+export const PayloadList = listOf(PayloadItem, "PayloadList")
+
+/** One status of `/payloads/{request_id}`; verbosity 1 and 2 emit subsets of these keys, in this order. */
+export const HistoryStatus = Schema.Struct({
+  id: Schema.optionalKey(Schema.Number),
+  service: Text,
+  source: Text,
+  account: Text,
+  org_id: Text,
+  request_id: Text,
+  inventory_id: Text,
+  system_id: Text,
+  created_at: Text,
+  status: Text,
+  status_msg: Text,
+  date: Text,
+}).annotate({ identifier: "PayloadStatus" })
+export type HistoryStatus = typeof HistoryStatus.Type
+
+export const PayloadHistory = Schema.Struct({
+  data: Schema.Array(HistoryStatus),
+  duration: Schema.Record(Schema.String, Schema.String).annotate({
+    description: "`<service>:<source>`, `total_time_in_services` and `total_time` as HH:MM:SS.ffffff",
+  }),
+}).annotate({ identifier: "PayloadHistory" })
+
+export const StatusItem = Schema.Struct({
+  request_id: Text,
+  status: Text,
+  id: Schema.optionalKey(Schema.String).annotate({ description: "The payload id, as a string" }),
+  service: Text,
+  source: Text,
+  status_msg: Text,
+  date: Text,
+  created_at: Text,
+}).annotate({ identifier: "Status" })
+export type StatusItem = typeof StatusItem.Type
+
+export const StatusList = listOf(StatusItem, "StatusList")
+
+export const IngestResult = Schema.Struct({
+  accepted: Schema.Int.annotate({ description: "Items stored or already known" }),
+  rejected: Schema.Array(Schema.Struct({ index: Schema.Int, reason: Schema.String })),
+}).annotate({ identifier: "IngestResult" })
+
+/** What `POST /statuses` accepts: one status message or an array of them (messages.md). */
+export const IngestBody = Schema.Union([
+  Schema.Record(Schema.String, Schema.Unknown),
+  Schema.Array(Schema.Record(Schema.String, Schema.Unknown)),
+]).annotate({ description: "A status message object (messages.md) or a JSON array of them" })
+
+export const SuccessRate = Schema.Struct({
+  stat: Schema.Literal("SuccessRate"),
+  since: Schema.String,
+  data: Schema.Array(
+    Schema.Struct({
+      service: Schema.String,
+      success: Schema.Int,
+      error: Schema.Int,
+      success_rate: Schema.Number,
+    }),
+  ),
+}).annotate({ identifier: "SuccessRate" })
+
+export const Allowed = Schema.Struct({ allowed: Schema.Boolean })
+export const Link = Schema.Struct({ url: Schema.String })
+
+/** One SSE `status` event: the newly stored status, shaped like a verbosity-0 item. */
+export const StatusEventData = HistoryStatus

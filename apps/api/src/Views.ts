@@ -1,0 +1,65 @@
+import type { Payload, StoredStatus } from "@pt/domain/Payload"
+import { formatTimestamp } from "@pt/domain/Timestamp"
+import type { HistoryStatus, StatusItem } from "./Schemas.ts"
+
+/**
+ * Domain rows → the wire shapes of api-v1.md. Objects are built in the spec's key order and empty values are
+ * left out here (the schemas keep that order when encoding).
+ */
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
+export const payloadView = (p: Payload) => ({
+  id: p.id,
+  request_id: p.request_id,
+  account: p.account,
+  inventory_id: p.inventory_id,
+  system_id: p.system_id,
+  created_at: formatTimestamp(p.created_at),
+  org_id: p.org_id,
+})
+
+const put = <A extends object>(target: A, key: keyof A & string, value: string) => {
+  if (value !== "") (target as Record<string, unknown>)[key] = value
+}
+
+/** A status of `/payloads/{request_id}` at verbosity 0 (full), 1 or 2. */
+export const historyView = (payload: Payload, s: StoredStatus, verbosity: 0 | 1 | 2): HistoryStatus => {
+  const out: Mutable<HistoryStatus> = {}
+  if (verbosity === 0) {
+    out.id = payload.id
+    put(out, "service", s.service)
+    put(out, "source", s.source)
+    put(out, "account", payload.account)
+    put(out, "org_id", payload.org_id)
+    put(out, "request_id", s.request_id)
+    put(out, "inventory_id", payload.inventory_id)
+    put(out, "system_id", payload.system_id)
+    put(out, "created_at", formatTimestamp(s.created_at))
+    put(out, "status", s.status)
+    put(out, "status_msg", s.status_msg)
+  } else if (verbosity === 1) {
+    put(out, "service", s.service)
+    put(out, "inventory_id", payload.inventory_id)
+    put(out, "status", s.status)
+    put(out, "status_msg", s.status_msg)
+  } else {
+    put(out, "service", s.service)
+    put(out, "status", s.status)
+  }
+  put(out, "date", formatTimestamp(s.date))
+  return out
+}
+
+/** An item of `/statuses`: the payload id as a string, as the Go service sends it. */
+export const statusView = (s: StoredStatus): StatusItem => {
+  const out: Mutable<StatusItem> = {}
+  put(out, "request_id", s.request_id)
+  put(out, "status", s.status)
+  put(out, "id", String(s.payload_id))
+  put(out, "service", s.service)
+  put(out, "source", s.source)
+  put(out, "status_msg", s.status_msg)
+  put(out, "date", formatTimestamp(s.date))
+  put(out, "created_at", formatTimestamp(s.created_at))
+  return out
+}

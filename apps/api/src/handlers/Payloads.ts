@@ -1,0 +1,69 @@
+import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
+import { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import { normalizeRequestId } from "@pt/domain/RequestId"
+import { StalledAfter, trackPayload } from "@pt/domain/Track"
+import { Clock, Effect, Stream } from "effect"
+import { HttpApiBuilder } from "effect/http-api"
+import { Api } from "../Api.ts"
+import { BadRequest, NotFound } from "../ApiErrors.ts"
+import { ApiConfig } from "../Config.ts"
+import { ApiMetrics } from "../Metrics.ts"
+import { historyQuery, payloadListQuery } from "../QueryParams.ts"
+import { payloadEvents, sseResponse } from "../Sse.ts"
+import { historyView, payloadView } from "../Views.ts"
+import { elapsedSince, orUnavailable, validated } from "./Common.ts"
+
+export const PayloadsHandlers = HttpApiBuilder.group(
+  Api,
+  "payloads",
+  Effect.fn(function* (handlers) {
+    const queries = yield* PayloadQueries
+    const feed = yield* StatusFeed
+    const config = yield* ApiConfig
+    const metrics = yield* ApiMetrics
+    const stalledAfter = config.stalledAfterMs * 1000
+
+    return handlers.handleAll({
+      root: () => Effect.succeed("lubdub"),
+
+      list: ({ query }) =>
+        Effect.gen(function* () {
+          const start = yield* Clock.currentTimeNanos
+          const q = yield* validated(payloadListQuery(query))
+          const page = yield* orUnavailable(queries.listPayloads(q))
+          return { count: page.count, elapsed: yield* elapsedSince(start), data: page.data.map(payloadView) }
+        }),
+
+      track: ({ params, query }) =>
+        Effect.gen(function* () {
+          const q = yield* validated(historyQuery(query))
+          const notFound = NotFound.of(`payload with id: ${params.request_id} not found`)
+          const id = normalizeRequestId(params.request_id)
+          if (id === undefined) return yield* notFound
+          const track = yield* orUnavailable(trackPayload(id, q.sortBy, q.sortDir))
+          if (track === undefined) return yield* notFound
+          return {
+            data: track.statuses.map((s) => historyView(track.payload, s, q.verbosity)),
+            duration: track.duration,
+          }
+        }).pipe(
+          Effect.provideService(PayloadQueries, queries),
+          Effect.provideService(StalledAfter, stalledAfter),
+        ),
+
+      events: ({ params }) =>
+        Effect.gen(function* () {
+          const id = normalizeRequestId(params.request_id)
+          if (id === undefined) {
+            metrics.apiInvalidRequestIds.inc()
+            return yield* BadRequest.of(`${params.request_id} is not a valid UUID`)
+          }
+          const body = payloadEvents(id).pipe(
+            Stream.provideService(PayloadQueries, queries),
+            Stream.provideService(StatusFeed, feed),
+          )
+          return sseResponse(body)
+        }),
+    })
+  }),
+)

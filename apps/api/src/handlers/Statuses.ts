@@ -1,0 +1,50 @@
+import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
+import { PayloadStore } from "@pt/domain/ports/PayloadStore"
+import { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import { successRate } from "@pt/domain/Stats"
+import { formatTimestamp } from "@pt/domain/Timestamp"
+import { Clock, Effect } from "effect"
+import { HttpApiBuilder } from "effect/http-api"
+import { Api } from "../Api.ts"
+import { ApiConfig } from "../Config.ts"
+import { ingestRequest } from "../Ingest.ts"
+import { ApiMetrics } from "../Metrics.ts"
+import { statsQuery, statusListQuery } from "../QueryParams.ts"
+import { statusView } from "../Views.ts"
+import { elapsedSince, orUnavailable, validated } from "./Common.ts"
+
+export const StatusesHandlers = HttpApiBuilder.group(
+  Api,
+  "statuses",
+  Effect.fn(function* (handlers) {
+    const queries = yield* PayloadQueries
+    const store = yield* PayloadStore
+    const feed = yield* StatusFeed
+    const config = yield* ApiConfig
+    const metrics = yield* ApiMetrics
+
+    return handlers
+      .handleAll({
+        list: ({ query }) =>
+          Effect.gen(function* () {
+            const start = yield* Clock.currentTimeNanos
+            const q = yield* validated(statusListQuery(query))
+            const page = yield* orUnavailable(queries.listStatuses(q))
+            return { count: page.count, elapsed: yield* elapsedSince(start), data: page.data.map(statusView) }
+          }),
+        stats: ({ query }) =>
+          Effect.gen(function* () {
+            const now = (yield* Clock.currentTimeMillis) * 1000
+            const q = yield* validated(statsQuery(query, now))
+            const data = yield* orUnavailable(successRate(q.since))
+            return { stat: q.stat, since: formatTimestamp(q.since), data }
+          }).pipe(Effect.provideService(PayloadQueries, queries)),
+      })
+      .handleRaw("ingest", ({ request }) =>
+        ingestRequest(request, config, metrics).pipe(
+          Effect.provideService(PayloadStore, store),
+          Effect.provideService(StatusFeed, feed),
+        ),
+      )
+  }),
+)

@@ -1,0 +1,7 @@
+import { NodeRuntime } from "@effect/platform-node"
+import { Layer } from "effect"
+import { ConfigProviderLayer } from "./Clowder.ts"
+import { ApiLayer } from "./Server.ts"
+
+// Settings come from the environment (and the Clowder file when ACG_CONFIG is set); see docs/configuration-api.md.
+Layer.launch(ApiLayer.pipe(Layer.provide(ConfigProviderLayer()))).pipe(NodeRuntime.runMain)
