@@ -1,0 +1,41 @@
+import { statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { migrateDown, migrateUp, pendingMigrations } from "../src/Migrate.ts"
+import type { PostgresConfig } from "../src/PostgresConfig.ts"
+import { createTestDatabase, dropTestDatabase } from "../testing/PostgresTestServer.ts"
+import { openStore } from "../testing/StoreHarness.ts"
+
+const url = inject("databaseUrl")
+let config: PostgresConfig
+beforeAll(async () => {
+  config = await createTestDatabase(url, "migrations")
+})
+afterAll(() => dropTestDatabase(url, config))
+
+const tables = `select string_agg(relname, ',' order by relname) as names from pg_class
+  where relname in ('payloads', 'payload_statuses', 'payload_statuses_default', 'services', 'sources', 'statuses')`
+
+describe("migrations", () => {
+  it("round trip: up creates the schema, down removes it, up again gives a working store", () =>
+    Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const s = yield* openStore(config, { migrate: false })
+          expect((yield* pendingMigrations(s.orm)).length).toBeGreaterThan(0)
+          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261123000000Initial"])
+          expect(yield* pendingMigrations(s.orm)).toEqual([])
+          const names = () => Effect.promise(() => s.sql.query<{ names: string | null }>(tables))
+          expect((yield* names()).rows[0]!.names).toBe(
+            "payload_statuses,payload_statuses_default,payloads,services,sources,statuses",
+          )
+          expect(yield* migrateDown(s.orm, { all: true })).toEqual(["Migration20261123000000Initial"])
+          expect((yield* names()).rows[0]!.names).toBeNull()
+          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261123000000Initial"])
+          const store = yield* openStore(config, { migrate: false })
+          const r = yield* store.store.record([statusEvent({ request_id: "a".repeat(32) })])
+          expect(r.inserted).toBe(1)
+        }),
+      ),
+    ))
+})
