@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [react()],
   build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 2000 },
   server: {
-    // `vite dev` proxies the API to a tracker started separately (./pt start), default port 8000.
-    proxy: { "/app/payload-tracker/api": process.env.PT_API_URL ?? "http://localhost:8000" },
+    // `vite dev` proxies the API to a tracker started separately (./pt start; PUBLICPORT defaults to 8080).
+    proxy: { "/app/payload-tracker/api": process.env.PT_API_URL ?? "http://localhost:8080" },
   },
 })

@@ -160,6 +160,29 @@ describe("Statuses page", () => {
   })
 })
 
+describe("empty and error states", () => {
+  it("says what to do when nothing matches", async () => {
+    const page = await open("/payloads?account=no-such-account")
+    await page.getByRole("heading", { name: "No payloads match" }).waitFor()
+    await page.getByRole("button", { name: "Clear filters and time range" }).click()
+    await expect.poll(() => rows(page, "Recorded Requests").count()).toBe(10)
+  })
+
+  it("shows the API's error and recovers on Retry", async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    pages.push(page)
+    const unavailable = { title: "Service Unavailable", message: "database unavailable", status: 503 }
+    await page.route("**/api/v1/statuses?*", (route) => route.fulfill({ status: 503, json: unavailable }))
+    await page.goto(`${api.origin}/app/payload-tracker/statuses`)
+    await page.getByRole("heading", { name: "Could not load statuses" }).waitFor()
+    await page.getByText("database unavailable").waitFor()
+    await page.unrouteAll()
+    await page.getByRole("button", { name: "Retry" }).click()
+    await expect.poll(() => rows(page, "Recorded Statuses").count()).toBe(10)
+  })
+})
+
 describe("Track page", () => {
   it("tells a payload's story: outcome, one lane per service:source, errors, durations, statuses", async () => {
     const page = await open(`/track?request_id=${dashed(storyId)}`)

@@ -1,3 +1,4 @@
+import { Title } from "@patternfly/react-core"
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table"
 import { useState } from "react"
 import { StatusKindLabel } from "./StatusKindLabel.tsx"
@@ -21,41 +22,46 @@ export const StatusHistoryTable = (props: { readonly statuses: ReadonlyArray<Tra
   const ordered = props.statuses.toSorted(compare(sortBy))
   if (sortDir === "desc") ordered.reverse()
   return (
-    <Table aria-label="Statuses of this payload" variant="compact" isStriped>
-      <Thead>
-        <Tr>
-          {COLUMNS.map((field, index) => (
-            <Th
-              key={field}
-              sort={{
-                columnIndex: index,
-                sortBy: { index: COLUMNS.indexOf(sortBy), direction: sortDir },
-                onSort: (_event, _index, direction) => {
-                  setSortBy(field)
-                  setSortDir(direction === "desc" ? "desc" : "asc")
-                },
-              }}
-            >
-              {field}
-            </Th>
-          ))}
-        </Tr>
-      </Thead>
-      <Tbody>
-        {ordered.map((s, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: statuses have no id of their own in the API
-          <Tr key={i} className={s.kind === "error" ? "pt-row--error" : ""}>
-            <Td dataLabel="service">{s.service}</Td>
-            <Td dataLabel="source">{s.source}</Td>
-            <Td dataLabel="status">
-              <StatusKindLabel kind={s.kind} text={s.status} />
-            </Td>
-            <Td dataLabel="status_msg">{s.status_msg}</Td>
-            <Td dataLabel="date">{s.date}</Td>
-            <Td dataLabel="created_at">{s.created_at}</Td>
+    <section aria-labelledby="pt-history-title">
+      <Title headingLevel="h2" id="pt-history-title">
+        Statuses ({props.statuses.length})
+      </Title>
+      <Table aria-label="Statuses of this payload" variant="compact" isStriped>
+        <Thead>
+          <Tr>
+            {COLUMNS.map((field, index) => (
+              <Th
+                key={field}
+                sort={{
+                  columnIndex: index,
+                  sortBy: { index: COLUMNS.indexOf(sortBy), direction: sortDir },
+                  onSort: (_event, _index, direction) => {
+                    setSortBy(field)
+                    setSortDir(direction === "desc" ? "desc" : "asc")
+                  },
+                }}
+              >
+                {field}
+              </Th>
+            ))}
           </Tr>
-        ))}
-      </Tbody>
-    </Table>
+        </Thead>
+        <Tbody>
+          {ordered.map((s, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: statuses have no id of their own in the API
+            <Tr key={i} className={s.kind === "error" ? "pt-row--error" : ""}>
+              <Td dataLabel="service">{s.service}</Td>
+              <Td dataLabel="source">{s.source}</Td>
+              <Td dataLabel="status">
+                <StatusKindLabel kind={s.kind} text={s.status} />
+              </Td>
+              <Td dataLabel="status_msg">{s.status_msg}</Td>
+              <Td dataLabel="date">{s.date}</Td>
+              <Td dataLabel="created_at">{s.created_at}</Td>
+            </Tr>
+          ))}
+        </Tbody>
+      </Table>
+    </section>
   )
 }
