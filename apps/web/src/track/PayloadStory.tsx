@@ -1,5 +1,5 @@
 import { EmptyState, EmptyStateBody, Flex, FlexItem, Label, Spinner } from "@patternfly/react-core"
-import { useMemo } from "react"
+import { useEffect, useMemo, useState } from "react"
 import type { HistoryResponse } from "../api/ApiTypes.ts"
 import { useApi } from "../api/useApi.ts"
 import { ErrorResults, LoadingState } from "../components/ResultStates.tsx"
@@ -26,10 +26,16 @@ export const PayloadStory = (props: { readonly requestId: string }) => {
   const [result, reload] = useApi<HistoryResponse>(`/payloads/${props.requestId}`, HISTORY_QUERY)
   const stream = useStatusStream(props.requestId, reload)
   const data = result.kind === "ok" ? result.data : result.kind === "loading" ? result.previous : undefined
+  // "Stalled" depends on the clock, not only on data: re-evaluate the outcome every minute (no request is made).
+  const [clock, setClock] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setClock(Date.now()), 60_000)
+    return () => clearInterval(timer)
+  }, [])
   const view = useMemo(() => {
     if (data === undefined) return undefined
     const statuses = toTrackStatuses(data.data)
-    const cycle = lifecycle(statuses, Date.now() * 1000)
+    const cycle = lifecycle(statuses, Math.max(clock, Date.now()) * 1000)
     return (
       cycle && {
         statuses,
@@ -39,7 +45,7 @@ export const PayloadStory = (props: { readonly requestId: string }) => {
         who: identity(data.data),
       }
     )
-  }, [data])
+  }, [data, clock])
 
   const header = (
     <Flex alignItems={{ default: "alignItemsCenter" }} spaceItems={{ default: "spaceItemsMd" }}>
