@@ -162,6 +162,7 @@ stop() {
   else
     [[ -n "${DATA:-}" && "$DATA" == */pt-kafka-* ]] && rm -rf "$DATA"
     rm -f "$state"
+    rmdir "$state_dir" 2>/dev/null || true
     say "stopped '$instance'"
   fi
 }

@@ -6,6 +6,7 @@ import {
   Kafka,
   type KafkaConfig as KafkaJsConfig,
   logLevel,
+  Partitioners,
   type Producer,
   type ProducerConfig,
   type SASLOptions,
@@ -100,7 +101,13 @@ const connected = <A extends { connect: () => Promise<void>; disconnect: () => P
 /** A connected producer, disconnected when the scope closes. */
 export const scopedProducer = (config?: ProducerConfig) =>
   Effect.flatMap(KafkaClient, ({ kafka }) =>
-    connected<Producer>("producer", () => kafka.producer({ allowAutoTopicCreation: false, ...config })),
+    connected<Producer>("producer", () =>
+      kafka.producer({
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        ...config,
+      }),
+    ),
   )
 
 /** A connected admin client, disconnected when the scope closes. */

@@ -1,0 +1,40 @@
+import { KafkaConfigLayer } from "@pt/adapters-kafka/KafkaConfig"
+import { KafkaStatusSource } from "@pt/adapters-kafka/KafkaStatusSource"
+import { Effect, Layer, Logger, References } from "effect"
+import type { ConsumerSettings } from "./ConsumerConfig.ts"
+import { ConsumerHealthLayer } from "./Health.ts"
+import { ConsumerMetricsLayer } from "./Metrics.ts"
+import { MetricsServerLayer } from "./MetricsServer.ts"
+import { StoreLayer, type StorePorts } from "./StoreLayer.ts"
+
+/** JSON log lines (one object per line, for the platform's log shipping) at LOGLEVEL. */
+export const LoggingLayer = (settings: ConsumerSettings) =>
+  Layer.mergeAll(
+    Logger.layer([Logger.consoleJson]),
+    Layer.succeed(References.MinimumLogLevel, settings.logLevel),
+  )
+
+/**
+ * The consumer process: store → metrics and health → Kafka source and the metrics server. Layers close in
+ * reverse, so on SIGTERM the source finishes its batch, commits and leaves the group before the store closes.
+ */
+export const consumerLayer = (
+  settings: ConsumerSettings,
+  store: Layer.Layer<StorePorts, unknown> = StoreLayer(settings),
+) => {
+  const observed = ConsumerHealthLayer({ stuckAfterMs: settings.stuckAfterMs, pingEveryMs: 10_000 }).pipe(
+    Layer.provideMerge(ConsumerMetricsLayer),
+  )
+  const source = KafkaStatusSource.layer.pipe(Layer.provide(KafkaConfigLayer))
+  return Layer.mergeAll(source, MetricsServerLayer(settings.metricsPort)).pipe(
+    Layer.provideMerge(observed),
+    Layer.provideMerge(store),
+  )
+}
+
+/** Runs until SIGTERM/SIGINT (clean stop) or a consumer crash kafkajs gave up on (exit non-zero). */
+export const runConsumer = (settings: ConsumerSettings) =>
+  Effect.flatMap(KafkaStatusSource, (source) => source.fatal).pipe(
+    Effect.provide(consumerLayer(settings)),
+    Effect.provide(LoggingLayer(settings)),
+  )
