@@ -132,22 +132,22 @@ export const serve = Effect.fnUntraced(function* (c: CliConfig) {
   const server = HttpRouter.serve(routes, { disableLogger: true }).pipe(
     Layer.provide(NodeHttpServer.layer(createServer, { port: c.port })),
   )
-  yield* Effect.forkChild(Layer.launch(server))
+  const traffic$ =
+    c.rate !== undefined && c.rate > 0
+      ? runUploads(pump, traffic, {
+          ...loadOptions(c),
+          unit: "uploads",
+          durationMs: undefined,
+          count: undefined,
+          progress: false,
+        })
+      : pump.runRealtime({ until: () => false })
   yield* Effect.logInfo(
     `mock producer: ingress stand-in ${c.publicUrl}/api/ingress/v1/upload, storage broker ${c.publicUrl}/archive/url, ` +
       `background traffic ${c.rate ?? 0} uploads/s → ${pump.describe}`,
   )
-  if (c.rate !== undefined && c.rate > 0) {
-    yield* runUploads(pump, traffic, {
-      ...loadOptions(c),
-      unit: "uploads",
-      durationMs: undefined,
-      count: undefined,
-      progress: false,
-    })
-  } else {
-    yield* pump.runRealtime({ until: () => false })
-  }
+  // Either failing (port taken, …) stops both: the supervisor sees the exit.
+  yield* Effect.all([Layer.launch(server), traffic$], { concurrency: "unbounded", discard: true })
 })
 
 export const runCommand = (c: CliConfig) => {

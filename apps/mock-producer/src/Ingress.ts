@@ -165,7 +165,6 @@ export const ingressRoutes = (deps: {
     HttpRouter.add("POST", "/api/ingress/v1/upload", upload),
     HttpRouter.add("POST", "/r/insights/platform/ingress/v1/upload", upload),
     HttpRouter.add("GET", "/api/ingress/v1/", HttpServerResponse.text("lubdub")),
-    HttpRouter.add("GET", "/api/ingress/v1", HttpServerResponse.text("lubdub")),
     HttpRouter.add("GET", "/health", HttpServerResponse.text("ok")),
   )
 }
