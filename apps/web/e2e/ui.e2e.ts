@@ -1,64 +1,12 @@
 import { readFileSync } from "node:fs"
-import type { Browser, Page } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type RunningApi, startApi } from "./ApiServer.ts"
-import { launchBrowser, screenshot } from "./Browser.ts"
-import {
-  BULK_ACCOUNTS,
-  BULK_COUNT,
-  bulkPayloads,
-  dashed,
-  formulaPayload,
-  ingest,
-  newRequestId,
-  STORY_DURATIONS,
-  STORY_LANES,
-  storyPayload,
-} from "./Fixtures.ts"
+import { describe, expect, it } from "vitest"
+import { screenshot } from "./Browser.ts"
+import { BULK_ACCOUNTS, BULK_COUNT, dashed, ingest, STORY_DURATIONS, STORY_LANES } from "./Fixtures.ts"
+import { columnTexts, rows, search, trackerForThisFile } from "./Harness.ts"
 
-let api: RunningApi
-let browser: Browser
-const pages: Array<Page> = []
-const formulaId = newRequestId()
-const storyId = newRequestId()
-const liveId = newRequestId()
-const TOTAL_PAYLOADS = BULK_COUNT + 3
-
-const open = async (path: string): Promise<Page> => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })
-  const page = await context.newPage()
-  pages.push(page)
-  await page.goto(`${api.origin}/app/payload-tracker${path}`)
-  return page
-}
-const rows = (page: Page, table: string) => page.locator(`table[aria-label="${table}"] tbody tr`)
-const columnTexts = async (page: Page, table: string, column: string): Promise<Array<string>> =>
-  (await page.locator(`table[aria-label="${table}"] tbody td[data-label="${column}"]`).allInnerTexts()).map(
-    (t) => t.trim(),
-  )
-const search = (page: Page) => new URL(page.url()).searchParams
-
-beforeAll(async () => {
-  api = await startApi()
-  const now = Date.now()
-  await ingest(api.origin, bulkPayloads(now).statuses)
-  await ingest(api.origin, formulaPayload(now, formulaId))
-  await ingest(api.origin, storyPayload(now, storyId))
-  await ingest(api.origin, [
-    {
-      request_id: liveId,
-      service: "ingress",
-      status: "received",
-      date: new Date(now - 20_000).toISOString(),
-    },
-  ])
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
-})
+const tracker = trackerForThisFile()
+const { formulaId, storyId, liveId, totalPayloads: TOTAL_PAYLOADS } = tracker.ids
+const open = tracker.open
 
 describe("Payloads page", () => {
   it("redirects the app root to Payloads and shows the newest 10 of all payloads", async () => {
@@ -100,8 +48,10 @@ describe("Payloads page", () => {
     const second = await columnTexts(page, "Recorded Requests", "request_id")
     expect(second.filter((id) => first.includes(id))).toEqual([])
     // A link reproduces the view: page 3 of 10 holds the remaining 7 payloads.
-    await page.goto(`${api.origin}/app/payload-tracker/payloads?page=3`)
+    await page.goto(`${tracker.origin()}/app/payload-tracker/payloads?page=3`)
     await expect.poll(() => rows(page, "Recorded Requests").count()).toBe(TOTAL_PAYLOADS - 20)
+    await page.goto(`${tracker.origin()}/app/payload-tracker/payloads?page=99`)
+    await page.getByRole("heading", { name: "Page 99 is past the last page" }).waitFor()
   })
 
   it("applies a quick time range to created_at", async () => {
@@ -169,12 +119,10 @@ describe("empty and error states", () => {
   })
 
   it("shows the API's error and recovers on Retry", async () => {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    pages.push(page)
+    const page = await tracker.blankPage()
     const unavailable = { title: "Service Unavailable", message: "database unavailable", status: 503 }
     await page.route("**/api/v1/statuses?*", (route) => route.fulfill({ status: 503, json: unavailable }))
-    await page.goto(`${api.origin}/app/payload-tracker/statuses`)
+    await page.goto(`${tracker.origin()}/app/payload-tracker/statuses`)
     await page.getByRole("heading", { name: "Could not load statuses" }).waitFor()
     await page.getByText("database unavailable").waitFor()
     await page.unrouteAll()
@@ -226,7 +174,7 @@ describe("Track page", () => {
       ;(window as unknown as { notReloaded: boolean }).notReloaded = true
     })
     const now = Date.now()
-    await ingest(api.origin, [
+    await ingest(tracker.origin(), [
       {
         request_id: liveId,
         service: "puptoo",
@@ -242,14 +190,12 @@ describe("Track page", () => {
   })
 
   it("offers the archive when allowed and explains a 404", async () => {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    pages.push(page)
+    const page = await tracker.blankPage()
     await page.route("**/api/v1/roles/archiveLink", (route) => route.fulfill({ json: { allowed: true } }))
     await page.route("**/api/v1/payloads/*/archiveLink", (route) =>
       route.fulfill({ status: 404, json: { title: "Not Found", message: "Payload not found", status: 404 } }),
     )
-    await page.goto(`${api.origin}/app/payload-tracker/track?request_id=${storyId}`)
+    await page.goto(`${tracker.origin()}/app/payload-tracker/track?request_id=${storyId}`)
     await page.getByRole("button", { name: "Download archive" }).click()
     await page.getByText("The archive is not stored, or its 24-hour link expired.").waitFor()
   })

@@ -15,7 +15,7 @@ import { navigate, useAppLocation } from "../routing/Router.ts"
 import { ExportButtons } from "./ExportButtons.tsx"
 import { FilterToolbar } from "./FilterToolbar.tsx"
 import type { ListPageSpec, Row } from "./ListPageSpec.ts"
-import { EmptyResults, ErrorResults, LoadingState } from "./ResultStates.tsx"
+import { EmptyResults, ErrorResults, LoadingState, PastLastPage } from "./ResultStates.tsx"
 import { ResultsTable } from "./ResultsTable.tsx"
 import { TimeRangePicker } from "./TimeRangePicker.tsx"
 
@@ -111,6 +111,8 @@ export const ListView = (props: { readonly spec: ListPageSpec }) => {
         <ErrorResults noun={spec.noun} error={result.error} onRetry={retry} onReset={reset} />
       ) : data === undefined ? (
         <LoadingState noun={spec.noun} />
+      ) : data.data.length === 0 && data.count > 0 ? (
+        <PastLastPage page={state.page} count={data.count} onFirst={() => show({ ...state, page: 1 })} />
       ) : data.data.length === 0 ? (
         <EmptyResults noun={spec.noun} hasFilters={hasFilters} onClear={reset} />
       ) : (

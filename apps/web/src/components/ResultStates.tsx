@@ -66,3 +66,25 @@ export const ErrorResults = (props: {
     </EmptyStateFooter>
   </EmptyState>
 )
+
+export const PastLastPage = (props: {
+  readonly page: number
+  readonly count: number
+  readonly onFirst: () => void
+}) => (
+  <EmptyState
+    titleText={`Page ${props.page} is past the last page`}
+    headingLevel="h2"
+    icon={SearchIcon}
+    variant="sm"
+  >
+    <EmptyStateBody>There are {props.count} results in all; this link points beyond them.</EmptyStateBody>
+    <EmptyStateFooter>
+      <EmptyStateActions>
+        <Button variant="link" onClick={props.onFirst}>
+          Go to page 1
+        </Button>
+      </EmptyStateActions>
+    </EmptyStateFooter>
+  </EmptyState>
+)

@@ -1,0 +1,61 @@
+import type { Browser, Page } from "playwright-core"
+import { afterAll, beforeAll } from "vitest"
+import { type RunningApi, startApi } from "./ApiServer.ts"
+import { launchBrowser } from "./Browser.ts"
+import { BULK_COUNT, bulkPayloads, formulaPayload, ingest, newRequestId, storyPayload } from "./Fixtures.ts"
+
+/**
+ * One tracker and one browser for a test file: the API is started and loaded with the fixtures (through HTTP
+ * ingest) before the first test, and both are stopped after the last.
+ */
+export const trackerForThisFile = () => {
+  let api: RunningApi | undefined
+  let browser: Browser | undefined
+  const ids = {
+    formulaId: newRequestId(),
+    storyId: newRequestId(),
+    liveId: newRequestId(),
+    totalPayloads: BULK_COUNT + 3,
+  }
+
+  beforeAll(async () => {
+    api = await startApi()
+    const now = Date.now()
+    await ingest(api.origin, bulkPayloads(now).statuses)
+    await ingest(api.origin, formulaPayload(now, ids.formulaId))
+    await ingest(api.origin, storyPayload(now, ids.storyId))
+    const liveStart = { request_id: ids.liveId, service: "ingress", status: "received" }
+    await ingest(api.origin, [{ ...liveStart, date: new Date(now - 20_000).toISOString() }])
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await api?.stop()
+  })
+
+  const origin = (): string => api!.origin
+  /** A page in a fresh context (no shared cookies or routes), downloads accepted, not navigated yet. */
+  const blankPage = async (): Promise<Page> => {
+    const context = await browser!.newContext({
+      viewport: { width: 1400, height: 900 },
+      acceptDownloads: true,
+    })
+    return context.newPage()
+  }
+  /** A fresh page at a path below /app/payload-tracker. */
+  const open = async (path: string): Promise<Page> => {
+    const page = await blankPage()
+    await page.goto(`${origin()}/app/payload-tracker${path}`)
+    return page
+  }
+  return { ids, origin, blankPage, open }
+}
+
+export const rows = (page: Page, table: string) => page.locator(`table[aria-label="${table}"] tbody tr`)
+
+export const columnTexts = async (page: Page, table: string, column: string): Promise<Array<string>> =>
+  (await page.locator(`table[aria-label="${table}"] tbody td[data-label="${column}"]`).allInnerTexts()).map(
+    (t) => t.trim(),
+  )
+
+export const search = (page: Page): URLSearchParams => new URL(page.url()).searchParams
