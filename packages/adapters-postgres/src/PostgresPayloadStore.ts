@@ -66,13 +66,14 @@ where (excluded.account <> '' and excluded.account <> p.account)
    or excluded.created_at < p.created_at`
 
 // The WHERE above skips no-op updates: a redelivered or uninformative status writes nothing to payloads.
+// Ids are read after the upsert, in their own statement: its snapshot sees rows that concurrent writers
+// committed meanwhile (a CTE over the upsert would not), and it is one lookup per payload, not per status.
+const PAYLOAD_IDS = "select id::float8 as id, request_id from payloads where request_id = any($1::text[])"
+
 const INSERT_STATUSES = `
 insert into payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date)
-select p.id, u.sv, u.so, u.st, u.m, ${timestampFromMicros("u.d")}
-from unnest($1::text[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) with ordinality
-  as u(r, sv, so, st, m, d, n)
-join payloads p on p.request_id = u.r
-order by u.n
+select p, sv, so, st, m, ${timestampFromMicros("d")}
+from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)
 on conflict do nothing`
 
 /**
@@ -130,8 +131,12 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
           payloads.map(([, p]) => p.system_id),
           payloads.map(([, p]) => p.created_at),
         ])
+        const found = await tx.query<{ id: number; request_id: string }>(PAYLOAD_IDS, [
+          payloads.map(([id]) => id),
+        ])
+        const payloadIds = new Map(found.rows.map((r) => [r.request_id, r.id]))
         const inserted = await tx.query(INSERT_STATUSES, [
-          statuses.map((e) => e.request_id),
+          statuses.map((e) => payloadIds.get(e.request_id)!),
           statuses.map((e) => services.get(e.service)!),
           statuses.map((e) => (e.source === "" ? null : sources.get(e.source)!)),
           statuses.map((e) => statusNames.get(e.status)!),

@@ -1,0 +1,157 @@
+/**
+ * Write throughput of the store: BENCH_EVENTS (default 1,000,000) pipeline status events through
+ * PostgresPayloadStore.record in batches, then COPY of the same status rows into the same (emptied) table as the
+ * machine's limit. Prints both rates and the ratio; saves JSON under bench-results/.
+ * Env: DATABASE_URL (else scripts/postgres.sh starts one), BENCH_EVENTS, BENCH_BATCH (2000), BENCH_WRITERS (2).
+ */
+import { execFileSync } from "node:child_process"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { cpus, tmpdir } from "node:os"
+import { join } from "node:path"
+import type { StatusEvent } from "@pt/domain/StatusEvent"
+import { formatTimestamp } from "@pt/domain/Timestamp"
+import { Effect } from "effect"
+import { ensurePartitions, startOfDay } from "../src/Partitions.ts"
+import { createTestDatabase, dropTestDatabase, resolveDatabaseUrl } from "../testing/PostgresTestServer.ts"
+import { openStore } from "../testing/StoreHarness.ts"
+import { payloadEvents } from "./PipelineMix.ts"
+
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000)
+const BATCH = Number(process.env.BENCH_BATCH ?? 2_000)
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 2)
+const DAY = 86_400_000
+const log = (text: string) => process.stdout.write(`[bench:store] ${text}\n`)
+
+const generate = (): Array<StatusEvent> => {
+  const events: Array<StatusEvent> = []
+  const start = (Date.now() - 3_600_000) * 1000
+  for (let i = 0; events.length < TOTAL; i++) events.push(...payloadEvents(i, start + i * 20_000))
+  events.length = TOTAL
+  // Arrival order ≈ date order: a payload's statuses land in different batches, as from Kafka.
+  return events.sort((a, b) => a.date - b.date)
+}
+
+const main = async () => {
+  const url = resolveDatabaseUrl()
+  const config = { ...(await createTestDatabase(url, "bench")), poolSize: WRITERS + 1 }
+  log(`database ${config.database}; generating ${TOTAL.toLocaleString()} events`)
+  const events = generate()
+  const payloads = new Set(events.map((e) => e.request_id)).size
+  log(
+    `${payloads.toLocaleString()} payloads (${(TOTAL / payloads).toFixed(2)} statuses each); batch ${BATCH}, ${WRITERS} writers`,
+  )
+  try {
+    return await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const s = yield* openStore(config)
+          const today = startOfDay(Date.now())
+          yield* Effect.promise(() => ensurePartitions(s.sql, today - 2 * DAY, today + 3 * DAY))
+          // Adapter: WRITERS fibers take batches in order, as several consumers would.
+          let next = 0
+          let done = 0
+          let inserted = 0
+          let lastReport = 0
+          const started = performance.now()
+          const writer = Effect.gen(function* () {
+            while (next < events.length) {
+              const batch = events.slice(next, next + BATCH)
+              next += BATCH
+              inserted += (yield* s.store.record(batch)).inserted
+              done += batch.length
+              if (done - lastReport >= 100_000 || done === events.length) {
+                lastReport = done
+                const secs = (performance.now() - started) / 1000
+                log(
+                  `adapter ${done.toLocaleString()} / ${TOTAL.toLocaleString()} (${Math.round(done / secs).toLocaleString()}/s)`,
+                )
+              }
+            }
+          })
+          yield* Effect.all(
+            Array.from({ length: WRITERS }, () => writer),
+            { concurrency: "unbounded" },
+          )
+          const adapterSeconds = (performance.now() - started) / 1000
+          const cpu = process.cpuUsage()
+          log(
+            `node process CPU so far: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (generation included)`,
+          )
+          // COPY: the same status rows, ids resolved, into the same table emptied.
+          log("preparing COPY of the same rows")
+          const ids = async (sql: string) =>
+            new Map((await s.sql.query<{ id: number; name: string }>(sql)).rows.map((r) => [r.name, r.id]))
+          const [payloadIds, services, sources, statuses] = yield* Effect.promise(() =>
+            Promise.all([
+              ids("select id::float8 as id, request_id as name from payloads"),
+              ids("select id, name from services"),
+              ids("select id, name from sources"),
+              ids("select id, name from statuses"),
+            ]),
+          )
+          const csvField = (t: string) => (t === "" ? "" : `"${t.replaceAll('"', '""')}"`)
+          const file = join(tmpdir(), `pt-bench-copy-${process.pid}.csv`)
+          const unique = new Map(
+            events.map((e) => [
+              `${e.request_id}|${e.service}|${e.source}|${e.status}|${e.status_msg}|${e.date}`,
+              e,
+            ]),
+          )
+          const lines = [...unique.values()].map(
+            (e) =>
+              `${payloadIds.get(e.request_id)},${services.get(e.service)},${e.source === "" ? "" : sources.get(e.source)},${statuses.get(e.status)},${csvField(e.status_msg) || '""'},${formatTimestamp(e.date)}`,
+          )
+          writeFileSync(file, `${lines.join("\n")}\n`)
+          yield* Effect.promise(() => s.sql.query("truncate payload_statuses"))
+          const copyStarted = performance.now()
+          execFileSync("psql", [
+            `postgres://${config.user}@${config.host}:${config.port}/${config.database}`,
+            "-qc",
+            `\\copy payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date) from '${file}' csv`,
+          ])
+          const copySeconds = (performance.now() - copyStarted) / 1000
+          rmSync(file)
+          const adapterRate = TOTAL / adapterSeconds
+          const copyRate = lines.length / copySeconds
+          const result = {
+            date: new Date().toISOString(),
+            events: TOTAL,
+            inserted,
+            payloads,
+            batch: BATCH,
+            writers: WRITERS,
+            cpus: cpus().length,
+            adapter: { seconds: +adapterSeconds.toFixed(2), statusesPerSecond: Math.round(adapterRate) },
+            copy: {
+              rows: lines.length,
+              seconds: +copySeconds.toFixed(2),
+              rowsPerSecond: Math.round(copyRate),
+            },
+            ratio: +(adapterRate / copyRate).toFixed(3),
+          }
+          log(
+            `adapter: ${result.adapter.statusesPerSecond.toLocaleString()} statuses/s (${result.adapter.seconds} s)`,
+          )
+          log(`COPY:    ${result.copy.rowsPerSecond.toLocaleString()} rows/s (${result.copy.seconds} s)`)
+          log(`ratio:   ${(result.ratio * 100).toFixed(1)}% of COPY`)
+          const dir = join(import.meta.dirname, "../../../bench-results")
+          mkdirSync(dir, { recursive: true })
+          const out = join(dir, `bench-store-${result.date.replaceAll(":", "-")}.json`)
+          writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
+          log(`saved ${out}`)
+          return result
+        }),
+      ),
+    )
+  } finally {
+    if (process.env.BENCH_KEEP !== "1") await dropTestDatabase(url, config)
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  },
+)
