@@ -3,7 +3,8 @@ import { parseDuration, readableDuration } from "../src/lib/Format.ts"
 
 describe("readableDuration", () => {
   it.each([
-    [0, "0 µs"],
+    [0, "0 s"],
+    [7, "7 µs"],
     [999, "999 µs"],
     [12_345, "12.3 ms"],
     [601_000, "601 ms"],

@@ -6,6 +6,7 @@ import type { Micros } from "@pt/domain/Timestamp"
  */
 export const readableDuration = (micros: Micros): string => {
   const us = Math.max(0, Math.round(micros))
+  if (us === 0) return "0 s"
   if (us < 1000) return `${us} µs`
   if (us < 1_000_000) return `${trim(us / 1000)} ms`
   const seconds = us / 1_000_000
