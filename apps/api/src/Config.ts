@@ -93,9 +93,11 @@ export const settings: Config.Config<ApiSettings> = Config.all({
 /** Reads the settings from the current ConfigProvider (environment, then Clowder). */
 export const ApiConfigLayer = Layer.effect(ApiConfig, settings)
 
-/** Fixed settings for tests and the embedded start: defaults overridden by `overrides`. */
-export const apiConfigFrom = (overrides: Partial<ApiSettings>) =>
+/** Settings from `env` (default: none, i.e. the documented defaults) overridden by `overrides`: tests, embedded. */
+export const apiConfigFrom = (overrides: Partial<ApiSettings>, env: Record<string, string | undefined> = {}) =>
   Layer.effect(
     ApiConfig,
-    Effect.map(settings, (base): ApiSettings => ({ ...base, ...overrides })),
+    Effect.map(settings, (base): ApiSettings => ({ ...base, ...overrides })).pipe(
+      Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnvRecord(env)),
+    ),
   )
