@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs"
+import { existsSync, mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { type Browser, chromium, type Page } from "playwright-core"
 
@@ -21,8 +21,14 @@ const FLAGS = [
 export const ARTIFACTS =
   process.env.PT_ARTIFACTS_DIR ?? fileURLToPath(new URL("../test-artifacts", import.meta.url))
 
-export const launchBrowser = (): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
+export const launchBrowser = (): Promise<Browser> => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `no browser at ${CHROMIUM}: run scripts/chromium.sh (Debian's chromium) or set CHROMIUM_PATH`,
+    )
+  }
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
+}
 
 /** A whole-page picture: PatternFly scrolls inside its main container, so the viewport grows to fit it first. */
 export const screenshot = async (page: Page, name: string): Promise<void> => {
