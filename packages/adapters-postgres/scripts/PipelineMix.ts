@@ -48,11 +48,32 @@ const ADVISOR_ERROR: ReadonlyArray<Step> = [
   ["advisor", "error", "", "Engine failed: rule plugin timeout after 30s"],
 ]
 
-/** The statuses of payload number `index`, starting at `startMicros` (≈ 7.5 statuses per payload on average). */
-export const payloadEvents = (index: number, startMicros: number, tenants = 5_000): Array<StatusEvent> => {
+const APPS = ["compliance", "vulnerability", "patch", "ros", "malware-detection"]
+
+/**
+ * The statuses of payload number `index`, starting at `startMicros`: ≈ 7.65 statuses per payload on average,
+ * plus `received`/`processing`/`success` from `extraApps` more applications (the API benchmark's data set).
+ */
+export const payloadEvents = (
+  index: number,
+  startMicros: number,
+  options: { readonly tenants?: number; readonly extraApps?: number } = {},
+): Array<StatusEvent> => {
+  const tenants = options.tenants ?? 5_000
   const rng = random(index + 1)
   const roll = rng()
-  const steps = roll < 0.05 ? PUPTOO_ERROR : roll < 0.1 ? ADVISOR_ERROR : roll < 0.3 ? NO_STORAGE : HAPPY
+  const base = roll < 0.05 ? PUPTOO_ERROR : roll < 0.1 ? ADVISOR_ERROR : roll < 0.3 ? NO_STORAGE : HAPPY
+  const extra = base === PUPTOO_ERROR ? [] : APPS.slice(0, options.extraApps ?? 0)
+  const steps: Array<Step> = [
+    ...base,
+    ...extra.flatMap(
+      (app, i): Array<Step> => [
+        [app, "received"],
+        ...(i === 0 ? [[app, "processing"] as const] : []),
+        [app, "success"],
+      ],
+    ),
+  ]
   const request_id = hex(rng, 32)
   const tenant = Math.floor(rng() * tenants)
   const account = String(1_000_000 + tenant)
