@@ -16,7 +16,8 @@ step "typecheck and lint"
 turbo run typecheck lint --output-logs=errors-only
 tsc -p . && biome check scripts *.json
 
-step "services: PostgreSQL and Kafka"
+step "services: PostgreSQL, Kafka and Chromium (installed when missing)"
+# Started in the background while the fast checks above are not yet needed: apt-get and the JVM are slow.
 if [[ -z "${DATABASE_URL:-}" && -z "${DB_HOST:-}" ]]; then
   eval "$(bash scripts/postgres.sh start)"
   export DATABASE_URL
@@ -32,3 +33,7 @@ echo "DATABASE_URL=${DATABASE_URL:-<DB_* settings>}  KAFKA_BOOTSTRAP_SERVERS=$KA
 step "unit and integration tests"
 # One package at a time: the machine has two cores and the integration tests share the servers.
 turbo run test --concurrency=1 --output-logs=new-only
+
+step "web UI in a real browser (headless Chromium)"
+bash scripts/chromium.sh >&2
+pnpm --filter @pt/web test:e2e
