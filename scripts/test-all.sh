@@ -16,8 +16,7 @@ step "typecheck and lint"
 turbo run typecheck lint --output-logs=errors-only
 tsc -p . && biome check scripts *.json
 
-step "services: PostgreSQL, Kafka and Chromium (installed when missing)"
-# Started in the background while the fast checks above are not yet needed: apt-get and the JVM are slow.
+step "services: PostgreSQL and Kafka"
 if [[ -z "${DATABASE_URL:-}" && -z "${DB_HOST:-}" ]]; then
   eval "$(bash scripts/postgres.sh start)"
   export DATABASE_URL
