@@ -94,7 +94,10 @@ export const settings: Config.Config<ApiSettings> = Config.all({
 export const ApiConfigLayer = Layer.effect(ApiConfig, settings)
 
 /** Settings from `env` (default: none, i.e. the documented defaults) overridden by `overrides`: tests, embedded. */
-export const apiConfigFrom = (overrides: Partial<ApiSettings>, env: Record<string, string | undefined> = {}) =>
+export const apiConfigFrom = (
+  overrides: Partial<ApiSettings>,
+  env: Record<string, string | undefined> = {},
+) =>
   Layer.effect(
     ApiConfig,
     Effect.map(settings, (base): ApiSettings => ({ ...base, ...overrides })).pipe(

@@ -15,9 +15,9 @@ const config = apiConfigFrom(
   {
     ingestEnabled: true,
     store: "memory",
-    ...(process.env.REQUESTOR_IMPL === undefined ? { requestorImpl: "mock" as const } : {})
+    ...(process.env.REQUESTOR_IMPL === undefined ? { requestorImpl: "mock" as const } : {}),
   },
-  process.env
+  process.env,
 )
 
 const Banner = Layer.effectDiscard(
@@ -35,13 +35,13 @@ const Banner = Layer.effectDiscard(
           `  Web UI   ${base}/app/payload-tracker`,
           `  Ingest   POST ${base}${API_PREFIX}/statuses`,
           "  Ctrl-C to stop",
-          ""
-        ].join("\n")
-      )
+          "",
+        ].join("\n"),
+      ),
     )
-  })
+  }),
 )
 
 Layer.launch(Banner.pipe(Layer.provideMerge(makeApiLayer({ config, store: MemoryStoreLayer })))).pipe(
-  NodeRuntime.runMain
+  NodeRuntime.runMain,
 )
