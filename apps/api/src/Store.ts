@@ -1,5 +1,6 @@
 import { MemoryPayloadStoreLayer } from "@pt/adapters-memory/MemoryPayloadStore"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
+import { PostgresStoreLayer } from "@pt/adapters-postgres/PostgresStore"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import type { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
@@ -16,23 +17,15 @@ export const MemoryStoreLayer: Layer.Layer<StorePorts> = Layer.merge(
 )
 
 /**
- * The one place that chooses the store: PostgreSQL when DATABASE_URL or DB_HOST is configured, else memory.
- * The PostgreSQL adapter (packages/adapters-postgres, `PostgresStoreLayer`) is being written in parallel;
- * until it exports that layer, a configured database is a startup error rather than a silent memory store.
+ * The one place that chooses the store: PostgreSQL (packages/adapters-postgres `PostgresStoreLayer`, which reads
+ * DATABASE_URL / DB_* / ACG_CONFIG itself and runs LISTEN/NOTIFY for the status feed) when a database is
+ * configured, else the in-memory store.
  */
-export const StoreLayer: Layer.Layer<StorePorts, Error, ApiConfig> = Layer.unwrap(
+export const StoreLayer: Layer.Layer<StorePorts, unknown, ApiConfig> = Layer.unwrap(
   Effect.map(
     ApiConfig,
-    ({ store }): Layer.Layer<StorePorts, Error> =>
-      store === "memory"
-        ? MemoryStoreLayer
-        : Layer.unwrap(
-            Effect.fail(
-              new Error(
-                "DATABASE_URL/DB_HOST is set but the PostgreSQL store is not wired into the API yet; unset them to use the in-memory store",
-              ),
-            ) as Effect.Effect<typeof MemoryStoreLayer, Error>,
-          ),
+    ({ store }): Layer.Layer<StorePorts, unknown> =>
+      store === "memory" ? MemoryStoreLayer : PostgresStoreLayer,
   ),
 )
 

@@ -1,4 +1,6 @@
+import { fileURLToPath } from "node:url"
 import { NodeRuntime } from "@effect/platform-node"
+import { EmbeddedStoreLayer } from "@pt/adapters-postgres/Embedded"
 import { Effect, Layer } from "effect"
 import { HttpServer } from "effect/http"
 import { API_PREFIX } from "./Api.ts"
@@ -7,10 +9,16 @@ import { makeApiLayer } from "./Server.ts"
 import { MemoryStoreLayer } from "./Store.ts"
 
 /**
- * `pnpm start:embedded`: the API with no external servers — in-memory store (PGlite's EmbeddedStoreLayer
- * replaces it when the PostgreSQL adapter lands), HTTP ingest on, the mock archive-link requestor unless
- * REQUESTOR_IMPL says otherwise. Traffic comes from the mock producer posting to POST /api/v1/statuses.
+ * `pnpm start:embedded`: the API with no external servers — PostgreSQL run in-process by PGlite and persisted
+ * to EMBEDDED_DATA_DIR (default <repo>/.data/embedded; EMBEDDED_STORE=memory for the in-memory store), HTTP
+ * ingest on, the mock archive-link requestor unless REQUESTOR_IMPL says otherwise. Traffic comes from the mock
+ * producer posting to POST /api/v1/statuses.
  */
+const dataDir =
+  process.env.EMBEDDED_DATA_DIR ?? fileURLToPath(new URL("../../../.data/embedded", import.meta.url))
+const useMemory = process.env.EMBEDDED_STORE === "memory"
+const store = useMemory ? MemoryStoreLayer : EmbeddedStoreLayer(dataDir)
+
 const config = apiConfigFrom(
   {
     ingestEnabled: true,
@@ -29,7 +37,9 @@ const Banner = Layer.effectDiscard(
       console.log(
         [
           "",
-          "Payload Tracker API (embedded, in-memory store: data is lost on exit)",
+          useMemory
+            ? "Payload Tracker API (embedded, in-memory store: data is lost on exit)"
+            : `Payload Tracker API (embedded PostgreSQL/PGlite, data in ${dataDir})`,
           `  API      ${base}${API_PREFIX}/payloads`,
           `  Docs     ${base}${API_PREFIX}/docs`,
           `  Web UI   ${base}/app/payload-tracker`,
@@ -42,6 +52,4 @@ const Banner = Layer.effectDiscard(
   }),
 )
 
-Layer.launch(Banner.pipe(Layer.provideMerge(makeApiLayer({ config, store: MemoryStoreLayer })))).pipe(
-  NodeRuntime.runMain,
-)
+Layer.launch(Banner.pipe(Layer.provideMerge(makeApiLayer({ config, store })))).pipe(NodeRuntime.runMain)

@@ -1,7 +1,9 @@
+import { StoreSchema } from "@pt/adapters-postgres/PostgresStore"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
+import { ServiceUnavailable } from "../ApiErrors.ts"
 import { unavailable } from "./Common.ts"
 
 /** `/`, `/health`, `/live`, `/ready`: unprefixed, for probes and the legacy `lubdub` check. */
@@ -11,12 +13,27 @@ export const SystemHandlers = HttpApiBuilder.group(
   Effect.fn(function* (handlers) {
     const store = yield* PayloadStore
     const ping = store.ping.pipe(Effect.as("OK"), Effect.mapError(unavailable))
+    // Ready = the database answers and (PostgreSQL) no migration is pending.
+    const schema = yield* Effect.serviceOption(StoreSchema)
+    const ready = Effect.flatMap(ping, (ok) =>
+      Option.match(schema, {
+        onNone: () => Effect.succeed(ok),
+        onSome: (s) =>
+          s.pendingMigrations.pipe(
+            Effect.mapError(unavailable),
+            Effect.flatMap((pending) =>
+              pending.length === 0
+                ? Effect.succeed(ok)
+                : Effect.fail(ServiceUnavailable.of(`database migrations pending: ${pending.join(", ")}`)),
+            ),
+          ),
+      }),
+    )
     return handlers.handleAll({
       root: () => Effect.succeed("lubdub"),
       health: () => ping,
       live: () => Effect.succeed("OK"),
-      // The store adapters run their migrations before they answer a ping, so a ping is readiness.
-      ready: () => ping,
+      ready: () => ready,
     })
   }),
 )
