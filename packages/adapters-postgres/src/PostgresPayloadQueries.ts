@@ -119,7 +119,8 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
   const listPayloads = (q: PayloadListQuery): Effect.Effect<Page<Payload>, StoreUnavailable> => {
     const w = payloadWhere(q)
     const dir = q.sortDir === "asc" ? "asc" : "desc"
-    const order = `order by ${q.sortBy} ${dir}, id ${dir}`
+    // Qualified: the bare names would sort by the output columns (converted values), which no index serves.
+    const order = `order by payloads.${q.sortBy} ${dir}, payloads.id ${dir}`
     return pageAndCount(
       "listing payloads",
       w,

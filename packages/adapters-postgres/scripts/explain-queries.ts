@@ -1,0 +1,75 @@
+/**
+ * Prints the plans PostgreSQL chooses for the exact SQL the read path sends (EXPLAIN ANALYZE), on the
+ * configured database (load it first with load:data). Used to write the plans section of docs/postgres.md.
+ */
+
+import type { PayloadListQuery, StatusListQuery } from "@pt/domain/Queries"
+import { formatTimestamp } from "@pt/domain/Timestamp"
+import { Effect } from "effect"
+import { postgresOrm } from "../src/MikroOrm.ts"
+import { makePostgresPayloadQueries } from "../src/PostgresPayloadQueries.ts"
+import type { SqlClient } from "../src/SqlClient.ts"
+import { configFromUrl, resolveDatabaseUrl } from "../testing/PostgresTestServer.ts"
+
+const main = Effect.gen(function* () {
+  const { sql } = yield* postgresOrm(configFromUrl(resolveDatabaseUrl()))
+  const pick = async <A>(text: string) => (await sql.query<A>(text)).rows[0]!
+  const sample = yield* Effect.promise(() =>
+    pick<{ request_id: string; account: string; newest: number }>(
+      `select request_id, account, (extract(epoch from created_at) * 1e6)::float8 as newest
+       from payloads where account <> '' order by id desc limit 1`,
+    ),
+  )
+  const explaining: SqlClient = {
+    ...sql,
+    query: async (text, params) => {
+      const plan = await sql.query<{ "QUERY PLAN": string }>(
+        `explain (analyze, buffers, costs off) ${text}`,
+        params,
+      )
+      console.log(`\n-- ${text.replace(/\s+/g, " ").slice(0, 160)}…\n-- params: ${JSON.stringify(params)}`)
+      for (const row of plan.rows) console.log(row["QUERY PLAN"])
+      return { rows: [], count: 0 }
+    },
+  }
+  const q = makePostgresPayloadQueries(explaining)
+  const hour = 3_600_000_000
+  const base = { page: 0, pageSize: 10, sortDir: "desc" as const }
+  const payloads = (p: Partial<PayloadListQuery>) =>
+    q.listPayloads({ ...base, created_at: {}, sortBy: "created_at", ...p })
+  const statuses = (p: Partial<StatusListQuery>) =>
+    q.listStatuses({ ...base, date: {}, created_at: {}, sortBy: "date", ...p })
+  console.log(
+    `# sample payload ${sample.request_id}, account ${sample.account}, newest ${formatTimestamp(sample.newest)}`,
+  )
+  console.log("\n## GET /payloads/{id} (payload row; its statuses by payload_id)")
+  const p = yield* Effect.promise(() =>
+    pick<{ id: number }>(`select id::float8 as id from payloads where request_id = '${sample.request_id}'`),
+  )
+  yield* Effect.promise(() =>
+    explaining.query(`select * from payload_statuses s where s.payload_id = $1`, [p.id]),
+  )
+  yield* q.payloadHistory(sample.request_id)
+  console.log("\n## GET /payloads?account=…")
+  yield* payloads({ account: sample.account })
+  console.log("\n## GET /payloads?created_at_gte=…&created_at_lt=… (1 hour)")
+  yield* payloads({ created_at: { gte: sample.newest - 2 * hour, lt: sample.newest - hour } })
+  console.log("\n## GET /statuses?service=puptoo&status=success&date_gte=…&date_lt=… (1 hour)")
+  yield* statuses({
+    service: "puptoo",
+    status: "success",
+    date: { gte: sample.newest - 2 * hour, lt: sample.newest - hour },
+  })
+  console.log("\n## GET /statuses?date_gte=… (1 hour, no other filter)")
+  yield* statuses({ date: { gte: sample.newest - hour } })
+  console.log("\n## GET /stats (countStatuses since 24 h)")
+  yield* q.countStatuses(sample.newest - 24 * hour, ["success", "error"])
+})
+
+Effect.runPromise(Effect.scoped(main)).then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e)
+    process.exit(1)
+  },
+)
