@@ -2,10 +2,11 @@ import type { StatusEvent } from "@pt/domain/StatusEvent"
 
 /**
  * Deterministic benchmark data: payloads of five statuses (received → processing → success across two
- * services) spread over one day, 1,000 accounts, a handful of services. Generated in batches so 10M rows never
+ * services) spread over yesterday, 1,000 accounts, a handful of services. Generated in batches so 10M rows never
  * sit in memory at once.
  */
-export const BENCH_DAY = "2026-11-20"
+// Yesterday (UTC): inside the PostgreSQL adapter's retention window and its daily partitions.
+export const BENCH_DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
 const DAY_START = Date.parse(`${BENCH_DAY}T00:00:00Z`) * 1000
 const SERVICES = ["ingress", "puptoo", "storage-broker", "inventory-mq-service", "advisor"]
 const STEPS = [

@@ -3,6 +3,8 @@
  * A child process loads N statuses through the store port (memory by default; PostgreSQL when DATABASE_URL is
  * set, once the adapter is wired) and serves the API; this process drives it with autocannon so the load
  * generator does not share the server's event loop. Prints req/s, p50 and p99; saves JSON under bench-results/.
+ * Against PostgreSQL: `DATABASE_URL=... DB_MIGRATE_ON_START=true pnpm --filter @pt/api bench:api --statuses 10000000`
+ * (loading is idempotent, so a second run over the same database reuses the rows).
  */
 import { fork } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
