@@ -35,6 +35,7 @@ export const consumerLayer = (
 /** Runs until SIGTERM/SIGINT (clean stop) or a consumer crash kafkajs gave up on (exit non-zero). */
 export const runConsumer = (settings: ConsumerSettings) =>
   Effect.flatMap(KafkaStatusSource, (source) => source.fatal).pipe(
-    Effect.provide(consumerLayer(settings)),
+    // The logger is provided to the layers too, so their background fibers (store feed, maintenance) log JSON.
+    Effect.provide(consumerLayer(settings).pipe(Layer.provide(LoggingLayer(settings)))),
     Effect.provide(LoggingLayer(settings)),
   )

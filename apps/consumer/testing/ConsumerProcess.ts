@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from "node:child_process"
+import { createWriteStream } from "node:fs"
+import { createServer } from "node:net"
+import { fileURLToPath } from "node:url"
+
+const main = fileURLToPath(new URL("../src/main.ts", import.meta.url))
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer()
+    s.once("error", reject)
+    s.listen(0, "127.0.0.1", () => {
+      const address = s.address()
+      s.close(() => resolve(typeof address === "object" && address ? address.port : 0))
+    })
+  })
+
+/** The consumer app as a real OS process (`node src/main.ts`), for kill/restart tests and the benchmark. */
+export interface ConsumerProcess {
+  readonly child: ChildProcess
+  readonly metricsPort: number
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  readonly health: (path: "/ready" | "/live") => Promise<number>
+  readonly metrics: () => Promise<string>
+  readonly stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export const startConsumer = async (
+  env: Record<string, string>,
+  logFile?: string,
+): Promise<ConsumerProcess> => {
+  const metricsPort = await freePort()
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      LOGLEVEL: "WARN",
+      KAFKA_LOG_LEVEL: "ERROR",
+      ...env,
+      METRICSPORT: String(metricsPort),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  if (logFile !== undefined) {
+    const out = createWriteStream(logFile, { flags: "a" })
+    child.stdout?.pipe(out)
+    child.stderr?.pipe(out)
+  } else {
+    child.stdout?.resume()
+    child.stderr?.resume()
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  )
+  const base = `http://127.0.0.1:${metricsPort}`
+  const health = (path: "/ready" | "/live") =>
+    fetch(`${base}${path}`).then(
+      (r) => r.status,
+      () => 0,
+    )
+  return {
+    child,
+    metricsPort,
+    exited,
+    health,
+    metrics: () => fetch(`${base}/metrics`).then((r) => r.text()),
+    stop: async (signal: NodeJS.Signals = "SIGTERM") => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+}
+
+/** Waits until the consumer answers /ready with 200 (it joined its group and the store answers). */
+export const untilReady = async (consumer: ConsumerProcess, timeoutMs = 60_000) => {
+  const deadline = Date.now() + timeoutMs
+  while ((await consumer.health("/ready")) !== 200) {
+    if (consumer.child.exitCode !== null) throw new Error(`consumer exited with ${consumer.child.exitCode}`)
+    if (Date.now() > deadline) throw new Error("consumer not ready in time")
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+/** A metric's value from Prometheus text (first sample of that exact name, label-less). */
+export const metricValue = (text: string, name: string): number => {
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `))
+  return line === undefined ? Number.NaN : Number(line.slice(name.length + 1))
+}
