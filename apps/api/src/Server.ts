@@ -12,6 +12,7 @@ import { SystemHandlers } from "./handlers/System.ts"
 import { LoggingLayer } from "./Logging.ts"
 import { ApiMetricsLayer, MetricsServerLayer } from "./Metrics.ts"
 import { RoutingMiddleware } from "./Routing.ts"
+import { ShutdownSignalLayer, SignalOnShutdownLayer } from "./Shutdown.ts"
 import { StaticLayer } from "./Static.ts"
 import { StorageBrokerRequestorLayer } from "./StorageBrokerRequestor.ts"
 import { InstrumentedQueriesLayer, StoreLayer, type StorePorts } from "./Store.ts"
@@ -27,8 +28,13 @@ export const HttpRoutes = Layer.mergeAll(
 /** The public HTTP server on PUBLICPORT. Per-request logging is off unless LOG_REQUESTS (it halves throughput). */
 export const HttpServerLayer = Layer.unwrap(
   ApiConfig.useSync(({ publicPort, logRequests }) =>
-    HttpRouter.serve(HttpRoutes, { disableLogger: !logRequests }).pipe(
-      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: publicPort })),
+    SignalOnShutdownLayer.pipe(
+      Layer.provideMerge(
+        HttpRouter.serve(HttpRoutes, { disableLogger: !logRequests }).pipe(
+          Layer.provideMerge(NodeHttpServer.layer(createServer, { port: publicPort })),
+        ),
+      ),
+      Layer.provideMerge(ShutdownSignalLayer),
     ),
   ),
 )

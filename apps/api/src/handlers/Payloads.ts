@@ -2,13 +2,14 @@ import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { normalizeRequestId } from "@pt/domain/RequestId"
 import { StalledAfter, trackPayload } from "@pt/domain/Track"
-import { Clock, Effect, Stream } from "effect"
+import { Clock, Deferred, Effect, Stream } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { BadRequest, NotFound } from "../ApiErrors.ts"
 import { ApiConfig } from "../Config.ts"
 import { ApiMetrics } from "../Metrics.ts"
 import { historyQuery, payloadListQuery } from "../QueryParams.ts"
+import { ShutdownSignal } from "../Shutdown.ts"
 import { payloadEvents, sseResponse } from "../Sse.ts"
 import { historyView, payloadView } from "../Views.ts"
 import { elapsedSince, orUnavailable, validated } from "./Common.ts"
@@ -22,6 +23,7 @@ export const PayloadsHandlers = HttpApiBuilder.group(
     const config = yield* ApiConfig
     const metrics = yield* ApiMetrics
     const stalledAfter = config.stalledAfterMs * 1000
+    const shutdown = yield* ShutdownSignal
 
     return handlers.handleAll({
       root: () => Effect.succeed("lubdub"),
@@ -61,6 +63,7 @@ export const PayloadsHandlers = HttpApiBuilder.group(
           const body = payloadEvents(id).pipe(
             Stream.provideService(PayloadQueries, queries),
             Stream.provideService(StatusFeed, feed),
+            Stream.interruptWhen(Deferred.await(shutdown)),
           )
           return sseResponse(body)
         }),
