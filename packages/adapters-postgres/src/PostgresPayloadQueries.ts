@@ -168,13 +168,13 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
       async (): Promise<ReadonlyArray<StatusCount>> =>
         (
           await sql.query<StatusCount>(
-            `select sv.name as service, st.name as status, count(*)::float8 as count
-             from payload_statuses s
-             join services sv on sv.id = s.service_id
-             join statuses st on st.id = s.status_id
-             where s.status_id = any(array(select id from statuses where name = any($2::text[])))
-               and s.date >= $1::timestamptz
-             group by sv.name, st.name`,
+            `select sv.name as service, st.name as status, c.n as count
+             from (select service_id, status_id, count(*)::float8 as n from payload_statuses s
+                   where s.status_id = any(array(select id from statuses where name = any($2::text[])))
+                     and s.date >= $1::timestamptz
+                   group by service_id, status_id) c
+             join services sv on sv.id = c.service_id
+             join statuses st on st.id = c.status_id`,
             [formatTimestamp(since), [...statuses]],
           )
         ).rows,

@@ -63,11 +63,12 @@ where (excluded.account <> '' and excluded.account <> p.account)
    or (excluded.org_id <> '' and excluded.org_id <> p.org_id)
    or (excluded.inventory_id <> '' and excluded.inventory_id <> p.inventory_id)
    or (excluded.system_id <> '' and excluded.system_id <> p.system_id)
-   or excluded.created_at < p.created_at`
+   or excluded.created_at < p.created_at
+returning id::float8 as id, request_id`
 
-// The WHERE above skips no-op updates: a redelivered or uninformative status writes nothing to payloads.
-// Ids are read after the upsert, in their own statement: its snapshot sees rows that concurrent writers
-// committed meanwhile (a CTE over the upsert would not), and it is one lookup per payload, not per status.
+// The WHERE above skips no-op updates: a redelivered or uninformative status writes nothing to payloads, and
+// its id is not returned. Those ids are read in a statement of their own: its snapshot sees rows that concurrent
+// writers committed meanwhile (a CTE over the upsert would not).
 const PAYLOAD_IDS = "select id::float8 as id, request_id from payloads where request_id = any($1::text[])"
 
 const INSERT_STATUSES = `
@@ -123,7 +124,7 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
       )
       return sql.transaction(async (tx) => {
         await tx.query("select pg_advisory_xact_lock_shared($1)", [PAYLOAD_CLEANUP_LOCK])
-        await tx.query(UPSERT_PAYLOADS, [
+        const upserted = await tx.query<{ id: number; request_id: string }>(UPSERT_PAYLOADS, [
           payloads.map(([id]) => id),
           payloads.map(([, p]) => p.account),
           payloads.map(([, p]) => p.org_id),
@@ -131,10 +132,12 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
           payloads.map(([, p]) => p.system_id),
           payloads.map(([, p]) => p.created_at),
         ])
-        const found = await tx.query<{ id: number; request_id: string }>(PAYLOAD_IDS, [
-          payloads.map(([id]) => id),
-        ])
-        const payloadIds = new Map(found.rows.map((r) => [r.request_id, r.id]))
+        const payloadIds = new Map(upserted.rows.map((r) => [r.request_id, r.id]))
+        const unchanged = payloads.flatMap(([id]) => (payloadIds.has(id) ? [] : [id]))
+        if (unchanged.length > 0) {
+          const found = await tx.query<{ id: number; request_id: string }>(PAYLOAD_IDS, [unchanged])
+          for (const r of found.rows) payloadIds.set(r.request_id, r.id)
+        }
         const inserted = await tx.query(INSERT_STATUSES, [
           statuses.map((e) => payloadIds.get(e.request_id)!),
           statuses.map((e) => services.get(e.service)!),
