@@ -11,7 +11,7 @@ import { MemoryStoreLayer } from "./Store.ts"
 /**
  * `pnpm start:embedded`: the API with no external servers — PostgreSQL run in-process by PGlite and persisted
  * to EMBEDDED_DATA_DIR (default <repo>/.data/embedded; EMBEDDED_STORE=memory for the in-memory store), HTTP
- * ingest on, the mock archive-link requestor unless REQUESTOR_IMPL says otherwise. Traffic comes from the mock
+ * ingest on, the mock archive-link requestor unless REQUESTOR_IMPL or STORAGEBROKERURL is set. Traffic comes from the mock
  * producer posting to POST /api/v1/statuses.
  */
 const dataDir =
@@ -23,7 +23,10 @@ const config = apiConfigFrom(
   {
     ingestEnabled: true,
     store: "memory",
-    ...(process.env.REQUESTOR_IMPL === undefined ? { requestorImpl: "mock" as const } : {}),
+    // A storage broker (or the mock producer's stand-in) is asked only when one is named.
+    ...(process.env.REQUESTOR_IMPL === undefined && process.env.STORAGEBROKERURL === undefined
+      ? { requestorImpl: "mock" as const }
+      : {}),
   },
   process.env,
 )
