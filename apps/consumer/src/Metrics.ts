@@ -17,7 +17,7 @@ export class ConsumerMetrics extends Context.Service<
   }
 >()("@pt/consumer/ConsumerMetrics") {}
 
-const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+const SECONDS = [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30]
 
 export const ConsumerMetricsLayer = Layer.sync(ConsumerMetrics, () => {
   const registry = new Registry()

@@ -1,0 +1,22 @@
+# One image for every app of the workspace (api, consumer, mock-producer); docker-compose.yml picks the command.
+# Node 24 runs the TypeScript sources directly (type stripping): the only build step is the web UI.
+FROM node:24-bookworm-slim
+ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true
+RUN corepack enable && corepack prepare pnpm@10.34.9 --activate
+WORKDIR /app
+# Manifests first, so the dependency layer is rebuilt only when they change.
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY apps/api/package.json apps/api/
+COPY apps/consumer/package.json apps/consumer/
+COPY apps/mock-producer/package.json apps/mock-producer/
+COPY apps/web/package.json apps/web/
+COPY packages/domain/package.json packages/domain/
+COPY packages/adapters-memory/package.json packages/adapters-memory/
+COPY packages/adapters-postgres/package.json packages/adapters-postgres/
+COPY packages/adapters-kafka/package.json packages/adapters-kafka/
+RUN pnpm install --frozen-lockfile
+COPY . .
+RUN pnpm --filter @pt/web run build
+ENV NODE_ENV=production
+USER node
+CMD ["node", "apps/api/src/main.ts"]
