@@ -13,7 +13,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "typecheck and lint"
-turbo run typecheck lint --output-logs=errors-only
+turbo run typecheck lint --continue --output-logs=errors-only
 tsc -p . && biome check scripts *.json
 
 step "services: PostgreSQL and Kafka"

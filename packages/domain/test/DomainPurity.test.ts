@@ -5,7 +5,11 @@ import { assert, describe, it } from "@effect/vitest"
 // The hexagon's core: the domain may import `effect` and its own files, nothing else (no I/O, no adapters).
 const sourceFiles = (dir: string): Array<string> =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : []
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith(".ts")
+        ? [join(dir, entry.name)]
+        : [],
   )
 
 describe("domain purity", () => {
@@ -14,7 +18,7 @@ describe("domain purity", () => {
       [...readFileSync(file, "utf8").matchAll(/(?:import|export)[^"']*from\s+["']([^"']+)["']/g)]
         .map((m) => m[1]!)
         .filter((spec) => !(spec === "effect" || spec.startsWith("effect/") || spec.startsWith(".")))
-        .map((spec) => `${file}: ${spec}`)
+        .map((spec) => `${file}: ${spec}`),
     )
     assert.deepStrictEqual(offending, [])
   })
