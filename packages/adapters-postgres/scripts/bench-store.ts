@@ -57,7 +57,9 @@ const main = async () => {
             while (next < events.length) {
               const batch = events.slice(next, next + BATCH)
               next += BATCH
-              inserted += (yield* s.store.record(batch)).inserted
+              // Read the result before adding: `inserted += yield* …` would read `inserted` before the other writer's update.
+              const result = yield* s.store.record(batch)
+              inserted += result.inserted
               done += batch.length
               if (done - lastReport >= 100_000 || done === events.length) {
                 lastReport = done
@@ -77,6 +79,13 @@ const main = async () => {
           log(
             `node process CPU so far: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (generation included)`,
           )
+          const stored = yield* Effect.promise(() =>
+            s.sql.query<{ n: number }>("select count(*)::float8 as n from payload_statuses"),
+          )
+          log(
+            `stored ${stored.rows[0]!.n.toLocaleString()} status rows (${inserted.toLocaleString()} reported inserted)`,
+          )
+          if (stored.rows[0]!.n !== inserted) throw new Error("stored rows differ from the inserted count")
           // COPY: the same status rows, ids resolved, into the same table emptied.
           log("preparing COPY of the same rows")
           const ids = async (sql: string) =>
