@@ -62,6 +62,8 @@ const main = Effect.gen(function* () {
   })
   console.log("\n## GET /statuses?date_gte=… (1 hour, no other filter)")
   yield* statuses({ date: { gte: sample.newest - hour } })
+  console.log("\n## GET /payloads (no filter)")
+  yield* payloads({})
   console.log("\n## GET /stats (countStatuses since 24 h)")
   yield* q.countStatuses(sample.newest - 24 * hour, ["success", "error"])
 })
