@@ -17,7 +17,7 @@ import {
   dropTestDatabase,
   resolveDatabaseUrl,
 } from "@pt/adapters-postgres/testing/PostgresTestServer"
-import { metricValue, startConsumer } from "../testing/ConsumerProcess.ts"
+import { CONSUMER_NODE_FLAGS, metricValue, startConsumer } from "../testing/ConsumerProcess.ts"
 import { databaseUrlOf } from "../testing/StoredStatuses.ts"
 import { histogramQuantile } from "./HistogramQuantile.ts"
 
@@ -104,6 +104,9 @@ const main = async () => {
       DB_MIGRATE_ON_START: "true",
     },
     logFile,
+    process.env.BENCH_NODE_FLAGS === undefined
+      ? undefined
+      : process.env.BENCH_NODE_FLAGS.split(" ").filter(Boolean),
   )
   const pid = consumer.child.pid!
   let peakRssKb = 0
@@ -138,6 +141,10 @@ const main = async () => {
     messages: produced,
     uniqueStatuses: unique,
     partitions,
+    consumerNodeFlags: process.env.BENCH_NODE_FLAGS ?? CONSUMER_NODE_FLAGS.join(" "),
+    consumerEnv: Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => k.startsWith("KAFKA_") && k !== "KAFKA_BOOTSTRAP_SERVERS"),
+    ),
     produceSeconds,
     consumeSeconds: seconds,
     messagesPerSecond: Math.round(produced / seconds),
@@ -146,6 +153,9 @@ const main = async () => {
     storeWriteSecondsP99: histogramQuantile(metrics, "payload_tracker_consumer_store_write_seconds", 0.99),
     storeWriteSecondsP50: histogramQuantile(metrics, "payload_tracker_consumer_store_write_seconds", 0.5),
     batches: metricValue(metrics, "payload_tracker_consumer_batch_size_count"),
+    heapUsedMbAtEnd: Math.round(metricValue(metrics, "nodejs_heap_size_used_bytes") / 2 ** 20),
+    heapTotalMbAtEnd: Math.round(metricValue(metrics, "nodejs_heap_size_total_bytes") / 2 ** 20),
+    externalMbAtEnd: Math.round(metricValue(metrics, "nodejs_external_memory_bytes") / 2 ** 20),
     statusesWritten: metricValue(metrics, "payload_tracker_messages_processed"),
     consumerExit: exit,
     targets: { messagesPerSecond: 20_000, peakRssMb: 256 },

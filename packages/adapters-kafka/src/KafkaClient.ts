@@ -127,7 +127,7 @@ export const scopedConsumer = (config?: Partial<ConsumerConfig>) =>
         sessionTimeout: settings.sessionTimeoutMs,
         heartbeatInterval: settings.heartbeatIntervalMs,
         maxBytesPerPartition: settings.maxBytesPerPartition,
-        maxBytes: Math.max(10 * 1024 * 1024, settings.maxBytesPerPartition * 4),
+        maxBytes: Math.max(1024 * 1024, settings.maxBytesPerPartition * 4),
         maxWaitTimeInMs: 500,
         allowAutoTopicCreation: false,
         ...config,

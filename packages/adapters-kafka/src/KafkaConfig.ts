@@ -88,7 +88,7 @@ const envSettings = Config.all({
   saslPassword: Config.Redacted("KAFKA_SASL_PASSWORD").pipe(Config.withDefault(Redacted.make(""))),
   caFile: str("KAFKA_SSL_CA_FILE", ""),
   maxRecordBytes: int("KAFKA_MAX_RECORD_BYTES", 256 * 1024),
-  maxBytesPerPartition: int("KAFKA_MAX_BYTES_PER_PARTITION", 2 * 1024 * 1024),
+  maxBytesPerPartition: int("KAFKA_MAX_BYTES_PER_PARTITION", 1024 * 1024),
   sessionTimeoutMs: int("KAFKA_SESSION_TIMEOUT_MS", 30_000),
   heartbeatIntervalMs: int("KAFKA_HEARTBEAT_INTERVAL_MS", 3_000),
   partitionsConsumedConcurrently: int("KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY", 1),
