@@ -18,7 +18,7 @@ import {
   resolveDatabaseUrl,
 } from "@pt/adapters-postgres/testing/PostgresTestServer"
 import { CONSUMER_NODE_FLAGS, metricValue, startConsumer } from "../testing/ConsumerProcess.ts"
-import { databaseUrlOf } from "../testing/StoredStatuses.ts"
+import { databaseUrlOf, storedCount } from "../testing/StoredStatuses.ts"
 import { histogramQuantile } from "./HistogramQuantile.ts"
 
 const root = fileURLToPath(new URL("../../../", import.meta.url))
@@ -132,6 +132,8 @@ const main = async () => {
   peakRssKb = Math.max(peakRssKb, rssKb(pid, "VmHWM"))
   const exit = await consumer.stop("SIGTERM")
 
+  const stored = await storedCount(db)
+  if (stored !== unique) say(`WARNING: ${stored} statuses stored, expected ${unique}`)
   const seconds = (doneAt - started) / 1000
   const steadySeconds = (doneAt - (firstCommitAt || started)) / 1000
   const result = {
@@ -140,6 +142,7 @@ const main = async () => {
     machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30) },
     messages: produced,
     uniqueStatuses: unique,
+    storedStatuses: stored,
     partitions,
     consumerNodeFlags: process.env.BENCH_NODE_FLAGS ?? CONSUMER_NODE_FLAGS.join(" "),
     consumerEnv: Object.fromEntries(

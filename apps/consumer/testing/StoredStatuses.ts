@@ -50,3 +50,13 @@ export const storedIdentities = (config: PostgresConfig) =>
       }),
     ).pipe(Effect.provide(postgresStoreLayer({ ...config, migrateOnStart: false }))),
   )
+
+/** How many status rows the store holds (a count query: cheap even for a million rows). */
+export const storedCount = (config: PostgresConfig) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.flatMap(PayloadQueries, (q) =>
+        q.listStatuses({ page: 0, pageSize: 1, sortBy: "date", sortDir: "asc", date: {}, created_at: {} }),
+      ),
+    ).pipe(Effect.provide(postgresStoreLayer({ ...config, migrateOnStart: false }))),
+  ).then((page) => page.count)
