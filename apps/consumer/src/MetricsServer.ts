@@ -1,5 +1,6 @@
 import { createServer } from "node:http"
 import { Effect, Layer } from "effect"
+import { PrometheusMetrics } from "effect/observability"
 import { ConsumerHealth } from "./Health.ts"
 import { ConsumerMetrics } from "./Metrics.ts"
 
@@ -18,8 +19,12 @@ export const MetricsServerLayer = (port: number) =>
             if (req.method !== "GET") {
               res.writeHead(405).end()
             } else if (path === "/metrics") {
+              // prom-client's metrics, then the Effect metrics of the adapters (store maintenance, retention).
               registry.metrics().then(
-                (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
+                (text) =>
+                  res
+                    .writeHead(200, { "content-type": registry.contentType })
+                    .end(`${text}\n${PrometheusMetrics.formatUnsafe(context)}`),
                 (error: unknown) => res.writeHead(500).end(String(error)),
               )
             } else if (path === "/live" || path === "/ready") {

@@ -67,6 +67,8 @@ it("the consumer process stores a pipeline once, dead-letters poison, reports me
     expect(text).toContain("payload_tracker_consumer_lag{")
     expect(text).toContain("payload_tracker_consumer_batch_size_bucket")
     expect(text).toContain("process_resident_memory_bytes")
+    // The store's own (Effect) metrics are on the same page: maintenance ran at start.
+    expect(text).toContain("payload_tracker_partitions_created")
     expect(await consumer.health("/live")).toBe(200)
     expect(await consumer.health("/ready")).toBe(200)
   } finally {
