@@ -18,5 +18,7 @@ RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm --filter @pt/web run build
 ENV NODE_ENV=production
+# The mock producer keeps uploaded archives under .data (its --data-dir default).
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 CMD ["node", "apps/api/src/main.ts"]
