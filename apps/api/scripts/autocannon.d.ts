@@ -21,6 +21,7 @@ declare module "autocannon" {
     readonly url: string
     readonly connections?: number
     readonly duration?: number
+    readonly overallRate?: number
     readonly requests?: ReadonlyArray<{ readonly setupRequest?: (req: { path: string }) => { path: string } }>
   }
   function autocannon(options: Options): Promise<Result>

@@ -1,12 +1,23 @@
 /**
- * API benchmark: `pnpm --filter @pt/api bench:api [--statuses N] [--duration S] [--connections C]`.
- * A child process loads N statuses through the store port (memory by default; PostgreSQL when DATABASE_URL is
- * set, once the adapter is wired) and serves the API; this process drives it with autocannon so the load
- * generator does not share the server's event loop. Prints req/s, p50 and p99; saves JSON under bench-results/.
- * Against PostgreSQL: `DATABASE_URL=... DB_MIGRATE_ON_START=true pnpm --filter @pt/api bench:api --statuses 10000000`
- * (loading is idempotent, so a second run over the same database reuses the rows).
+ * API benchmark: `pnpm --filter @pt/api bench:api [--statuses N | --reuse] [--duration S] [--connections C]
+ * [--rates max,1500] [--only name,...]`.
+ *
+ * A child process serves the API (the store chosen like the real server: PostgreSQL when DATABASE_URL is set,
+ * else memory); this process drives it with autocannon, so the load generator never shares the server's event
+ * loop. Every scenario runs once per entry of `--rates`: `max` = as fast as `--connections` connections go
+ * (throughput), a number = that many requests/s overall (latency at a fixed load; autocannon corrects for
+ * coordinated omission). Prints req/s, p50, p99 and the `count` of one sample response; saves JSON under
+ * bench-results/.
+ *
+ * Data:
+ * - default: the child first writes `--statuses` statuses through the store port (BenchData.ts, yesterday).
+ * - `--reuse`: nothing is written; the database already holds the data set (e.g. ≈10M statuses from
+ *   `pnpm --filter @pt/adapters-postgres load:data`) and the fixture (request ids, accounts, services, the day
+ *   of the time windows) is sampled from it with psql. Needs DATABASE_URL.
+ *
+ *   DATABASE_URL=postgres://…/pt_bench_api pnpm --filter @pt/api bench:api --reuse
  */
-import { fork } from "node:child_process"
+import { execFileSync, fork } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
@@ -22,105 +33,174 @@ import { BENCH_DAY, type BenchFixture, benchEvents } from "./BenchData.ts"
 const { values: args } = parseArgs({
   options: {
     statuses: { type: "string", default: "100000" },
+    reuse: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "20" },
+    rates: { type: "string", default: "max,1500" },
+    only: { type: "string", default: "" },
   },
 })
 const statuses = Number(args.statuses)
+const databaseUrl = process.env.DATABASE_URL ?? ""
+
+interface Ready {
+  readonly port: number
+  readonly loadSeconds: number
+  readonly store: string
+}
+type Fixture = BenchFixture & { readonly day: string; readonly statuses: number }
 
 const serve = async () => {
-  const usePostgres = (process.env.DATABASE_URL ?? "") !== ""
+  const usePostgres = databaseUrl !== ""
   const config = apiConfigFrom({ publicPort: 0, metricsPort: 0, logLevel: "Warn" }, process.env)
-  // StoreLayer picks PostgreSQL from DATABASE_URL (and fails clearly while that adapter is not wired yet).
   const store: Layer.Layer<StorePorts, unknown, ApiConfig> = usePostgres ? StoreLayer : MemoryStoreLayer
   const runtime = ManagedRuntime.make(makeApiLayer({ config, store }))
-  const fixture = await runtime.runPromise(
+  const ready = await runtime.runPromise(
     Effect.gen(function* () {
-      const writer = yield* PayloadStore
       const started = Date.now()
       let fixture: BenchFixture | undefined
-      for (const batch of benchEvents(statuses)) {
-        yield* writer.record(batch.events)
-        fixture = batch.fixture
+      if (!args.reuse) {
+        const writer = yield* PayloadStore
+        for (const batch of benchEvents(statuses)) {
+          yield* writer.record(batch.events)
+          fixture = batch.fixture
+        }
       }
       const server = yield* HttpServer.HttpServer
       const port = "port" in server.address ? server.address.port : 0
       return {
-        ...fixture!,
+        fixture,
         port,
         loadSeconds: (Date.now() - started) / 1000,
         store: usePostgres ? "postgres" : "memory",
       }
     }),
   )
-  process.send?.(fixture)
+  process.send?.(ready)
+}
+
+/** One value per line from psql (the data set is already in the database). */
+const psql = (query: string): Array<string> =>
+  execFileSync("psql", [databaseUrl, "-XqtAc", query], { encoding: "utf8" })
+    .split("\n")
+    .filter((line) => line !== "")
+
+const sampleFixture = (): Fixture => {
+  const requestIds = psql("select request_id from payloads tablesample bernoulli (0.2) limit 1000")
+  const accounts = psql(
+    "select distinct account from payloads tablesample bernoulli (0.5) where account <> '' limit 1000",
+  )
+  // Services that report `success`: the status filter of the scenario then always matches rows.
+  const services = psql(`select sv.name from services sv where exists (select 1 from payload_statuses s
+    where s.service_id = sv.id and s.status_id = (select id from statuses where name = 'success'))`)
+  // The day before the newest payload's day: a full day of data inside the partitions.
+  const [day] = psql(
+    "select to_char((max(created_at) at time zone 'UTC') - interval '1 day', 'YYYY-MM-DD') from payloads",
+  )
+  const [total] = psql("select count(*) from payload_statuses")
+  if (requestIds.length === 0 || accounts.length === 0 || services.length === 0 || day === undefined)
+    throw new Error("--reuse: the database holds no benchmark data (run load:data first)")
+  return { requestIds, accounts, services, day, statuses: Number(total) }
 }
 
 const drive = async () => {
+  if (args.reuse && databaseUrl === "") throw new Error("--reuse needs DATABASE_URL")
   const child = fork(new URL(import.meta.url).pathname, process.argv.slice(2), {
     env: { ...process.env, PT_BENCH_ROLE: "server" },
   })
-  const ready = await new Promise<BenchFixture & { port: number; loadSeconds: number; store: string }>(
-    (resolve, reject) => {
-      child.once("message", (m) => resolve(m as never))
-      child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)))
-    },
-  )
+  const ready = await new Promise<Ready & { fixture?: BenchFixture }>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as never))
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)))
+  })
+  const fixture: Fixture = args.reuse ? sampleFixture() : { ...ready.fixture!, day: BENCH_DAY, statuses }
   console.log(
-    `loaded ${statuses} statuses into the ${ready.store} store in ${ready.loadSeconds.toFixed(1)} s`,
+    args.reuse
+      ? `reusing ${fixture.statuses.toLocaleString()} statuses in the ${ready.store} store (no load); windows on ${fixture.day}`
+      : `loaded ${statuses} statuses into the ${ready.store} store in ${ready.loadSeconds.toFixed(1)} s`,
   )
-  const base = `http://127.0.0.1:${ready.port}/api/v1`
   const pick = <A>(xs: ReadonlyArray<A>) => xs[Math.floor(Math.random() * xs.length)]!
+  // A random hour of the day for every request, so the lists are not served from one hot page.
+  const hour = () => {
+    const h = Math.floor(Math.random() * 23)
+    const hh = (n: number) => String(n).padStart(2, "0")
+    return [`${fixture.day}T${hh(h)}:00:00Z`, `${fixture.day}T${hh(h + 1)}:00:00Z`] as const
+  }
   const scenarios = [
-    { name: "payloads/{id}", path: () => `/api/v1/payloads/${pick(ready.requestIds)}` },
-    { name: "payloads?account=", path: () => `/api/v1/payloads?account=${pick(ready.accounts)}` },
+    { name: "payloads/{id}", path: () => `/api/v1/payloads/${pick(fixture.requestIds)}` },
+    { name: "payloads?account=", path: () => `/api/v1/payloads?account=${pick(fixture.accounts)}` },
     {
       name: "payloads?created_at_gte=&created_at_lt=",
-      path: () =>
-        `/api/v1/payloads?created_at_gte=${BENCH_DAY}T10:00:00Z&created_at_lt=${BENCH_DAY}T11:00:00Z`,
+      path: () => {
+        const [from, to] = hour()
+        return `/api/v1/payloads?created_at_gte=${from}&created_at_lt=${to}`
+      },
     },
     {
       name: "statuses?service=&status=&date_gte=&date_lt=",
-      path: () =>
-        `/api/v1/statuses?service=${pick(ready.services)}&status=success&date_gte=${BENCH_DAY}T10:00:00Z&date_lt=${BENCH_DAY}T11:00:00Z`,
+      path: () => {
+        const [from, to] = hour()
+        return `/api/v1/statuses?service=${pick(fixture.services)}&status=success&date_gte=${from}&date_lt=${to}`
+      },
     },
-  ]
+    // Not in the issue's list, measured because the UI opens on them.
+    { name: "payloads (no filter)", path: () => "/api/v1/payloads" },
+    {
+      name: "statuses?date_gte=&date_lt=",
+      path: () => {
+        const [from, to] = hour()
+        return `/api/v1/statuses?date_gte=${from}&date_lt=${to}`
+      },
+    },
+  ].filter((s) => args.only === "" || args.only.split(",").includes(s.name))
+  const base = `http://127.0.0.1:${ready.port}`
+  const rates = args.rates.split(",").map((r) => (r === "max" ? undefined : Number(r)))
   const results = []
   for (const s of scenarios) {
-    const r = await autocannon({
-      url: base,
-      connections: Number(args.connections),
-      duration: Number(args.duration),
-      requests: [{ setupRequest: (req) => ({ ...req, path: s.path() }) }],
-    })
-    const row = {
-      scenario: s.name,
-      reqPerSec: r.requests.average,
-      p50ms: r.latency.p50,
-      p99ms: r.latency.p99,
-      non2xx: r.non2xx,
-      errors: r.errors,
+    const sample = (await (await fetch(`${base}${s.path()}`)).json()) as { count?: unknown }
+    const sampleCount = typeof sample?.count === "number" ? sample.count : undefined
+    for (const rate of rates) {
+      const r = await autocannon({
+        url: base,
+        connections: Number(args.connections),
+        duration: Number(args.duration),
+        ...(rate === undefined ? {} : { overallRate: rate }),
+        requests: [{ setupRequest: (req) => ({ ...req, path: s.path() }) }],
+      })
+      const row = {
+        scenario: s.name,
+        rate: rate ?? "max",
+        reqPerSec: r.requests.average,
+        p50ms: r.latency.p50,
+        p99ms: r.latency.p99,
+        maxMs: r.latency.max,
+        non2xx: r.non2xx,
+        errors: r.errors,
+        sampleCount,
+      }
+      console.log(
+        `${s.name.padEnd(46)} ${String(row.rate).padStart(5)} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}`,
+      )
+      results.push(row)
     }
-    console.log(
-      `${s.name.padEnd(48)} ${row.reqPerSec.toFixed(0).padStart(7)} req/s  p50 ${row.p50ms} ms  p99 ${row.p99ms} ms  non2xx ${row.non2xx}`,
-    )
-    results.push(row)
   }
   child.kill("SIGINT")
   const dir = join(new URL("../../..", import.meta.url).pathname, "bench-results")
   mkdirSync(dir, { recursive: true })
   const file = join(
     dir,
-    `api-${ready.store}-${statuses}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+    `api-${ready.store}-${fixture.statuses}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
   )
   writeFileSync(
     file,
     JSON.stringify(
       {
-        statuses,
+        date: new Date().toISOString(),
+        statuses: fixture.statuses,
+        reused: args.reuse,
         store: ready.store,
         connections: Number(args.connections),
         duration: Number(args.duration),
+        windowDay: fixture.day,
         results,
       },
       null,

@@ -129,6 +129,14 @@ const main = async () => {
             },
           ),
         )
+        // COPY bypasses the write path: the exact totals (store_counts) are added here.
+        yield* Effect.promise(() =>
+          s.sql.query(
+            `insert into store_counts as c (slot, payloads, statuses) values (0, $1, $2)
+             on conflict (slot) do update set payloads = c.payloads + excluded.payloads, statuses = c.statuses + excluded.statuses`,
+            [PAYLOADS, statuses],
+          ),
+        )
         log("ANALYZE")
         yield* Effect.promise(() => s.sql.query("analyze payloads; analyze payload_statuses"))
         const seconds = (performance.now() - t0) / 1000

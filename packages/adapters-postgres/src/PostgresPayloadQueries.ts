@@ -37,6 +37,7 @@ class Where {
 
 const PAYLOAD_COLUMNS = `id::float8 as id, request_id, account, inventory_id, system_id, ${micros("created_at")} as created_at, org_id`
 
+// Used only for the sorts by a name (service, source, status, request_id): those need the names in SQL.
 const STATUS_COLUMNS = `s.id::float8 as status_id, s.payload_id::float8 as payload_id, p.request_id,
   sv.name as service, coalesce(so.name, '') as source, st.name as status, s.status_msg,
   ${micros("s.date")} as date, ${micros("s.created_at")} as created_at`
@@ -46,14 +47,87 @@ const STATUS_JOINS = `join payloads p on p.id = s.payload_id
   left join sources so on so.id = s.source_id
   join statuses st on st.id = s.status_id`
 
-const STATUS_SORT: Record<StatusListQuery["sortBy"], string> = {
+const NAME_SORT: Partial<Record<StatusListQuery["sortBy"], string>> = {
   service: "sv.name",
   source: "coalesce(so.name, '')",
   request_id: "p.request_id",
   status: "st.name",
-  status_msg: "s.status_msg",
-  date: "s.date",
-  created_at: "s.created_at",
+}
+
+// The other sorts run on payload_statuses alone; lookup names are added in JS from a cache (LookupNames).
+// Joining the three lookup tables in SQL made the planner's work grow with every partition: planning the
+// history of one payload took ≈2 ms against 0.3 ms without the joins (see docs/postgres.md).
+const RAW_STATUS_COLUMNS = `s.id::float8 as status_id, s.payload_id::float8 as payload_id, s.service_id as sv,
+  s.source_id as so, s.status_id as st, s.status_msg, ${micros("s.date")} as date, ${micros("s.created_at")} as created_at`
+
+const RAW_SORT: Partial<Record<StatusListQuery["sortBy"], string>> = {
+  status_msg: "status_msg",
+  date: "date",
+  created_at: "created_at",
+}
+
+interface RawStatus {
+  readonly status_id: number
+  readonly payload_id: number
+  readonly request_id?: string
+  readonly sv: number
+  readonly so: number | null
+  readonly st: number
+  readonly status_msg: string
+  readonly date: number
+  readonly created_at: number
+}
+
+type LookupTable = "services" | "sources" | "statuses"
+
+/**
+ * Names of the lookup tables by id and ids by name. Ids never change once written, so the cache needs no
+ * invalidation: a miss (a name written since the last load, by any process) reloads that table.
+ */
+const makeLookupNames = (sql: SqlClient) => {
+  const byId: Record<LookupTable, Map<number, string>> = {
+    services: new Map(),
+    sources: new Map(),
+    statuses: new Map(),
+  }
+  const byName: Record<LookupTable, Map<string, number>> = {
+    services: new Map(),
+    sources: new Map(),
+    statuses: new Map(),
+  }
+  const load = async (table: LookupTable) => {
+    const rows = (await sql.query<{ id: number; name: string }>(`select id, name from ${table}`)).rows
+    for (const r of rows) {
+      byId[table].set(r.id, r.name)
+      byName[table].set(r.name, r.id)
+    }
+  }
+  /** The id of a name, or undefined when no such name exists (then no row can match the filter). */
+  const idOf = async (table: LookupTable, name: string): Promise<number | undefined> => {
+    if (!byName[table].has(name)) await load(table)
+    return byName[table].get(name)
+  }
+  /** Rows with lookup ids and their payload's request_id → the port's StoredStatus. */
+  const toStored = async (rows: ReadonlyArray<RawStatus>, requestId?: string) => {
+    for (const table of ["services", "sources", "statuses"] as const) {
+      const key = table === "services" ? "sv" : table === "sources" ? "so" : "st"
+      if (rows.some((r) => r[key] !== null && !byId[table].has(r[key]!))) await load(table)
+    }
+    return rows.map(
+      (r): StoredStatus => ({
+        status_id: r.status_id,
+        payload_id: r.payload_id,
+        request_id: requestId ?? r.request_id ?? "",
+        service: byId.services.get(r.sv) ?? "",
+        source: r.so === null ? "" : (byId.sources.get(r.so) ?? ""),
+        status: byId.statuses.get(r.st) ?? "",
+        status_msg: r.status_msg,
+        date: r.date,
+        created_at: r.created_at,
+      }),
+    )
+  }
+  return { idOf, toStored }
 }
 
 const payloadWhere = (q: PayloadListQuery): Where => {
@@ -72,19 +146,29 @@ const payloadWhere = (q: PayloadListQuery): Where => {
   return w
 }
 
-const statusWhere = (q: StatusListQuery): Where => {
+/** Lookup ids of the name filters; `undefined` when a name does not exist (nothing can match). */
+interface StatusFilterIds {
+  readonly service?: number | undefined
+  readonly status?: number | undefined
+  readonly source?: number | null
+}
+
+const statusWhere = (q: StatusListQuery, ids: StatusFilterIds, options: { lateral: boolean }): Where => {
   const w = new Where()
-  // Names become ids first (an InitPlan), so the status_id/service_id index applies.
-  if (q.service !== undefined)
-    w.add(`s.service_id = (select id from services where name = ${w.param(q.service.toLowerCase())})`)
-  if (q.status !== undefined)
-    w.add(`s.status_id = (select id from statuses where name = ${w.param(q.status.toLowerCase())})`)
-  if (q.source !== undefined)
-    w.add(
-      q.source === ""
-        ? "s.source_id is null"
-        : `s.source_id = (select id from sources where name = ${w.param(q.source.toLowerCase())})`,
-    )
+  // Ids as constants: the planner sees the values (statistics, index bounds) instead of an InitPlan.
+  // In the lateral form (see listStatuses) service and status come from the outer loop instead.
+  if (!options.lateral) {
+    if (ids.status !== undefined) w.add(`s.status_id = ${w.param(ids.status)}`)
+    if (ids.service !== undefined) w.add(`s.service_id = ${w.param(ids.service)}`)
+    // One of the two fixed: the other as "any existing id" lets the (status_id, service_id, date) index
+    // serve the whole condition (an index-only count instead of a scan of the window's partitions).
+    if ((ids.status === undefined) !== (ids.service === undefined) && q.request_id === undefined) {
+      if (ids.status === undefined) w.add("s.status_id = any(array(select id from statuses))")
+      else w.add("s.service_id = any(array(select id from services))")
+    }
+  }
+  if (ids.source !== undefined)
+    w.add(ids.source === null ? "s.source_id is null" : `s.source_id = ${w.param(ids.source)}`)
   if (q.status_msg !== undefined) w.add(`s.status_msg = ${w.param(q.status_msg)}`)
   if (q.request_id !== undefined)
     w.add(`s.payload_id = (select id from payloads where request_id = ${w.param(q.request_id)})`)
@@ -95,57 +179,128 @@ const statusWhere = (q: StatusListQuery): Where => {
 
 const count = (rows: Array<{ n: number }>): number => rows[0]?.n ?? 0
 
+const isEmptyRange = (r: TimeRange) =>
+  r.lt === undefined && r.lte === undefined && r.gt === undefined && r.gte === undefined
+
+// Exact totals kept by the write path and retention in the same transactions (migration StoreCounts).
+const TOTAL_PAYLOADS = "select coalesce(sum(payloads), 0)::float8 as n from store_counts"
+const TOTAL_STATUSES = "select coalesce(sum(statuses), 0)::float8 as n from store_counts"
+
 /** Every read of api-v1.md, with the memory adapter's semantics (the shared contract suite proves it). */
 export const makePostgresPayloadQueries = (sql: SqlClient) => {
+  const names = makeLookupNames(sql)
+
   // The page and the exact count run side by side on two pooled connections (PGlite serialises them).
-  const pageAndCount = <A>(
-    what: string,
-    w: Where,
-    pageSql: (paging: string) => string,
+  const pageAndCount = <R>(
+    pageSql: string,
+    pageParams: ReadonlyArray<unknown>,
     countSql: string,
-    page: number,
-    pageSize: number,
+    countParams: ReadonlyArray<unknown>,
   ) =>
-    tryQuery(what, async (): Promise<Page<A>> => {
+    Promise.all([sql.query<R>(pageSql, pageParams), sql.query<{ n: number }>(countSql, countParams)]).then(
+      ([data, total]) => ({ rows: data.rows, count: count(total.rows) }),
+    )
+
+  const listPayloads = (q: PayloadListQuery): Effect.Effect<Page<Payload>, StoreUnavailable> =>
+    tryQuery("listing payloads", async () => {
+      const w = payloadWhere(q)
+      const dir = q.sortDir === "asc" ? "asc" : "desc"
+      // Qualified: the bare names would sort by the output columns (converted values), which no index serves.
+      const order = `order by payloads.${q.sortBy} ${dir}, payloads.id ${dir}`
       const countParams = [...w.params]
-      const paging = `limit ${w.param(pageSize)} offset ${w.param(page * pageSize)}`
-      const [data, total] = await Promise.all([
-        sql.query<A>(pageSql(paging), w.params),
-        sql.query<{ n: number }>(countSql, countParams),
-      ])
-      return { count: count(total.rows), data: data.rows }
+      const paging = `limit ${w.param(q.pageSize)} offset ${w.param(q.page * q.pageSize)}`
+      const { rows, count } = await pageAndCount<Payload>(
+        `select ${PAYLOAD_COLUMNS} from payloads ${w.sql} ${order} ${paging}`,
+        w.params,
+        // No filter (the UI's first page): the maintained total instead of counting every payload.
+        w.conditions.length === 0 ? TOTAL_PAYLOADS : `select count(*)::float8 as n from payloads ${w.sql}`,
+        countParams,
+      )
+      return { count, data: rows }
     })
 
-  const listPayloads = (q: PayloadListQuery): Effect.Effect<Page<Payload>, StoreUnavailable> => {
-    const w = payloadWhere(q)
-    const dir = q.sortDir === "asc" ? "asc" : "desc"
-    // Qualified: the bare names would sort by the output columns (converted values), which no index serves.
-    const order = `order by payloads.${q.sortBy} ${dir}, payloads.id ${dir}`
-    return pageAndCount(
-      "listing payloads",
-      w,
-      (paging) => `select ${PAYLOAD_COLUMNS} from payloads ${w.sql} ${order} ${paging}`,
-      `select count(*)::float8 as n from payloads ${w.sql}`,
-      q.page,
-      q.pageSize,
-    )
-  }
+  const listStatuses = (q: StatusListQuery): Effect.Effect<Page<StoredStatus>, StoreUnavailable> =>
+    tryQuery("listing statuses", async (): Promise<Page<StoredStatus>> => {
+      const service =
+        q.service === undefined ? undefined : await names.idOf("services", q.service.toLowerCase())
+      const status = q.status === undefined ? undefined : await names.idOf("statuses", q.status.toLowerCase())
+      const source =
+        q.source === undefined || q.source === ""
+          ? undefined
+          : await names.idOf("sources", q.source.toLowerCase())
+      // A name that does not exist matches nothing.
+      if (
+        (q.service !== undefined && service === undefined) ||
+        (q.status !== undefined && status === undefined) ||
+        (q.source !== undefined && q.source !== "" && source === undefined)
+      )
+        return { count: 0, data: [] }
+      const ids: StatusFilterIds = {
+        service,
+        status,
+        ...(q.source === undefined ? {} : { source: source ?? null }),
+      }
+      const dir = q.sortDir === "asc" ? "asc" : "desc"
+      const offset = q.page * q.pageSize
+      const unfiltered =
+        q.service === undefined &&
+        q.status === undefined &&
+        q.source === undefined &&
+        q.status_msg === undefined &&
+        q.request_id === undefined &&
+        isEmptyRange(q.date) &&
+        isEmptyRange(q.created_at)
+      const cw = statusWhere(q, ids, { lateral: false })
+      const countSql = unfiltered
+        ? TOTAL_STATUSES
+        : `select count(*)::float8 as n from payload_statuses s ${cw.sql}`
 
-  const listStatuses = (q: StatusListQuery): Effect.Effect<Page<StoredStatus>, StoreUnavailable> => {
-    const w = statusWhere(q)
-    const dir = q.sortDir === "asc" ? "asc" : "desc"
-    const filters = w.sql
-    const countSql = `select count(*)::float8 as n from payload_statuses s ${filters}`
-    return pageAndCount(
-      "listing statuses",
-      w,
-      (paging) => `select ${STATUS_COLUMNS} from payload_statuses s ${STATUS_JOINS} ${filters}
-       order by ${STATUS_SORT[q.sortBy]} ${dir}, s.id ${dir} ${paging}`,
-      countSql,
-      q.page,
-      q.pageSize,
-    )
-  }
+      const nameSort = NAME_SORT[q.sortBy]
+      if (nameSort !== undefined) {
+        const w = statusWhere(q, ids, { lateral: false })
+        const { rows, count } = await pageAndCount<StoredStatus>(
+          `select ${STATUS_COLUMNS} from payload_statuses s ${STATUS_JOINS} ${w.sql}
+           order by ${nameSort} ${dir}, s.id ${dir} limit ${w.param(q.pageSize)} offset ${w.param(offset)}`,
+          w.params,
+          countSql,
+          cw.params,
+        )
+        return { count, data: rows }
+      }
+      const sort = RAW_SORT[q.sortBy]!
+      // Newest statuses by date without both service and status fixed (e.g. only a date window, or only a
+      // service): no index orders the rows by date alone, and sorting a whole window (≈58k rows per hour at
+      // 10M statuses) is slow. Instead, for each (status, service) pair, the (status_id, service_id, date)
+      // index yields that pair's first rows in date order, and only those are merged: a loose index scan.
+      // Only with filters the index holds; other filters would make each pair scan until it found matches.
+      const lateral =
+        q.sortBy === "date" &&
+        (service === undefined || status === undefined) &&
+        q.source === undefined &&
+        q.status_msg === undefined &&
+        q.request_id === undefined &&
+        isEmptyRange(q.created_at)
+      const w = statusWhere(q, ids, { lateral })
+      const pageOf = (from: string) =>
+        `select i.*, p.request_id from (${from}) i join payloads p on p.id = i.payload_id
+         order by i.${sort} ${dir}, i.status_id ${dir}`
+      let pageSql: string
+      if (lateral) {
+        const pairs = `(select id from statuses${status === undefined ? "" : ` where id = ${w.param(status)}`}) st
+          cross join (select id from services${service === undefined ? "" : ` where id = ${w.param(service)}`}) sv`
+        const cond = ["s.status_id = st.id", "s.service_id = sv.id", ...w.conditions].join(" and ")
+        pageSql = pageOf(`select x.* from ${pairs} cross join lateral (
+            select ${RAW_STATUS_COLUMNS} from payload_statuses s where ${cond}
+            order by s.date ${dir}, s.id ${dir} limit ${w.param(offset + q.pageSize)}) x
+          order by x.date ${dir}, x.status_id ${dir} limit ${w.param(q.pageSize)} offset ${w.param(offset)}`)
+      } else {
+        // The page is cut first, then joined to payloads (request_id): a LIMITed subquery is planned on its own.
+        pageSql = pageOf(`select ${RAW_STATUS_COLUMNS} from payload_statuses s ${w.sql}
+          order by s.${q.sortBy} ${dir}, s.id ${dir} limit ${w.param(q.pageSize)} offset ${w.param(offset)}`)
+      }
+      const { rows, count } = await pageAndCount<RawStatus>(pageSql, w.params, countSql, cw.params)
+      return { count, data: await names.toStored(rows) }
+    })
 
   const payloadHistory = (requestId: string) =>
     tryQuery("reading a payload's history", async () => {
@@ -155,11 +310,13 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
       )
       const payload = found.rows[0]
       if (payload === undefined) return undefined
-      const statuses = await sql.query<StoredStatus>(
-        `select ${STATUS_COLUMNS} from payload_statuses s ${STATUS_JOINS} where s.payload_id = $1`,
+      const statuses = await sql.query<RawStatus>(
+        `select ${RAW_STATUS_COLUMNS} from payload_statuses s where s.payload_id = $1`,
         [payload.id],
       )
-      return statuses.rows.length === 0 ? undefined : { payload, statuses: statuses.rows }
+      return statuses.rows.length === 0
+        ? undefined
+        : { payload, statuses: await names.toStored(statuses.rows, payload.request_id) }
     })
 
   const countStatuses = (since: number, statuses: ReadonlyArray<string>) =>

@@ -64,7 +64,7 @@ where (excluded.account <> '' and excluded.account <> p.account)
    or (excluded.inventory_id <> '' and excluded.inventory_id <> p.inventory_id)
    or (excluded.system_id <> '' and excluded.system_id <> p.system_id)
    or excluded.created_at < p.created_at
-returning id::float8 as id, request_id`
+returning id::float8 as id, request_id, (xmax = 0) as inserted`
 
 // The WHERE above skips no-op updates: a redelivered or uninformative status writes nothing to payloads, and
 // its id is not returned. Those ids are read in a statement of their own: its snapshot sees rows that concurrent
@@ -76,6 +76,12 @@ insert into payload_statuses (payload_id, service_id, source_id, status_id, stat
 select p, sv, so, st, m, ${timestampFromMicros("d")}
 from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)
 on conflict do nothing`
+
+// The exact totals (migration StoreCounts), in the batch's transaction. Last statement before the commit, so the
+// counter row is held only for the commit itself; the slot per connection keeps concurrent writers apart.
+const ADD_COUNTS = `
+insert into store_counts as c (slot, payloads, statuses) values (pg_backend_pid() % 16, $1, $2)
+on conflict (slot) do update set payloads = c.payloads + excluded.payloads, statuses = c.statuses + excluded.statuses`
 
 /**
  * The consumer's hot path: a batch of N events is two set-wise statements in one transaction (plus, rarely,
@@ -124,14 +130,17 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
       )
       return sql.transaction(async (tx) => {
         await tx.query("select pg_advisory_xact_lock_shared($1)", [PAYLOAD_CLEANUP_LOCK])
-        const upserted = await tx.query<{ id: number; request_id: string }>(UPSERT_PAYLOADS, [
-          payloads.map(([id]) => id),
-          payloads.map(([, p]) => p.account),
-          payloads.map(([, p]) => p.org_id),
-          payloads.map(([, p]) => p.inventory_id),
-          payloads.map(([, p]) => p.system_id),
-          payloads.map(([, p]) => p.created_at),
-        ])
+        const upserted = await tx.query<{ id: number; request_id: string; inserted: boolean }>(
+          UPSERT_PAYLOADS,
+          [
+            payloads.map(([id]) => id),
+            payloads.map(([, p]) => p.account),
+            payloads.map(([, p]) => p.org_id),
+            payloads.map(([, p]) => p.inventory_id),
+            payloads.map(([, p]) => p.system_id),
+            payloads.map(([, p]) => p.created_at),
+          ],
+        )
         const payloadIds = new Map(upserted.rows.map((r) => [r.request_id, r.id]))
         const unchanged = payloads.flatMap(([id]) => (payloadIds.has(id) ? [] : [id]))
         if (unchanged.length > 0) {
@@ -146,6 +155,9 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
           statuses.map((e) => e.status_msg),
           statuses.map((e) => e.date),
         ])
+        // A new row has no xmax; a row updated on conflict carries this transaction's id there.
+        const newPayloads = upserted.rows.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
+        if (newPayloads > 0 || inserted.count > 0) await tx.query(ADD_COUNTS, [newPayloads, inserted.count])
         return inserted.count
       })
     }

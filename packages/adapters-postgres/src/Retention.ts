@@ -1,6 +1,6 @@
 import { listPartitions, partitionName } from "./Partitions.ts"
 import { PAYLOAD_CLEANUP_LOCK } from "./PostgresPayloadStore.ts"
-import type { SqlClient } from "./SqlClient.ts"
+import type { Queryable, SqlClient } from "./SqlClient.ts"
 
 const DAY_MS = 86_400_000
 // Emptied payloads are deleted in chunks so writers (which wait on the cleanup lock) pause only briefly.
@@ -14,6 +14,14 @@ export interface RetentionReport {
   readonly deletedStatuses: number
   readonly deletedPayloads: number
 }
+
+/** Removed rows leave the exact totals (migration StoreCounts) in the same transaction as the removal. */
+const subtractCounts = (tx: Queryable, payloads: number, statuses: number) =>
+  tx.query(
+    `insert into store_counts as c (slot, payloads, statuses) values (pg_backend_pid() % 16, $1, $2)
+     on conflict (slot) do update set payloads = c.payloads + excluded.payloads, statuses = c.statuses + excluded.statuses`,
+    [-payloads, -statuses],
+  )
 
 /**
  * Drops whole daily partitions older than the retention, deletes expired rows that sit in the DEFAULT
@@ -32,17 +40,23 @@ export const applyRetention = async (
   for (const day of expired) {
     const name = partitionName(day)
     deletedStatuses += await sql.transaction(async (tx) => {
+      // Parent first, like writers: nothing is inserted between the count and the drop (exact totals).
+      await tx.query(`lock table payload_statuses, ${name} in access exclusive mode`)
       const n = await tx.query<{ n: number }>(`select count(*)::float8 as n from ${name}`)
       await tx.query(`drop table ${name}`)
+      await subtractCounts(tx, 0, n.rows[0]?.n ?? 0)
       return n.rows[0]?.n ?? 0
     })
     droppedPartitions.push(name)
   }
   const keepFromText = new Date(keepFrom).toISOString()
-  const fromDefault = await sql.query("delete from payload_statuses_default where date < $1::timestamptz", [
-    keepFromText,
-  ])
-  deletedStatuses += fromDefault.count
+  deletedStatuses += await sql.transaction(async (tx) => {
+    const fromDefault = await tx.query("delete from payload_statuses_default where date < $1::timestamptz", [
+      keepFromText,
+    ])
+    if (fromDefault.count > 0) await subtractCounts(tx, 0, fromDefault.count)
+    return fromDefault.count
+  })
   let deletedPayloads = 0
   for (;;) {
     const n = await sql.transaction(async (tx) => {
@@ -55,6 +69,7 @@ export const applyRetention = async (
            limit ${PAYLOAD_CHUNK})`,
         [keepFromText],
       )
+      if (r.count > 0) await subtractCounts(tx, r.count, 0)
       return r.count
     })
     deletedPayloads += n

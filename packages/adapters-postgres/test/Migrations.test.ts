@@ -13,8 +13,11 @@ beforeAll(async () => {
 })
 afterAll(() => dropTestDatabase(url, config))
 
+const ALL = ["Migration20261123000000Initial", "Migration20261123140000StoreCounts"]
+
 const tables = `select string_agg(relname, ',' order by relname) as names from pg_class
-  where relname in ('payloads', 'payload_statuses', 'payload_statuses_default', 'services', 'sources', 'statuses')`
+  where relname in ('payloads', 'payload_statuses', 'payload_statuses_default', 'services', 'sources', 'statuses',
+    'store_counts')`
 
 describe("migrations", () => {
   it("round trip: up creates the schema, down removes it, up again gives a working store", () =>
@@ -23,15 +26,19 @@ describe("migrations", () => {
         Effect.gen(function* () {
           const s = yield* openStore(config, { migrate: false })
           expect((yield* pendingMigrations(s.orm)).length).toBeGreaterThan(0)
-          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261123000000Initial"])
+          expect(yield* migrateUp(s.orm)).toEqual(ALL)
           expect(yield* pendingMigrations(s.orm)).toEqual([])
           const names = () => Effect.promise(() => s.sql.query<{ names: string | null }>(tables))
           expect((yield* names()).rows[0]!.names).toBe(
-            "payload_statuses,payload_statuses_default,payloads,services,sources,statuses",
+            "payload_statuses,payload_statuses_default,payloads,services,sources,statuses,store_counts",
           )
-          expect(yield* migrateDown(s.orm, { all: true })).toEqual(["Migration20261123000000Initial"])
+          // The last one alone, then all.
+          expect(yield* migrateDown(s.orm)).toEqual(["Migration20261123140000StoreCounts"])
+          expect(yield* pendingMigrations(s.orm)).toEqual(["Migration20261123140000StoreCounts"])
+          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261123140000StoreCounts"])
+          expect(yield* migrateDown(s.orm, { all: true })).toEqual([...ALL].reverse())
           expect((yield* names()).rows[0]!.names).toBeNull()
-          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261123000000Initial"])
+          expect(yield* migrateUp(s.orm)).toEqual(ALL)
           const store = yield* openStore(config, { migrate: false })
           const r = yield* store.store.record([statusEvent({ request_id: "a".repeat(32) })])
           expect(r.inserted).toBe(1)

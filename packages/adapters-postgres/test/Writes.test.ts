@@ -53,6 +53,22 @@ describe("PostgreSQL write path", () => {
             pageSize: 1000,
           })
           expect(page.count).toBe(ids.length)
+          // Unfiltered lists answer `count` from the totals the write path keeps: exact with two writers.
+          const real = yield* Effect.promise(() =>
+            a.sql.query<{ payloads: number; statuses: number }>(
+              `select (select count(*) from payloads)::float8 as payloads,
+                 (select count(*) from payload_statuses)::float8 as statuses`,
+            ),
+          )
+          const all = { created_at: {}, page: 0, pageSize: 1 } as const
+          const payloads = yield* a.queries.listPayloads({ ...all, sortBy: "created_at", sortDir: "desc" })
+          const statuses = yield* b.queries.listStatuses({
+            ...all,
+            date: {},
+            sortBy: "date",
+            sortDir: "desc",
+          })
+          expect([payloads.count, statuses.count]).toEqual([real.rows[0]!.payloads, real.rows[0]!.statuses])
         }),
       ),
     ))
