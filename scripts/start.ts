@@ -26,6 +26,8 @@ const run = (name: string, script: string, args: Array<string>, env: Record<stri
   })
   child.on("exit", (code, signal) => {
     if (stopping) return
+    // Ctrl-C in a terminal reaches every process of the group; a child may notice it before we do.
+    if (signal === "SIGINT" || code === 130) return void stop(0)
     log(`${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the rest`)
     void stop(1)
   })
