@@ -8,7 +8,8 @@ export const USAGE = `Usage: node apps/mock-producer/src/main.ts <mode> [options
 
 Modes
   single   one payload through --scenario, paced in real time; prints its request_id and tracker links
-  load     --rate N per second of --unit uploads|statuses, for --duration or --count; --max = as fast as possible
+  load     --rate N per second of --unit uploads|statuses, for --duration or --count;
+           --max = as fast as possible (--count and the summary in statuses)
   replay   send the JSON lines of --file (at --rate statuses/s, or as fast as possible)
   serve    ingress + storage-broker stand-ins on --port, plus background traffic at --rate uploads/s (0 = none)
 
@@ -64,6 +65,10 @@ export interface CliConfig {
   readonly maxUploadSize: number
 }
 
+const MODES: ReadonlyArray<CliConfig["mode"]> = ["single", "load", "replay", "serve"]
+
+const scenarioChoices = () => SCENARIO_NAMES.map((k) => `${k} (${SCENARIOS[k].name})`).join(", ")
+
 /** `30s`, `5m`, `1h`, `250ms` or plain seconds. */
 export const parseDuration = (text: string): number | undefined => {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim())
@@ -114,42 +119,53 @@ export const parseCli = (
   try {
     parsed = parse()
   } catch (error) {
-    return (error as Error).message
+    // node:util's messages name the option ("Unknown option '--rat'", "Option '--rate <value>' argument missing").
+    return `${(error as Error).message.split(/\.\s/)[0]} (--help lists every option)`
   }
   const { values: v, positionals } = parsed
   const mode = positionals[0]
   if (v.help || mode === undefined) return ""
-  if (!["single", "load", "replay", "serve"].includes(mode)) return `unknown mode "${mode}"`
-  const num = (name: string, text: string | undefined, fallback: number): number | string => {
+  if (!MODES.includes(mode as CliConfig["mode"]))
+    return `mode must be one of ${MODES.join(", ")}, got "${mode}"`
+  const num = (name: string, text: string | undefined, fallback: number, max?: number): number | string => {
     if (text === undefined) return fallback
     const n = Number(text)
-    return Number.isFinite(n) && n >= 0 ? n : `--${name} expects a number, got "${text}"`
+    const range = max === undefined ? "a number >= 0" : `a number from 0 to ${max}`
+    return text.trim() !== "" && Number.isFinite(n) && n >= 0 && (max === undefined || n <= max)
+      ? n
+      : `--${name} must be ${range}, got "${text}"`
   }
   const numbers = {
     batchSize: num("batch-size", v["batch-size"], 500),
     concurrency: num("concurrency", v.concurrency, 4),
-    noise: num("noise", v.noise, 0),
-    duplicates: num("duplicates", v.duplicates, defaultTraceOptions.duplicateRate),
-    swaps: num("swaps", v.swaps, defaultTraceOptions.swapRate),
+    noise: num("noise", v.noise, 0, 1),
+    duplicates: num("duplicates", v.duplicates, defaultTraceOptions.duplicateRate, 1),
+    swaps: num("swaps", v.swaps, defaultTraceOptions.swapRate, 1),
     seed: num("seed", v.seed, randomSeed()),
     rate: num("rate", v.rate, mode === "serve" ? 2 : mode === "load" ? 10 : -1),
     count: num("count", v.count, -1),
-    port: num("port", v.port, 8081),
+    port: num("port", v.port, 8081, 65_535),
     maxUploadSize: num("max-upload-size", v["max-upload-size"], 104_857_600),
   }
   for (const value of Object.values(numbers)) if (typeof value === "string") return value
   const n = numbers as Record<keyof typeof numbers, number>
   const scenario = parseScenario(v.scenario ?? "A")
-  if (scenario === undefined) return `unknown scenario "${v.scenario}"`
+  if (scenario === undefined) return `--scenario must be one of ${scenarioChoices()}, got "${v.scenario}"`
   const mix = v.mix === undefined ? DEFAULT_MIX : parseMix(v.mix)
-  if (typeof mix === "string") return mix
+  if (typeof mix === "string") return `--mix: ${mix}`
   const output = v.output ?? env.MOCK_OUTPUT ?? "kafka"
-  if (output !== "kafka" && output !== "http" && output !== "stdout") return `unknown output "${output}"`
-  const unit = v.unit ?? "uploads"
-  if (unit !== "uploads" && unit !== "statuses") return `--unit must be uploads or statuses`
+  if (output !== "kafka" && output !== "http" && output !== "stdout")
+    return `--output must be kafka, http or stdout, got "${output}"${v.output === undefined ? " (from MOCK_OUTPUT)" : ""}`
+  if (v.unit !== undefined && v.unit !== "uploads" && v.unit !== "statuses")
+    return `--unit must be uploads or statuses, got "${v.unit}"`
+  // `--max` pulls records in send order, so its count and rates are in statuses (uploads only start there).
+  if (v.max && v.unit === "uploads")
+    return "--max counts statuses: use --unit statuses, or --rate for uploads/s"
+  const unit = mode === "replay" || v.max ? "statuses" : (v.unit ?? "uploads")
   const durationMs = v.duration === undefined ? undefined : parseDuration(v.duration)
-  if (v.duration !== undefined && durationMs === undefined) return `invalid --duration "${v.duration}"`
-  if (mode === "replay" && v.file === undefined) return "replay needs --file"
+  if (v.duration !== undefined && durationMs === undefined)
+    return `--duration must be a number with an optional unit (250ms, 30s, 5m, 1h), got "${v.duration}"`
+  if (mode === "replay" && v.file === undefined) return "replay needs --file <path to a JSON-lines file>"
   return {
     mode: mode as CliConfig["mode"],
     output,
@@ -166,7 +182,7 @@ export const parseCli = (
     swaps: n.swaps,
     seed: n.seed,
     rate: v.max || n.rate < 0 || (mode === "replay" && v.rate === undefined) ? undefined : n.rate,
-    unit: mode === "replay" ? "statuses" : unit,
+    unit,
     durationMs: durationMs ?? (mode === "load" && n.count < 0 ? 30_000 : undefined),
     count: n.count < 0 ? undefined : n.count,
     max: v.max === true,
