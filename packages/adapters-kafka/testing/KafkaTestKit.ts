@@ -66,6 +66,7 @@ export const groupProgress = async (kafka: Kafka, groupId: string, topic: string
 }
 
 export interface ReadRecord {
+  readonly key: Buffer | null
   readonly value: Buffer | null
   readonly headers: Record<string, string>
   readonly partition: number
@@ -89,7 +90,7 @@ export const readTopic = async (kafka: Kafka, topic: string, count: number, time
           const headers: Record<string, string> = {}
           for (const [k, v] of Object.entries(message.headers ?? {}))
             if (v !== undefined) headers[k] = String(v)
-          records.push({ value: message.value, headers, partition, offset: message.offset })
+          records.push({ key: message.key, value: message.value, headers, partition, offset: message.offset })
           if (records.length >= count) {
             clearTimeout(timer)
             resolve()
