@@ -1,5 +1,5 @@
 import { KafkaClient } from "@pt/adapters-kafka/KafkaClient"
-import { kafkaConfigWith } from "@pt/adapters-kafka/KafkaConfig"
+import { KafkaConfig, KafkaConfigLayer } from "@pt/adapters-kafka/KafkaConfig"
 import { KafkaStatusPublisher } from "@pt/adapters-kafka/KafkaStatusPublisher"
 import { Effect, Layer } from "effect"
 import { recordText } from "../Noise.ts"
@@ -39,9 +39,15 @@ export const KafkaOutputLayer = (options: {
     Layer.provide(KafkaStatusPublisher.layer),
     Layer.provideMerge(KafkaClient.layer),
     Layer.provide(
-      kafkaConfigWith({
-        ...(options.brokers ? { brokers: options.brokers.split(",").map((b) => b.trim()) } : {}),
-        ...(options.topic ? { topic: options.topic } : {}),
-      }),
+      Layer.effect(
+        KafkaConfig,
+        Effect.map(KafkaConfig, (settings) =>
+          KafkaConfig.of({
+            ...settings,
+            ...(options.brokers ? { brokers: options.brokers.split(",").map((b) => b.trim()) } : {}),
+            ...(options.topic ? { topic: options.topic } : {}),
+          }),
+        ),
+      ).pipe(Layer.provide(KafkaConfigLayer)),
     ),
   )
