@@ -28,8 +28,11 @@ const common = {
 
 const pgClient = (pool: pg.Pool): SqlClient => ({
   dialect: "postgres",
-  query: async (text, params) => {
-    const r = await pool.query(text, params as Array<unknown>)
+  query: async (text, params, options) => {
+    const values = params as Array<unknown>
+    const r = await (options?.prepare === undefined
+      ? pool.query(text, values)
+      : pool.query({ name: options.prepare, text, values }))
     return { rows: r.rows, count: r.rowCount ?? 0 }
   },
   transaction: async (body) => {

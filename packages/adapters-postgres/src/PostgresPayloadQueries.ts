@@ -282,7 +282,7 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
         isEmptyRange(q.created_at)
       const w = statusWhere(q, ids, { lateral })
       const pageOf = (from: string) =>
-        `select i.*, p.request_id from (${from}) i join payloads p on p.id = i.payload_id
+        `select i.*, p.request_id from (${from}) i join payloads p on p.id = i.payload_id::bigint
          order by i.${sort} ${dir}, i.status_id ${dir}`
       let pageSql: string
       if (lateral) {
@@ -307,12 +307,14 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
       const found = await sql.query<Payload>(
         `select ${PAYLOAD_COLUMNS} from payloads where request_id = $1`,
         [requestId],
+        { prepare: "pt_payload_by_request_id" },
       )
       const payload = found.rows[0]
       if (payload === undefined) return undefined
       const statuses = await sql.query<RawStatus>(
         `select ${RAW_STATUS_COLUMNS} from payload_statuses s where s.payload_id = $1`,
         [payload.id],
+        { prepare: "pt_statuses_by_payload_id" },
       )
       return statuses.rows.length === 0
         ? undefined

@@ -7,11 +7,21 @@ export interface SqlResult<R> {
   readonly count: number
 }
 
+export interface QueryOptions {
+  /**
+   * Run as a named prepared statement (PostgreSQL; PGlite ignores it): parsed and planned once per connection,
+   * then PostgreSQL may keep a generic plan. Only for hot statements whose plan does not depend on the values
+   * (e.g. `payload_id = $1`): a generic plan cannot prune partitions by a date bound at plan time.
+   */
+  readonly prepare?: string
+}
+
 /** Something that runs one parameterised statement: a pool, a checked-out connection, a PGlite transaction. */
 export interface Queryable {
   readonly query: <R = Record<string, unknown>>(
     sql: string,
     params?: ReadonlyArray<unknown>,
+    options?: QueryOptions,
   ) => Promise<SqlResult<R>>
 }
 
