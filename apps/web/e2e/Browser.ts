@@ -30,9 +30,20 @@ export const launchBrowser = (): Promise<Browser> => {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
 }
 
-/** A whole-page picture: PatternFly scrolls inside its main container, so the viewport grows to fit it first. */
-export const screenshot = async (page: Page, name: string): Promise<void> => {
+/**
+ * A whole-page picture: PatternFly scrolls inside its main container, so the viewport grows to fit it first.
+ * `"viewport"` takes what is on screen as it is (a resize would move or close an open tooltip).
+ */
+export const screenshot = async (
+  page: Page,
+  name: string,
+  mode: "full" | "viewport" = "full",
+): Promise<void> => {
   mkdirSync(ARTIFACTS, { recursive: true })
+  if (mode === "viewport") {
+    await page.screenshot({ path: `${ARTIFACTS}/${name}.png` })
+    return
+  }
   const viewport = page.viewportSize() ?? { width: 1400, height: 900 }
   const height = await page.evaluate(() =>
     Math.max(...[...document.querySelectorAll("body *")].map((e) => e.scrollHeight)),

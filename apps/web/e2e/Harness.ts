@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core"
+import type { Browser, BrowserContextOptions, Page } from "playwright-core"
 import { afterAll, beforeAll } from "vitest"
 import { type RunningApi, startApi } from "./ApiServer.ts"
 import { launchBrowser } from "./Browser.ts"
@@ -34,17 +34,21 @@ export const trackerForThisFile = () => {
   })
 
   const origin = (): string => api!.origin
-  /** A page in a fresh context (no shared cookies or routes), downloads accepted, not navigated yet. */
-  const blankPage = async (): Promise<Page> => {
+  /**
+   * A page in a fresh context (no shared cookies or routes), downloads accepted, not navigated yet; `options` adds
+   * to the context (e.g. `extraHTTPHeaders` for the platform identity header).
+   */
+  const blankPage = async (options: BrowserContextOptions = {}): Promise<Page> => {
     const context = await browser!.newContext({
       viewport: { width: 1400, height: 900 },
       acceptDownloads: true,
+      ...options,
     })
     return context.newPage()
   }
   /** A fresh page at a path below /app/payload-tracker. */
-  const open = async (path: string): Promise<Page> => {
-    const page = await blankPage()
+  const open = async (path: string, options: BrowserContextOptions = {}): Promise<Page> => {
+    const page = await blankPage(options)
     await page.goto(`${origin()}/app/payload-tracker${path}`)
     return page
   }
@@ -59,3 +63,15 @@ export const columnTexts = async (page: Page, table: string, column: string): Pr
   )
 
 export const search = (page: Page): URLSearchParams => new URL(page.url()).searchParams
+
+/**
+ * The platform's `x-rh-identity` header as the API reads it (apps/api/src/Identity.ts): standard base64 of JSON,
+ * an associate's roles in `identity.associate.Role`.
+ */
+export const identityHeader = (roles: ReadonlyArray<string>): Record<string, string> => ({
+  "x-rh-identity": Buffer.from(
+    JSON.stringify({ identity: { type: "Associate", associate: { Role: roles } } }),
+  ).toString("base64"),
+})
+/** The role the API asks for by default (STORAGEBROKERURLROLE). */
+export const ARCHIVE_ROLE = "platform-archive-download"

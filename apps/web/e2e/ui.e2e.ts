@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
+import { seriousA11yViolations } from "./Axe.ts"
 import { screenshot } from "./Browser.ts"
 import { BULK_ACCOUNTS, BULK_COUNT, dashed, ingest, STORY_DURATIONS, STORY_LANES } from "./Fixtures.ts"
-import { columnTexts, rows, search, trackerForThisFile } from "./Harness.ts"
+import { ARCHIVE_ROLE, columnTexts, identityHeader, rows, search, trackerForThisFile } from "./Harness.ts"
 
 const tracker = trackerForThisFile()
 const { formulaId, storyId, liveId, totalPayloads: TOTAL_PAYLOADS } = tracker.ids
@@ -17,6 +18,7 @@ describe("Payloads page", () => {
     const created = await columnTexts(page, "Recorded Requests", "created_at")
     expect(created).toEqual(created.toSorted().reverse())
     await screenshot(page, "payloads")
+    expect(await seriousA11yViolations(page)).toEqual([])
   })
 
   it("narrows the rows with a typed filter and with a click on a cell, keeping both in the URL", async () => {
@@ -73,6 +75,7 @@ describe("Statuses page", () => {
     await expect.poll(() => rows(page, "Recorded Statuses").count()).toBe(4)
     expect(new Set(await columnTexts(page, "Recorded Statuses", "service"))).toEqual(new Set(["puptoo"]))
     await screenshot(page, "statuses")
+    expect(await seriousA11yViolations(page)).toEqual([])
   })
 
   it("exports CSV that a spreadsheet cannot run as formulas, and JSON with the raw values", async () => {
@@ -152,10 +155,80 @@ describe("Track page", () => {
     const kibana = page.getByRole("link", { name: "View in Kibana", exact: true })
     expect(await kibana.getAttribute("href")).toContain(storyId)
     await screenshot(page, "track")
+    expect(await seriousA11yViolations(page)).toEqual([])
 
     await page.getByRole("link", { name: "Payloads with account 5500001" }).click()
     await page.waitForURL("**/payloads?account=5500001")
     await expect.poll(() => rows(page, "Recorded Requests").count()).toBe(1)
+  })
+
+  it("draws a time axis from the first status, in a unit chosen by the span", async () => {
+    const page = await open(`/track?request_id=${storyId}`)
+    await page.locator("[data-axis]").waitFor()
+    // The story spans 14.5 s: ticks every 2 s.
+    expect((await page.locator(".pt-timeline__tick-label").allInnerTexts()).map((t) => t.trim())).toEqual([
+      "0 s",
+      "2 s",
+      "4 s",
+      "6 s",
+      "8 s",
+      "10 s",
+      "12 s",
+      "14 s",
+    ])
+    // Every lane keeps its span, and markers sit where their time falls on the axis.
+    expect(
+      (await page.locator("[data-lane] .pt-timeline__span").allInnerTexts()).map((t) => t.trim()),
+    ).toEqual(["1.2 s", "10 s", "5.63 s", "1.5 s"])
+    const x = async (selector: string) => {
+      const box = await page.locator(selector).first().boundingBox()
+      return box!.x + box!.width / 2
+    }
+    const [zero, fourteen, error] = [
+      await x(".pt-timeline__tick >> nth=0"),
+      await x(".pt-timeline__tick >> nth=7"),
+      await x('.pt-timeline__marker[data-kind="error"]'),
+    ]
+    // The engine error is at 14.5 s: past the 14 s tick by a quarter of a 2 s step.
+    expect(error - fourteen).toBeCloseTo((fourteen - zero) / 28, -1)
+  })
+
+  it("reaches every timeline marker with the keyboard and shows its details on focus", async () => {
+    const page = await open(`/track?request_id=${storyId}`)
+    await page.locator('[data-outcome="error"]').waitFor()
+    await page.getByLabel("request_id").focus()
+    const focusedMarker = () =>
+      page.evaluate(() => {
+        const e = document.activeElement
+        return e?.classList.contains("pt-timeline__marker") ? e.getAttribute("aria-label") : null
+      })
+    let name: string | null = null
+    for (let i = 0; i < 40 && name === null; i++) {
+      await page.keyboard.press("Tab")
+      name = await focusedMarker()
+    }
+    expect(name).toMatch(/^ingress: received at \S+Z \(\+0 s\)$/)
+    const tooltip = page.getByRole("tooltip")
+    await tooltip.getByText("ingress", { exact: true }).waitFor()
+    expect(await tooltip.textContent()).toContain("(+0 s)")
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)
+    expect(ring).toBe("solid")
+    await screenshot(page, "track-marker-focus", "viewport")
+
+    await page.keyboard.press("Tab")
+    expect(await focusedMarker()).toMatch(/^ingress: success at \S+Z \(\+1\.2 s\)$/)
+    await tooltip.getByText("(+1.2 s)", { exact: false }).waitFor()
+    // All 8 markers are in the tab order; the last one is the engine error, message included.
+    const names: Array<string | null> = [await focusedMarker()]
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press("Tab")
+      names.push(await focusedMarker())
+    }
+    expect(names.every((n) => n !== null)).toBe(true)
+    expect(names.at(-1)).toMatch(/^engine: error at \S+Z \(\+14\.5 s\): Engine failed: tarball has no facts$/)
+    await tooltip.getByText("Engine failed: tarball has no facts").waitFor()
+    await page.keyboard.press("Escape")
+    await expect.poll(() => tooltip.count()).toBe(0)
   })
 
   it("explains an id that is not a request_id", async () => {
@@ -189,9 +262,58 @@ describe("Track page", () => {
     await screenshot(page, "track-live")
   })
 
-  it("offers the archive when allowed and explains a 404", async () => {
-    const page = await tracker.blankPage()
-    await page.route("**/api/v1/roles/archiveLink", (route) => route.fulfill({ json: { allowed: true } }))
+  it("downloads the archive from the link the API returns when the identity has the role", async () => {
+    const page = await tracker.blankPage({ extraHTTPHeaders: identityHeader([ARCHIVE_ROLE]) })
+    // The API runs with REQUESTOR_IMPL=mock: its link points at /mock-archive/{id}, which nothing serves, so
+    // the test stands in for the storage (S3) behind that link.
+    await page.route("**/mock-archive/**", (route) =>
+      route.fulfill({
+        status: 200,
+        headers: {
+          "content-type": "application/gzip",
+          "content-disposition": `attachment; filename="${storyId}.tar.gz"`,
+        },
+        body: Buffer.from("archive bytes"),
+      }),
+    )
+    await page.goto(`${tracker.origin()}/app/payload-tracker/track?request_id=${storyId}`)
+    const button = page.getByRole("button", { name: "Download archive" })
+    await button.waitFor()
+    const [download, link] = await Promise.all([
+      page.waitForEvent("download"),
+      page.waitForResponse((r) => r.url().endsWith(`/payloads/${storyId}/archiveLink`)),
+      button.click(),
+    ])
+    expect(link.status()).toBe(200)
+    const { url } = (await link.json()) as { url: string }
+    expect(url).toMatch(new RegExp(`/mock-archive/${storyId}$`))
+    expect(download.url()).toBe(url)
+    expect(download.suggestedFilename()).toBe(`${storyId}.tar.gz`)
+    expect(readFileSync((await download.path())!, "utf8")).toBe("archive bytes")
+  })
+
+  it("hides Download archive when /roles/archiveLink answers 401 (no identity) or 403 (no role)", async () => {
+    const cases = [
+      { headers: {}, status: 401 },
+      { headers: identityHeader(["some-other-role"]), status: 403 },
+    ]
+    for (const { headers, status } of cases) {
+      const page = await tracker.blankPage({ extraHTTPHeaders: headers })
+      const roles = page.waitForResponse((r) => r.url().endsWith("/roles/archiveLink"))
+      await page.goto(`${tracker.origin()}/app/payload-tracker/track?request_id=${storyId}`)
+      expect((await roles).status()).toBe(status)
+      await page.locator('[data-outcome="error"]').waitFor()
+      await page.getByRole("link", { name: "View in Kibana", exact: true }).waitFor()
+      // Let React render after the answer: the button would be there by now if it were allowed.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+      expect(await page.getByRole("button", { name: "Download archive" }).count()).toBe(0)
+      await page.context().close()
+    }
+  })
+
+  it("explains a 404 from the archive link", async () => {
+    const page = await tracker.blankPage({ extraHTTPHeaders: identityHeader([ARCHIVE_ROLE]) })
+    // The mock requestor always has a link: the storage broker's 404 is played by the test.
     await page.route("**/api/v1/payloads/*/archiveLink", (route) =>
       route.fulfill({ status: 404, json: { title: "Not Found", message: "Payload not found", status: 404 } }),
     )

@@ -36,7 +36,7 @@ export const FilterToolbar = (props: {
   const active = Object.entries(props.filters)
 
   return (
-    <Form onSubmit={submit} aria-label="Filters">
+    <Form onSubmit={submit} aria-label="Filters" className="pt-filters">
       <Toolbar inset={{ default: "insetNone" }}>
         <ToolbarContent>
           {props.names.map((name) => (
@@ -58,7 +58,7 @@ export const FilterToolbar = (props: {
         </ToolbarContent>
       </Toolbar>
       {active.length > 0 && (
-        <LabelGroup categoryName="Active filters" numLabels={10}>
+        <LabelGroup categoryName="Active filters" numLabels={10} className="pt-filters__active">
           {active.map(([name, value]) => (
             <Label
               key={name}

@@ -16,7 +16,7 @@ export const KibanaLink = (props: { readonly requestId: string; readonly service
       isInline
       icon={<ExternalLinkAltIcon />}
       iconPosition="end"
-      aria-label={props.service ? `View ${props.service} logs in Kibana` : "View in Kibana"}
+      aria-label={props.service ? `View in Kibana: ${props.service} logs` : "View in Kibana"}
     >
       View in Kibana
     </Button>

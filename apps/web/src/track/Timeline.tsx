@@ -38,7 +38,7 @@ const Marker = (props: {
     </div>
   )
   return (
-    <Tooltip content={details} aria="none" entryDelay={100} exitDelay={100}>
+    <Tooltip content={details} aria="none" isContentLeftAligned entryDelay={100} exitDelay={100}>
       <button
         type="button"
         className={`pt-timeline__marker pt-kind--${s.kind}`}
