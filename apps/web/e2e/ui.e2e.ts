@@ -136,9 +136,13 @@ describe("empty and error states", () => {
 
 describe("Track page", () => {
   it("tells a payload's story: outcome, one lane per service:source, errors, durations, statuses", async () => {
-    const page = await open(`/track?request_id=${dashed(storyId)}`)
+    // With the archive role, as a support engineer behind the platform gateway sees it.
+    const page = await open(`/track?request_id=${dashed(storyId)}`, {
+      extraHTTPHeaders: identityHeader([ARCHIVE_ROLE]),
+    })
     await page.locator('[data-outcome="error"]').waitFor()
     await page.getByRole("heading", { name: `Track a payload: ${storyId}` }).waitFor()
+    await page.getByRole("button", { name: "Download archive" }).waitFor()
     const lanes = await page
       .locator("[data-lane]")
       .evaluateAll((els) => els.map((e) => e.getAttribute("data-lane")))
@@ -213,6 +217,7 @@ describe("Track page", () => {
     expect(await tooltip.textContent()).toContain("(+0 s)")
     const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)
     expect(ring).toBe("solid")
+    await page.waitForTimeout(400) // the tooltip fades in over 300 ms
     await screenshot(page, "track-marker-focus", "viewport")
 
     await page.keyboard.press("Tab")
