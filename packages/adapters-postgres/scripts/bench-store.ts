@@ -88,15 +88,18 @@ const main = async () => {
           if (stored.rows[0]!.n !== inserted) throw new Error("stored rows differ from the inserted count")
           // The totals kept by the write path (store_counts) must match too, with concurrent writers.
           const totals = yield* Effect.promise(() =>
-            s.sql.query<{ payloads: number; statuses: number; real: number }>(
+            s.sql.query<{ payloads: number; statuses: number; real: number; hourly: number }>(
               `select sum(payloads)::float8 as payloads, sum(statuses)::float8 as statuses,
-                 (select count(*)::float8 from payloads) as real from store_counts`,
+                 (select count(*)::float8 from payloads) as real,
+                 (select sum(n)::float8 from status_counts) as hourly from store_counts`,
             ),
           )
           const t = totals.rows[0]!
-          log(`store_counts: ${t.payloads} payloads (${t.real} rows), ${t.statuses} statuses`)
-          if (t.payloads !== t.real || t.statuses !== inserted)
-            throw new Error("store_counts differ from the tables")
+          log(
+            `store_counts: ${t.payloads} payloads (${t.real} rows), ${t.statuses} statuses; status_counts: ${t.hourly}`,
+          )
+          if (t.payloads !== t.real || t.statuses !== inserted || t.hourly !== inserted)
+            throw new Error("store_counts / status_counts differ from the tables")
           // COPY: the same status rows, ids resolved, into the same table emptied.
           log("preparing COPY of the same rows")
           const ids = async (sql: string) =>

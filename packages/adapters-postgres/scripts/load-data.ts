@@ -137,6 +137,15 @@ const main = async () => {
             [PAYLOADS, statuses],
           ),
         )
+        yield* Effect.promise(() =>
+          s.sql.query(
+            `insert into status_counts as c (hour, slot, service_id, status_id, n)
+             select date_bin('1 hour', date, timestamptz 'epoch'), 0, service_id, status_id, count(*)
+             from payload_statuses where payload_id > $1 group by 1, 3, 4
+             on conflict (hour, slot, service_id, status_id) do update set n = c.n + excluded.n`,
+            [first],
+          ),
+        )
         log("ANALYZE")
         yield* Effect.promise(() => s.sql.query("analyze payloads; analyze payload_statuses"))
         const seconds = (performance.now() - t0) / 1000

@@ -179,6 +179,8 @@ const statusWhere = (q: StatusListQuery, ids: StatusFilterIds, options: { latera
 
 const count = (rows: Array<{ n: number }>): number => rows[0]?.n ?? 0
 
+const HOUR_MICROS = 3_600_000_000
+
 const isEmptyRange = (r: TimeRange) =>
   r.lt === undefined && r.lte === undefined && r.gt === undefined && r.gte === undefined
 
@@ -321,23 +323,29 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
         : { payload, statuses: await names.toStored(statuses.rows, payload.request_id) }
     })
 
+  // Whole hours from the summary kept by the write path (status_counts), the partial first hour from the
+  // statuses themselves (at most an hour of rows, through the (status_id, service_id, date) index).
   const countStatuses = (since: number, statuses: ReadonlyArray<string>) =>
-    tryQuery(
-      "counting statuses",
-      async (): Promise<ReadonlyArray<StatusCount>> =>
-        (
-          await sql.query<StatusCount>(
-            `select sv.name as service, st.name as status, c.n as count
-             from (select service_id, status_id, count(*)::float8 as n from payload_statuses s
-                   where s.status_id = any(array(select id from statuses where name = any($2::text[])))
-                     and s.date >= $1::timestamptz
-                   group by service_id, status_id) c
-             join services sv on sv.id = c.service_id
-             join statuses st on st.id = c.status_id`,
-            [formatTimestamp(since), [...statuses]],
-          )
-        ).rows,
-    )
+    tryQuery("counting statuses", async (): Promise<ReadonlyArray<StatusCount>> => {
+      const edge = Math.ceil(since / HOUR_MICROS) * HOUR_MICROS
+      const rows = await sql.query<StatusCount>(
+        `with wanted as materialized (select id from statuses where name = any($3::text[]))
+         select sv.name as service, st.name as status, c.n as count
+         from (select service_id, status_id, sum(n)::float8 as n from (
+                 select service_id, status_id, n from status_counts
+                 where status_id in (select id from wanted) and hour >= $2::timestamptz
+                 union all
+                 select service_id, status_id, 1 from payload_statuses s
+                 where s.status_id = any(array(select id from wanted))
+                   and s.service_id = any(array(select id from services))
+                   and s.date >= $1::timestamptz and s.date < $2::timestamptz) u
+               group by service_id, status_id having sum(n) > 0) c
+         join services sv on sv.id = c.service_id
+         join statuses st on st.id = c.status_id`,
+        [formatTimestamp(since), formatTimestamp(edge), [...statuses]],
+      )
+      return rows.rows
+    })
 
   return PayloadQueries.of({ listPayloads, listStatuses, payloadHistory, countStatuses })
 }

@@ -71,11 +71,22 @@ returning id::float8 as id, request_id, (xmax = 0) as inserted`
 // writers committed meanwhile (a CTE over the upsert would not).
 const PAYLOAD_IDS = "select id::float8 as id, request_id from payloads where request_id = any($1::text[])"
 
+// The rows actually inserted (duplicates skipped) are also counted per hour/service/status for /stats
+// (migration StatusCounts), in the same statement; sorted, so concurrent writers lock summary rows in one order.
 const INSERT_STATUSES = `
-insert into payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date)
-select p, sv, so, st, m, ${timestampFromMicros("d")}
-from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)
-on conflict do nothing`
+with inserted as (
+  insert into payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date)
+  select p, sv, so, st, m, ${timestampFromMicros("d")}
+  from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)
+  on conflict do nothing
+  returning service_id, status_id, date
+), counted as (
+  insert into status_counts as c (hour, slot, service_id, status_id, n)
+  select date_bin('1 hour', date, timestamptz 'epoch'), pg_backend_pid() % 16, service_id, status_id, count(*)
+  from inserted group by 1, 3, 4 order by 1, 3, 4
+  on conflict (hour, slot, service_id, status_id) do update set n = c.n + excluded.n
+)
+select count(*)::float8 as n from inserted`
 
 // The exact totals (migration StoreCounts), in the batch's transaction. Last statement before the commit, so the
 // counter row is held only for the commit itself; the slot per connection keeps concurrent writers apart.
@@ -147,7 +158,7 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
           const found = await tx.query<{ id: number; request_id: string }>(PAYLOAD_IDS, [unchanged])
           for (const r of found.rows) payloadIds.set(r.request_id, r.id)
         }
-        const inserted = await tx.query(INSERT_STATUSES, [
+        const statusRows = await tx.query<{ n: number }>(INSERT_STATUSES, [
           statuses.map((e) => payloadIds.get(e.request_id)!),
           statuses.map((e) => services.get(e.service)!),
           statuses.map((e) => (e.source === "" ? null : sources.get(e.source)!)),
@@ -155,10 +166,11 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
           statuses.map((e) => e.status_msg),
           statuses.map((e) => e.date),
         ])
+        const inserted = statusRows.rows[0]?.n ?? 0
         // A new row has no xmax; a row updated on conflict carries this transaction's id there.
         const newPayloads = upserted.rows.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
-        if (newPayloads > 0 || inserted.count > 0) await tx.query(ADD_COUNTS, [newPayloads, inserted.count])
-        return inserted.count
+        if (newPayloads > 0 || inserted > 0) await tx.query(ADD_COUNTS, [newPayloads, inserted])
+        return inserted
       })
     }
 

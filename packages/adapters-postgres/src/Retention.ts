@@ -45,6 +45,10 @@ export const applyRetention = async (
       const n = await tx.query<{ n: number }>(`select count(*)::float8 as n from ${name}`)
       await tx.query(`drop table ${name}`)
       await subtractCounts(tx, 0, n.rows[0]?.n ?? 0)
+      await tx.query("delete from status_counts where hour >= $1::timestamptz and hour < $2::timestamptz", [
+        new Date(day).toISOString(),
+        new Date(day + DAY_MS).toISOString(),
+      ])
       return n.rows[0]?.n ?? 0
     })
     droppedPartitions.push(name)
@@ -55,6 +59,8 @@ export const applyRetention = async (
       keepFromText,
     ])
     if (fromDefault.count > 0) await subtractCounts(tx, 0, fromDefault.count)
+    // Every hour before keepFrom is gone now (dropped partitions above, DEFAULT rows here): so are its counts.
+    await tx.query("delete from status_counts where hour < $1::timestamptz", [keepFromText])
     return fromDefault.count
   })
   let deletedPayloads = 0

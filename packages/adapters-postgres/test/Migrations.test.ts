@@ -13,11 +13,15 @@ beforeAll(async () => {
 })
 afterAll(() => dropTestDatabase(url, config))
 
-const ALL = ["Migration20261123000000Initial", "Migration20261123140000StoreCounts"]
+const ALL = [
+  "Migration20261123000000Initial",
+  "Migration20261123140000StoreCounts",
+  "Migration20261123150000StatusCounts",
+]
 
 const tables = `select string_agg(relname, ',' order by relname) as names from pg_class
   where relname in ('payloads', 'payload_statuses', 'payload_statuses_default', 'services', 'sources', 'statuses',
-    'store_counts')`
+    'store_counts', 'status_counts')`
 
 describe("migrations", () => {
   it("round trip: up creates the schema, down removes it, up again gives a working store", () =>
@@ -30,12 +34,12 @@ describe("migrations", () => {
           expect(yield* pendingMigrations(s.orm)).toEqual([])
           const names = () => Effect.promise(() => s.sql.query<{ names: string | null }>(tables))
           expect((yield* names()).rows[0]!.names).toBe(
-            "payload_statuses,payload_statuses_default,payloads,services,sources,statuses,store_counts",
+            "payload_statuses,payload_statuses_default,payloads,services,sources,status_counts,statuses,store_counts",
           )
           // The last one alone, then all.
-          expect(yield* migrateDown(s.orm)).toEqual(["Migration20261123140000StoreCounts"])
-          expect(yield* pendingMigrations(s.orm)).toEqual(["Migration20261123140000StoreCounts"])
-          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261123140000StoreCounts"])
+          expect(yield* migrateDown(s.orm)).toEqual(["Migration20261123150000StatusCounts"])
+          expect(yield* pendingMigrations(s.orm)).toEqual(["Migration20261123150000StatusCounts"])
+          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261123150000StatusCounts"])
           expect(yield* migrateDown(s.orm, { all: true })).toEqual([...ALL].reverse())
           expect((yield* names()).rows[0]!.names).toBeNull()
           expect(yield* migrateUp(s.orm)).toEqual(ALL)

@@ -108,6 +108,20 @@ describe("status lists (loose index scan, lookup names from the cache, totals)",
                   const got = yield* s.queries.listStatuses(q)
                   expect({ q, got }).toEqual({ q, got: reference(everything.data, q) })
                 }
+          // /stats: whole hours from status_counts plus the partial first hour from the rows.
+          for (const since of [T0, T0 + 5 * HOUR, T0 + 5 * HOUR + 1, T0 + 30 * HOUR + 1500, T0 + 99 * HOUR]) {
+            const got = yield* s.queries.countStatuses(since, ["success", "error"])
+            const expected = new Map<string, number>()
+            for (const r of everything.data)
+              if (r.date >= since && (r.status === "success" || r.status === "error"))
+                expected.set(`${r.service}/${r.status}`, (expected.get(`${r.service}/${r.status}`) ?? 0) + 1)
+            expect({ since, counts: new Map(got.map((c) => [`${c.service}/${c.status}`, c.count])) }).toEqual(
+              {
+                since,
+                counts: expected,
+              },
+            )
+          }
         }),
       ),
     ))
