@@ -234,6 +234,10 @@ describe("Track page", () => {
     await tooltip.getByText("Engine failed: tarball has no facts").waitFor()
     await page.keyboard.press("Escape")
     await expect.poll(() => tooltip.count()).toBe(0)
+    // The same details on hover.
+    await page.locator('.pt-timeline__marker[data-kind="progress"]').hover()
+    await tooltip.getByText("puptoo:inventory", { exact: true }).waitFor()
+    expect(await tooltip.textContent()).toContain("(+3 s)")
   })
 
   it("explains an id that is not a request_id", async () => {
