@@ -71,8 +71,10 @@ returning id::float8 as id, request_id, (xmax = 0) as inserted`
 // writers committed meanwhile (a CTE over the upsert would not).
 const PAYLOAD_IDS = "select id::float8 as id, request_id from payloads where request_id = any($1::text[])"
 
-// The rows actually inserted (duplicates skipped) are also counted per hour/service/status for /stats
-// (migration StatusCounts), in the same statement; sorted, so concurrent writers lock summary rows in one order.
+// The rows actually inserted (duplicates skipped) are also counted, in the same statement: per hour/service/status
+// for /stats (migration StatusCounts; sorted, so writers sharing a slot lock summary rows in one order), and in
+// the totals with the batch's new payloads ($7; migration StoreCounts). It is the batch's last statement, so the
+// counter rows are held only until the commit; the slot per connection keeps concurrent writers apart.
 const INSERT_STATUSES = `
 with inserted as (
   insert into payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date)
@@ -85,14 +87,12 @@ with inserted as (
   select date_bin('1 hour', date, timestamptz 'epoch'), pg_backend_pid() % 16, service_id, status_id, count(*)
   from inserted group by 1, 3, 4 order by 1, 3, 4
   on conflict (hour, slot, service_id, status_id) do update set n = c.n + excluded.n
+), totals as (
+  insert into store_counts as t (slot, payloads, statuses)
+  select pg_backend_pid() % 16, $7::int8, count(*) from inserted having $7::int8 > 0 or count(*) > 0
+  on conflict (slot) do update set payloads = t.payloads + excluded.payloads, statuses = t.statuses + excluded.statuses
 )
 select count(*)::float8 as n from inserted`
-
-// The exact totals (migration StoreCounts), in the batch's transaction. Last statement before the commit, so the
-// counter row is held only for the commit itself; the slot per connection keeps concurrent writers apart.
-const ADD_COUNTS = `
-insert into store_counts as c (slot, payloads, statuses) values (pg_backend_pid() % 16, $1, $2)
-on conflict (slot) do update set payloads = c.payloads + excluded.payloads, statuses = c.statuses + excluded.statuses`
 
 /**
  * The consumer's hot path: a batch of N events is two set-wise statements in one transaction (plus, rarely,
@@ -112,10 +112,13 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
       const cache = lookupIds[table]
       const missing = [...new Set(names)].filter((n) => !cache.has(n)).sort()
       if (missing.length > 0) {
-        await sql.query(
+        const added = await sql.query(
           `insert into ${table} (name) select unnest($1::text[]) on conflict (name) do nothing`,
           [missing],
         )
+        // Autovacuum never analyzes a table of a few rows (threshold: 50 changed rows), and without statistics
+        // the planner guesses ≈1,270 rows for each lookup table; the reads iterate over them (loose index scan).
+        if (added.count > 0) await sql.query(`analyze ${table}`)
         const found = await sql.query<{ id: number; name: string }>(
           `select id, name from ${table} where name = any($1::text[])`,
           [missing],
@@ -158,6 +161,8 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
           const found = await tx.query<{ id: number; request_id: string }>(PAYLOAD_IDS, [unchanged])
           for (const r of found.rows) payloadIds.set(r.request_id, r.id)
         }
+        // A new row has no xmax; a row updated on conflict carries this transaction's id there.
+        const newPayloads = upserted.rows.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
         const statusRows = await tx.query<{ n: number }>(INSERT_STATUSES, [
           statuses.map((e) => payloadIds.get(e.request_id)!),
           statuses.map((e) => services.get(e.service)!),
@@ -165,12 +170,9 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
           statuses.map((e) => statusNames.get(e.status)!),
           statuses.map((e) => e.status_msg),
           statuses.map((e) => e.date),
+          newPayloads,
         ])
-        const inserted = statusRows.rows[0]?.n ?? 0
-        // A new row has no xmax; a row updated on conflict carries this transaction's id there.
-        const newPayloads = upserted.rows.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
-        if (newPayloads > 0 || inserted > 0) await tx.query(ADD_COUNTS, [newPayloads, inserted])
-        return inserted
+        return statusRows.rows[0]?.n ?? 0
       })
     }
 
