@@ -6,6 +6,7 @@ import { HttpServer } from "effect/http"
 import { API_PREFIX } from "./Api.ts"
 import { apiConfigFrom } from "./Config.ts"
 import { makeApiLayer } from "./Server.ts"
+import { exitZeroOnInterrupt } from "./Shutdown.ts"
 import { MemoryStoreLayer } from "./Store.ts"
 
 /**
@@ -55,4 +56,6 @@ const Banner = Layer.effectDiscard(
   }),
 )
 
-Layer.launch(Banner.pipe(Layer.provideMerge(makeApiLayer({ config, store })))).pipe(NodeRuntime.runMain)
+NodeRuntime.runMain(Layer.launch(Banner.pipe(Layer.provideMerge(makeApiLayer({ config, store })))), {
+  teardown: exitZeroOnInterrupt,
+})
