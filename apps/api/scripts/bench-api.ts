@@ -4,9 +4,12 @@
  *
  * A child process serves the API (the store chosen like the real server: PostgreSQL when DATABASE_URL is set,
  * else memory); this process drives it with autocannon, so the load generator never shares the server's event
- * loop. Every scenario runs once per entry of `--rates`: `max` = as fast as `--connections` connections go
- * (throughput), a number = that many requests/s overall (latency at a fixed load; autocannon corrects for
- * coordinated omission). Prints req/s, p50, p99 and the `count` of one sample response; saves JSON under
+ * loop. Every scenario runs once per entry of `--connections` (default 20 and 4) and of `--rates` (default
+ * `max`). `max` = closed loop, each connection sends its next request when the previous one answered: 20
+ * connections measure throughput (and queueing: p99 grows with the connections), 4 connections the latency
+ * at a lower but still high rate. A number = that many requests/s overall; beware that autocannon paces it
+ * per second (each connection sends its share back to back, then idles until the next second), so it measures
+ * bursts, not a steady load. Prints req/s, p50, p99 and the `count` of one sample response; saves JSON under
  * bench-results/.
  *
  * Data:
@@ -35,8 +38,8 @@ const { values: args } = parseArgs({
     statuses: { type: "string", default: "100000" },
     reuse: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
-    connections: { type: "string", default: "20" },
-    rates: { type: "string", default: "max,1500" },
+    connections: { type: "string", default: "20,4" },
+    rates: { type: "string", default: "max" },
     only: { type: "string", default: "" },
   },
 })
@@ -154,34 +157,37 @@ const drive = async () => {
   ].filter((s) => args.only === "" || args.only.split(",").includes(s.name))
   const base = `http://127.0.0.1:${ready.port}`
   const rates = args.rates.split(",").map((r) => (r === "max" ? undefined : Number(r)))
+  const connectionCounts = args.connections.split(",").map(Number)
   const results = []
   for (const s of scenarios) {
     const sample = (await (await fetch(`${base}${s.path()}`)).json()) as { count?: unknown }
     const sampleCount = typeof sample?.count === "number" ? sample.count : undefined
-    for (const rate of rates) {
-      const r = await autocannon({
-        url: base,
-        connections: Number(args.connections),
-        duration: Number(args.duration),
-        ...(rate === undefined ? {} : { overallRate: rate }),
-        requests: [{ setupRequest: (req) => ({ ...req, path: s.path() }) }],
-      })
-      const row = {
-        scenario: s.name,
-        rate: rate ?? "max",
-        reqPerSec: r.requests.average,
-        p50ms: r.latency.p50,
-        p99ms: r.latency.p99,
-        maxMs: r.latency.max,
-        non2xx: r.non2xx,
-        errors: r.errors,
-        sampleCount,
+    for (const connections of connectionCounts)
+      for (const rate of rates) {
+        const r = await autocannon({
+          url: base,
+          connections,
+          duration: Number(args.duration),
+          ...(rate === undefined ? {} : { overallRate: rate }),
+          requests: [{ setupRequest: (req) => ({ ...req, path: s.path() }) }],
+        })
+        const row = {
+          scenario: s.name,
+          connections,
+          rate: rate ?? "max",
+          reqPerSec: r.requests.average,
+          p50ms: r.latency.p50,
+          p99ms: r.latency.p99,
+          maxMs: r.latency.max,
+          non2xx: r.non2xx,
+          errors: r.errors,
+          sampleCount,
+        }
+        console.log(
+          `${s.name.padEnd(46)} c=${String(connections).padEnd(3)}${rate === undefined ? "" : ` rate ${rate}`} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}`,
+        )
+        results.push(row)
       }
-      console.log(
-        `${s.name.padEnd(46)} ${String(row.rate).padStart(5)} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}`,
-      )
-      results.push(row)
-    }
   }
   child.kill("SIGINT")
   const dir = join(new URL("../../..", import.meta.url).pathname, "bench-results")
@@ -198,7 +204,8 @@ const drive = async () => {
         statuses: fixture.statuses,
         reused: args.reuse,
         store: ready.store,
-        connections: Number(args.connections),
+        connections: connectionCounts,
+        rates: args.rates,
         duration: Number(args.duration),
         windowDay: fixture.day,
         results,
