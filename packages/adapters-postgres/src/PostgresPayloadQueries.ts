@@ -169,7 +169,15 @@ const statusWhere = (q: StatusListQuery, ids: StatusFilterIds, options: { latera
   }
   if (ids.source !== undefined)
     w.add(ids.source === null ? "s.source_id is null" : `s.source_id = ${w.param(ids.source)}`)
-  if (q.status_msg !== undefined) w.add(`s.status_msg = ${w.param(q.status_msg)}`)
+  if (q.status_msg !== undefined) {
+    const msg = w.param(q.status_msg)
+    // Spelled out for the partial md5 index over non-empty messages (migration StatusMsgIndex).
+    w.add(
+      q.status_msg === ""
+        ? "s.status_msg = ''"
+        : `s.status_msg = ${msg} and md5(s.status_msg) = md5(${msg}) and s.status_msg <> ''`,
+    )
+  }
   if (q.request_id !== undefined)
     w.add(`s.payload_id = (select id from payloads where request_id = ${w.param(q.request_id)})`)
   w.range("s.date", q.date)

@@ -2,10 +2,12 @@ import type { MigrationObject } from "@mikro-orm/core"
 import { Migration20261123000000Initial } from "./Migration20261123000000Initial.ts"
 import { Migration20261123140000StoreCounts } from "./Migration20261123140000StoreCounts.ts"
 import { Migration20261123150000StatusCounts } from "./Migration20261123150000StatusCounts.ts"
+import { Migration20261123160000StatusMsgIndex } from "./Migration20261123160000StatusMsgIndex.ts"
 
 /** Every migration, in order. Listed explicitly: no file globbing, so it works from source and in bundles. */
 export const migrationsList: Array<MigrationObject> = [
   { name: "Migration20261123000000Initial", class: Migration20261123000000Initial },
   { name: "Migration20261123140000StoreCounts", class: Migration20261123140000StoreCounts },
   { name: "Migration20261123150000StatusCounts", class: Migration20261123150000StatusCounts },
+  { name: "Migration20261123160000StatusMsgIndex", class: Migration20261123160000StatusMsgIndex },
 ]
