@@ -154,6 +154,11 @@ const drive = async () => {
         return `/api/v1/statuses?date_gte=${from}&date_lt=${to}`
       },
     },
+    { name: "stats (24 h)", path: () => "/api/v1/stats" },
+    {
+      name: "statuses?status_msg=",
+      path: () => `/api/v1/statuses?status_msg=${encodeURIComponent("moved to rejected bucket")}`,
+    },
   ].filter((s) => args.only === "" || args.only.split(",").includes(s.name))
   const base = `http://127.0.0.1:${ready.port}`
   const rates = args.rates.split(",").map((r) => (r === "max" ? undefined : Number(r)))
