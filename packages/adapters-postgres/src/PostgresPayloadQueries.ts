@@ -196,6 +196,51 @@ const isEmptyRange = (r: TimeRange) =>
 const TOTAL_PAYLOADS = "select coalesce(sum(payloads), 0)::float8 as n from store_counts"
 const TOTAL_STATUSES = "select coalesce(sum(statuses), 0)::float8 as n from store_counts"
 
+/**
+ * The count of statuses filtered by service and/or status and a date window only: the whole hours inside the
+ * window from `status_counts` (kept by the write path), the partial hours at its edges counted from the rows
+ * through the (status_id, service_id, date) index. A window inside one hour is counted from the rows alone.
+ */
+const countFromHours = (ids: StatusFilterIds, date: TimeRange): { sql: string; params: Array<unknown> } => {
+  const maxOf = (xs: Array<number | undefined>) => {
+    const defined = xs.filter((x): x is number => x !== undefined)
+    return defined.length === 0 ? undefined : Math.max(...defined)
+  }
+  const minOf = (xs: Array<number | undefined>) => {
+    const defined = xs.filter((x): x is number => x !== undefined)
+    return defined.length === 0 ? undefined : Math.min(...defined)
+  }
+  // Dates are whole microseconds: `> x` is `>= x + 1`, `<= x` is `< x + 1`.
+  const from = maxOf([date.gte, date.gt === undefined ? undefined : date.gt + 1])
+  const to = minOf([date.lt, date.lte === undefined ? undefined : date.lte + 1])
+  const hoursFrom = from === undefined ? undefined : Math.ceil(from / HOUR_MICROS) * HOUR_MICROS
+  const hoursTo = to === undefined ? undefined : Math.floor(to / HOUR_MICROS) * HOUR_MICROS
+  const w = new Where()
+  const ofPair = (alias: string) => [
+    ids.status === undefined
+      ? `${alias}.status_id = any(array(select id from statuses))`
+      : `${alias}.status_id = ${w.param(ids.status)}`,
+    ids.service === undefined
+      ? `${alias}.service_id = any(array(select id from services))`
+      : `${alias}.service_id = ${w.param(ids.service)}`,
+  ]
+  const rows = (lo: number | undefined, hi: number | undefined) => {
+    const conds = ofPair("s")
+    if (lo !== undefined) conds.push(`s.date >= ${w.param(formatTimestamp(lo))}::timestamptz`)
+    if (hi !== undefined) conds.push(`s.date < ${w.param(formatTimestamp(hi))}::timestamptz`)
+    return `(select count(*) from payload_statuses s where ${conds.join(" and ")})`
+  }
+  if (hoursFrom !== undefined && hoursTo !== undefined && hoursFrom >= hoursTo)
+    return { sql: `select ${rows(from, to)}::float8 as n`, params: w.params }
+  const hourConds = ofPair("c")
+  if (hoursFrom !== undefined) hourConds.push(`c.hour >= ${w.param(formatTimestamp(hoursFrom))}::timestamptz`)
+  if (hoursTo !== undefined) hourConds.push(`c.hour < ${w.param(formatTimestamp(hoursTo))}::timestamptz`)
+  const parts = [`coalesce((select sum(c.n) from status_counts c where ${hourConds.join(" and ")}), 0)`]
+  if (from !== undefined && hoursFrom !== undefined && from < hoursFrom) parts.push(rows(from, hoursFrom))
+  if (to !== undefined && hoursTo !== undefined && hoursTo < to) parts.push(rows(hoursTo, to))
+  return { sql: `select (${parts.join(" + ")})::float8 as n`, params: w.params }
+}
+
 /** Every read of api-v1.md, with the memory adapter's semantics (the shared contract suite proves it). */
 export const makePostgresPayloadQueries = (sql: SqlClient) => {
   const names = makeLookupNames(sql)
@@ -260,10 +305,19 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
         q.request_id === undefined &&
         isEmptyRange(q.date) &&
         isEmptyRange(q.created_at)
+      const summarised =
+        q.source === undefined &&
+        q.status_msg === undefined &&
+        q.request_id === undefined &&
+        isEmptyRange(q.created_at)
+      const counted = unfiltered
+        ? { sql: TOTAL_STATUSES, params: [] }
+        : summarised
+          ? countFromHours(ids, q.date)
+          : undefined
       const cw = statusWhere(q, ids, { lateral: false })
-      const countSql = unfiltered
-        ? TOTAL_STATUSES
-        : `select count(*)::float8 as n from payload_statuses s ${cw.sql}`
+      const countSql = counted?.sql ?? `select count(*)::float8 as n from payload_statuses s ${cw.sql}`
+      const countParams = counted?.params ?? cw.params
 
       const nameSort = NAME_SORT[q.sortBy]
       if (nameSort !== undefined) {
@@ -273,7 +327,7 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
            order by ${nameSort} ${dir}, s.id ${dir} limit ${w.param(q.pageSize)} offset ${w.param(offset)}`,
           w.params,
           countSql,
-          cw.params,
+          countParams,
         )
         return { count, data: rows }
       }
@@ -308,7 +362,7 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
         pageSql = pageOf(`select ${RAW_STATUS_COLUMNS} from payload_statuses s ${w.sql}
           order by s.${q.sortBy} ${dir}, s.id ${dir} limit ${w.param(q.pageSize)} offset ${w.param(offset)}`)
       }
-      const { rows, count } = await pageAndCount<RawStatus>(pageSql, w.params, countSql, cw.params)
+      const { rows, count } = await pageAndCount<RawStatus>(pageSql, w.params, countSql, countParams)
       return { count, data: await names.toStored(rows) }
     })
 

@@ -43,7 +43,10 @@ const events = (): Array<StatusEvent> => {
 /** The reference: every row, filtered and sorted in JS exactly as api-v1.md says. */
 const reference = (all: ReadonlyArray<StoredStatus>, q: StatusListQuery) => {
   const inRange = (v: number, r: StatusListQuery["date"]) =>
-    (r.gte === undefined || v >= r.gte) && (r.lt === undefined || v < r.lt)
+    (r.gte === undefined || v >= r.gte) &&
+    (r.gt === undefined || v > r.gt) &&
+    (r.lt === undefined || v < r.lt) &&
+    (r.lte === undefined || v <= r.lte)
   const rows = all.filter(
     (s) =>
       (q.service === undefined || s.service === q.service) &&
@@ -91,6 +94,12 @@ describe("status lists (loose index scan, lookup names from the cache, totals)",
             { source: "" },
             { status_msg: "boom", date: window },
             { service: "nope" },
+            // Counts from status_counts: whole hours plus partial edges, every bound kind, inside one hour.
+            { date: { gt: T0 + 3 * HOUR + 17, lte: T0 + 50 * HOUR } },
+            { service: "advisor", date: { gte: T0 + 2 * HOUR } },
+            { status: "error", date: { lt: T0 + 20 * HOUR + 5 } },
+            { date: { gte: T0 + 7 * HOUR + 1, lt: T0 + 7 * HOUR + 2000 } },
+            { date: { gte: T0 + 7 * HOUR, lt: T0 + 9 * HOUR, gt: T0 + 8 * HOUR } },
           ]
           for (const f of filters)
             for (const sortBy of ["date", "created_at", "service", "status_msg"] as const)
