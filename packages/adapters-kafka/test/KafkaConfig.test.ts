@@ -30,7 +30,7 @@ describe("Kafka settings", () => {
       ssl: false,
       maxRecordBytes: 262_144,
       maxBytesPerPartition: 1_048_576,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: 2,
     })
     expect(Option.isNone(s.sasl)).toBe(true)
   })
