@@ -31,26 +31,25 @@ export const freePort = () =>
 export interface ConsumerProcess {
   readonly child: ChildProcess
   readonly metricsPort: number
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  readonly exited: Promise<ProcessExit>
   readonly health: (path: "/ready" | "/live") => Promise<number>
   readonly metrics: () => Promise<string>
-  readonly stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  readonly stop: (signal?: NodeJS.Signals) => Promise<ProcessExit>
 }
 
-export const startConsumer = async (
+export type ProcessExit = { code: number | null; signal: NodeJS.Signals | null }
+
+/**
+ * Spawns a node entry point of this repo as a real OS process with quiet logs, its output to `logFile` (else
+ * drained). Shared by the consumer's tests and the end-to-end tests' API process.
+ */
+export const spawnAppProcess = (
+  args: ReadonlyArray<string>,
   env: Record<string, string>,
   logFile?: string,
-  nodeFlags: ReadonlyArray<string> = CONSUMER_NODE_FLAGS,
-): Promise<ConsumerProcess> => {
-  const metricsPort = await freePort()
-  const child = spawn(process.execPath, [...nodeFlags, main], {
-    env: {
-      ...process.env,
-      LOGLEVEL: "WARN",
-      KAFKA_LOG_LEVEL: "ERROR",
-      ...env,
-      METRICSPORT: String(metricsPort),
-    },
+): { child: ChildProcess; exited: Promise<ProcessExit> } => {
+  const child = spawn(process.execPath, [...args], {
+    env: { ...process.env, LOGLEVEL: "WARN", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   })
   if (logFile !== undefined) {
@@ -61,8 +60,22 @@ export const startConsumer = async (
     child.stdout?.resume()
     child.stderr?.resume()
   }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+  const exited = new Promise<ProcessExit>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
+  )
+  return { child, exited }
+}
+
+export const startConsumer = async (
+  env: Record<string, string>,
+  logFile?: string,
+  nodeFlags: ReadonlyArray<string> = CONSUMER_NODE_FLAGS,
+): Promise<ConsumerProcess> => {
+  const metricsPort = await freePort()
+  const { child, exited } = spawnAppProcess(
+    [...nodeFlags, main],
+    { KAFKA_LOG_LEVEL: "ERROR", ...env, METRICSPORT: String(metricsPort) },
+    logFile,
   )
   const base = `http://127.0.0.1:${metricsPort}`
   const health = (path: "/ready" | "/live") =>

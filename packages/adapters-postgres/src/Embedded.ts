@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs"
+import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
 import type { StoreUnavailable } from "@pt/domain/Errors"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { Effect, Layer } from "effect"
 import { pgliteOrm } from "./MikroOrm.ts"
-import { InProcessFeedLayer } from "./PgNotifyFeed.ts"
 import { type StoreServices, storeServices } from "./PostgresStore.ts"
 
 /**
@@ -29,5 +29,6 @@ export const EmbeddedStoreLayer = (
         )
       }),
     ),
-    InProcessFeedLayer,
+    // One process writes and reads: the in-process feed of the memory adapter is the right one.
+    MemoryStatusFeedLayer,
   )

@@ -99,16 +99,3 @@ export const PgNotifyFeedLayer = (sql: SqlClient, config: PostgresConfig): Layer
       })
     }),
   )
-
-/** In-process feed for the embedded store (one process writes and reads). */
-export const InProcessFeedLayer: Layer.Layer<StatusFeed> = Layer.effect(
-  StatusFeed,
-  Effect.gen(function* () {
-    const hub = yield* PubSub.unbounded<string>()
-    return StatusFeed.of({
-      publish: (events) =>
-        PubSub.publishAll(hub, new Set(events.map((e) => e.request_id))).pipe(Effect.asVoid),
-      subscribe: Stream.fromPubSub(hub),
-    })
-  }),
-)

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process"
-import { createWriteStream } from "node:fs"
+import type { ChildProcess } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { freePort } from "@pt/consumer/testing/ConsumerProcess"
+import { freePort, type ProcessExit, spawnAppProcess } from "@pt/consumer/testing/ConsumerProcess"
 
 const main = fileURLToPath(new URL("../../../apps/api/src/main.ts", import.meta.url))
 
@@ -10,31 +9,15 @@ export interface ApiProcess {
   readonly child: ChildProcess
   /** e.g. http://127.0.0.1:41234 */
   readonly url: string
-  readonly stop: () => Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  readonly stop: () => Promise<ProcessExit>
 }
 
 export const startApi = async (env: Record<string, string>, logFile?: string): Promise<ApiProcess> => {
   const port = await freePort()
-  const child = spawn(process.execPath, [main], {
-    env: {
-      ...process.env,
-      LOGLEVEL: "WARN",
-      ...env,
-      PUBLICPORT: String(port),
-      METRICSPORT: String(await freePort()),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  })
-  if (logFile !== undefined) {
-    const out = createWriteStream(logFile, { flags: "a" })
-    child.stdout?.pipe(out)
-    child.stderr?.pipe(out)
-  } else {
-    child.stdout?.resume()
-    child.stderr?.resume()
-  }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
+  const { child, exited } = spawnAppProcess(
+    [main],
+    { ...env, PUBLICPORT: String(port), METRICSPORT: String(await freePort()) },
+    logFile,
   )
   const api: ApiProcess = {
     child,
