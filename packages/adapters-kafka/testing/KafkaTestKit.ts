@@ -2,7 +2,8 @@ import { Kafka, logLevel } from "kafkajs"
 
 /** Plain kafkajs helpers for tests and the benchmark: topics, producing raw records, reading a topic back. */
 export const testKafka = (bootstrapServers: string) =>
-  new Kafka({ clientId: "pt-test", brokers: bootstrapServers.split(","), logLevel: logLevel.ERROR })
+  // Silent: the fault tests restart the broker on purpose, and a send that finally fails throws anyway.
+  new Kafka({ clientId: "pt-test", brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING })
 
 export const uniqueName = (prefix: string) =>
   `${prefix}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`
