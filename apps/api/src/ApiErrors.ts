@@ -14,7 +14,9 @@ const reason = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  408: "Request Timeout",
   413: "Payload Too Large",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   502: "Bad Gateway",
   503: "Service Unavailable",
@@ -22,7 +24,12 @@ const reason = {
 } as const
 export type ErrorStatus = keyof typeof reason
 
-const body = (status: ErrorStatus, message: string) => ({ title: reason[status], message, status })
+export const errorBody = (status: ErrorStatus, message: string) => ({
+  title: reason[status],
+  message,
+  status,
+})
+const body = errorBody
 
 export class BadRequest extends Schema.Error<BadRequest>("BadRequest")(fields, { httpApiStatus: 400 }) {
   static readonly of = (message: string) => new BadRequest(body(400, message))
@@ -56,5 +63,9 @@ export class GatewayTimeout extends Schema.Error<GatewayTimeout>("GatewayTimeout
 }
 
 /** The same body outside HttpApi (router-level 404/405, decoding failures, defects). */
-export const errorResponse = (status: ErrorStatus, message: string): HttpServerResponse.HttpServerResponse =>
-  HttpServerResponse.jsonUnsafe(body(status, message), { status })
+export const errorResponse = (
+  status: ErrorStatus,
+  message: string,
+  headers?: Record<string, string>,
+): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.jsonUnsafe(body(status, message), { status, ...(headers ? { headers } : {}) })

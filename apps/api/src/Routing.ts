@@ -37,7 +37,10 @@ const notRouted = (request: HttpServerRequest.HttpServerRequest): HttpServerResp
   const methods = KNOWN_ROUTES.filter((r) => r.pattern.test(path) && !path.startsWith(`${APP_PATH}/api/`))
   if (methods.length > 0 && !methods.some((r) => r.method === request.method)) {
     const allow = [...new Set(methods.map((r) => r.method))].join(", ")
-    return errorResponse(405, `method ${request.method} is not allowed on ${path}; allowed: ${allow}`)
+    // RFC 9110 §15.5.6: a 405 carries Allow with the methods the resource supports.
+    return errorResponse(405, `method ${request.method} is not allowed on ${path}; allowed: ${allow}`, {
+      allow,
+    })
   }
   return errorResponse(404, `no route for ${request.method} ${path}`)
 }
