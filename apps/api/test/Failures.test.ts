@@ -2,9 +2,13 @@ import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
 import { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
+import { testDay } from "@pt/domain/testing/TestDates"
 import { Effect, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { get, post, type RunningApi, startApi } from "../testing/TestServer.ts"
+
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
 
 const down = Effect.fail(new StoreUnavailable({ message: "connection refused" }))
 const FailingStore = Layer.mergeAll(
@@ -52,7 +56,7 @@ describe("a failing store is never an empty 200", () => {
       request_id: "0".repeat(32),
       service: "a",
       status: "b",
-      date: "2026-11-23T10:00:00Z",
+      date: `${DAY}T10:00:00Z`,
     })
     const r = await post(api.url, "/api/v1/statuses", body)
     expect([r.status, r.body]).toEqual([503, unavailable])

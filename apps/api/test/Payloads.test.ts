@@ -1,10 +1,14 @@
+import { testDay } from "@pt/domain/testing/TestDates"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { get, post, type RunningApi, startApi } from "../testing/TestServer.ts"
+
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
 
 const ID = "0123456789abcdef0123456789abcdef"
 const DASHED = "01234567-89ab-cdef-0123-456789abcdef"
 const OTHER = "fedcba9876543210fedcba9876543210"
-const day = "2026-11-23T"
+const day = `${DAY}T`
 
 // The worked example of api-v1.md (all service puptoo).
 const worked = [
@@ -98,8 +102,8 @@ describe("GET /payloads and /payloads/{request_id}", () => {
     ["page_size=1001", "page_size must be an integer between 1 and 1000"],
     ["sort_by=id", "sort_by must be one of account, org_id, inventory_id, system_id, created_at"],
     ["sort_dir=up", "sort_dir must be one of asc, desc"],
-    ["created_at_lt=2026-11-23", "invalid timestamp format provided"],
-    ["created_at_gte=2026-11-23T10:00:00%2B0100", "invalid timestamp format provided"],
+    [`created_at_lt=${DAY}`, "invalid timestamp format provided"],
+    [`created_at_gte=${DAY}T10:00:00%2B0100`, "invalid timestamp format provided"],
     // validation order: integer params → sort_by → sort_dir → timestamps
     ["created_at_lt=x&sort_dir=x&sort_by=x&page_size=x", "page_size must be an integer between 1 and 1000"],
     [

@@ -1,9 +1,13 @@
 import { MemoryPayloadStoreLayer } from "@pt/adapters-memory/MemoryPayloadStore"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
+import { testDay } from "@pt/domain/testing/TestDates"
 import { Effect, Layer, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { payloadEvents } from "../src/Sse.ts"
 import { post, type RunningApi, startApi } from "../testing/TestServer.ts"
+
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
 
 const ID = "0123456789abcdef0123456789abcdef"
 const status = (s: string, date: string) => ({ request_id: ID, service: "puptoo", status: s, date })
@@ -26,7 +30,7 @@ describe("GET /payloads/{request_id}/events (SSE)", () => {
   let api: RunningApi
   beforeAll(async () => {
     api = await startApi()
-    await post(api.url, "/api/v1/statuses", JSON.stringify(status("received", "2026-11-23T10:00:00Z")))
+    await post(api.url, "/api/v1/statuses", JSON.stringify(status("received", `${DAY}T10:00:00Z`)))
   })
   afterAll(() => api.close())
 
@@ -42,13 +46,13 @@ describe("GET /payloads/{request_id}/events (SSE)", () => {
     await readUntil(reader, seen, (t) => t.includes("event: connected"))
     expect(seen.text).toContain(`"request_id":"${ID}","statuses":1`)
 
-    await post(api.url, "/api/v1/statuses", JSON.stringify(status("processing", "2026-11-23T10:00:01Z")))
+    await post(api.url, "/api/v1/statuses", JSON.stringify(status("processing", `${DAY}T10:00:01Z`)))
     await post(
       api.url,
       "/api/v1/statuses",
-      JSON.stringify({ ...status("received", "2026-11-23T10:00:02Z"), request_id: "f".repeat(32) }),
+      JSON.stringify({ ...status("received", `${DAY}T10:00:02Z`), request_id: "f".repeat(32) }),
     )
-    await post(api.url, "/api/v1/statuses", JSON.stringify(status("success", "2026-11-23T10:00:03Z")))
+    await post(api.url, "/api/v1/statuses", JSON.stringify(status("success", `${DAY}T10:00:03Z`)))
     await readUntil(reader, seen, (t) => t.includes('"status":"success"'))
     const events = seen.text.split("\n\n").filter((e) => e.includes("event: status"))
     expect(events).toHaveLength(2)
@@ -58,7 +62,7 @@ describe("GET /payloads/{request_id}/events (SSE)", () => {
       service: "puptoo",
       request_id: ID,
       status: "processing",
-      date: "2026-11-23T10:00:01Z",
+      date: `${DAY}T10:00:01Z`,
     })
     expect(seen.text).not.toContain("f".repeat(32))
     controller.abort()

@@ -1,12 +1,17 @@
+import { dayAfter, testDay } from "@pt/domain/testing/TestDates"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { get, post, type RunningApi, startApi } from "../testing/TestServer.ts"
+
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
+const NEXT_DAY = dayAfter(DAY)
 
 const ID = "0123456789abcdef0123456789abcdef"
 const status = (over: Record<string, unknown> = {}) => ({
   request_id: ID,
   service: "Ingress",
   status: "received",
-  date: "2026-11-23T10:00:00Z",
+  date: `${DAY}T10:00:00Z`,
   ...over,
 })
 
@@ -32,7 +37,7 @@ describe("GET /statuses, POST /statuses (HTTP ingest), GET /stats", () => {
         status({
           status: "success",
           source: "Insights-Client",
-          date: "2026-11-23T10:00:05Z",
+          date: `${DAY}T10:00:05Z`,
           status_msg: "ok",
         }),
         { service: "x" },
@@ -87,9 +92,8 @@ describe("GET /statuses, POST /statuses (HTTP ingest), GET /stats", () => {
       "date",
       "created_at",
     ])
-    const window = (
-      await get(api.url, "/api/v1/statuses?date_gte=2026-11-23T10:00:01Z&date_lt=2026-11-23T11:00:00Z")
-    ).body as { count: number }
+    const window = (await get(api.url, `/api/v1/statuses?date_gte=${DAY}T10:00:01Z&date_lt=${DAY}T11:00:00Z`))
+      .body as { count: number }
     expect(window.count).toBe(1)
   })
 
@@ -101,7 +105,7 @@ describe("GET /statuses, POST /statuses (HTTP ingest), GET /stats", () => {
     ],
     ["sort_dir=DESC", "sort_dir must be one of asc, desc"],
     ["date_lt=yesterday", "invalid timestamp format provided"],
-    ["created_at_gt=2026-11-23T10:00:00", "invalid timestamp format provided"],
+    [`created_at_gt=${DAY}T10:00:00`, "invalid timestamp format provided"],
   ])("/statuses?%s → 400 %s", async (query, message) => {
     const r = await get(api.url, `/api/v1/statuses?${query}`)
     expect([r.status, r.body]).toEqual([400, { title: "Bad Request", message, status: 400 }])
@@ -148,14 +152,14 @@ describe("GET /statuses, POST /statuses (HTTP ingest), GET /stats", () => {
   })
 
   it("computes the success rate per service since a time", async () => {
-    const r = await get(api.url, "/api/v1/stats?stat=SuccessRate&since=2026-11-23T00:00:00Z")
+    const r = await get(api.url, `/api/v1/stats?stat=SuccessRate&since=${DAY}T00:00:00Z`)
     expect(r.status).toBe(200)
     expect(r.body).toEqual({
       stat: "SuccessRate",
-      since: "2026-11-23T00:00:00Z",
+      since: `${DAY}T00:00:00Z`,
       data: [{ service: "ingress", success: 1, error: 0, success_rate: 100 }],
     })
-    const late = (await get(api.url, "/api/v1/stats?since=2026-11-24T00:00:00Z")).body as { data: unknown[] }
+    const late = (await get(api.url, `/api/v1/stats?since=${NEXT_DAY}T00:00:00Z`)).body as { data: unknown[] }
     expect(late.data).toEqual([])
   })
 

@@ -11,7 +11,7 @@ import { cpus, totalmem } from "node:os"
 import { fileURLToPath } from "node:url"
 import { startBroker, stopBroker } from "@pt/adapters-kafka/testing/KafkaBroker"
 import { createTopics, groupProgress, testKafka, uniqueName } from "@pt/adapters-kafka/testing/KafkaTestKit"
-import { payloadStatuses, random } from "@pt/adapters-kafka/testing/StatusTraffic"
+import { payloadStatuses, random, trafficStartMs } from "@pt/adapters-kafka/testing/StatusTraffic"
 import {
   createTestDatabase,
   dropTestDatabase,
@@ -56,13 +56,15 @@ const main = async () => {
   let produced = 0
   let unique = 0
   let payloadIndex = 0
+  // About nine statuses per upload, uploads 100 ms apart: the whole run's dates end just before now.
+  const startMs = trafficStartMs(Math.ceil(total / 9), 100)
   const produceStarted = Date.now()
   let lastReport = 0
   const inFlight = new Set<Promise<unknown>>()
   while (produced < total) {
     const chunk: Array<string> = []
     while (chunk.length < 5_000 && produced + chunk.length < total) {
-      for (const s of payloadStatuses(rand, 1_795_000_000_000 + payloadIndex++ * 100)) {
+      for (const s of payloadStatuses(rand, startMs + payloadIndex++ * 100)) {
         if (produced + chunk.length >= total) break
         const json = JSON.stringify(s)
         chunk.push(json)

@@ -12,9 +12,13 @@ import {
 import { pipelineTraffic } from "@pt/adapters-kafka/testing/StatusTraffic"
 import type {} from "@pt/adapters-postgres/testing/globalSetup"
 import { createTestDatabase } from "@pt/adapters-postgres/testing/PostgresTestServer"
+import { testDay } from "@pt/domain/testing/TestDates"
 import { expect, inject, it } from "vitest"
 import { metricValue, startConsumer, untilReady } from "../testing/ConsumerProcess.ts"
 import { databaseUrlOf, storedIdentities } from "../testing/StoredStatuses.ts"
+
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
 
 const kafka = testKafka(inject("kafkaBootstrapServers"))
 
@@ -29,7 +33,7 @@ it("the consumer process stores a pipeline once, dead-letters poison, reports me
   const traffic = pipelineTraffic(150, 5, 0.2)
   const poison = [
     "{oops",
-    JSON.stringify({ request_id: "None", service: "x", status: "y", date: "2026-11-23T10:00:00Z" }),
+    JSON.stringify({ request_id: "None", service: "x", status: "y", date: `${DAY}T10:00:00Z` }),
     "[]",
   ]
   const values = [...traffic.all.map((m) => JSON.stringify(m)), ...poison]

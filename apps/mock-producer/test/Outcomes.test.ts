@@ -4,6 +4,7 @@ import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
 import { ingestValues } from "@pt/domain/Ingest"
 import { decodeStatusMessage } from "@pt/domain/StatusMessage"
 import { trackPayload } from "@pt/domain/Track"
+import { HOUR_MS } from "@pt/domain/testing/TestDates"
 import { Effect, Layer, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { NOISE_KINDS, noiseRecord, recordText } from "../src/Noise.ts"
@@ -12,7 +13,8 @@ import { generateTrace, type ScenarioName } from "../src/Scenarios.ts"
 import { defaultTraceOptions, type Trace } from "../src/Trace.ts"
 
 const Store = Layer.mergeAll(MemoryPayloadStoreLayer, MemoryStatusFeedLayer)
-const T0 = Date.UTC(2026, 10, 23, 10, 0, 0) * 1000
+// Traces start an hour before the clock (see TestDates.ts): a fixed instant goes stale.
+const T0 = (Date.now() - HOUR_MS) * 1000
 // Exaggerated wire imperfections, so duplicates, swaps, retries and skew all occur in these runs.
 const rough = { duplicateRate: 0.5, swapRate: 0.2, retryRate: 0.5, skewMs: 10 }
 

@@ -1,12 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
 import { decodeStatusValue } from "@pt/domain/StatusMessage"
+import { HOUR_MS } from "@pt/domain/testing/TestDates"
 import { Result } from "effect"
 import { Rng } from "../src/Random.ts"
 import { generateTrace, SCENARIO_NAMES, type ScenarioName } from "../src/Scenarios.ts"
 import type { Trace, TraceOptions } from "../src/Trace.ts"
 
 const clean: TraceOptions = { duplicateRate: 0, swapRate: 0, retryRate: 0, skewMs: 0 }
-const T0 = Date.UTC(2026, 10, 23, 10, 0, 0) * 1000
+// Traces start an hour before the clock (see TestDates.ts): a fixed instant goes stale.
+const T0 = (Date.now() - HOUR_MS) * 1000
 const trace = (scenario: ScenarioName, seed = 7, options = clean): Trace =>
   generateTrace(new Rng(seed), scenario, T0, options)
 

@@ -1,6 +1,7 @@
 import { durationMap } from "@pt/domain/Durations"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { parseStatusDate } from "@pt/domain/Timestamp"
+import { testDay } from "@pt/domain/testing/TestDates"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { DeadLetterHeaders } from "../src/DeadLetter.ts"
@@ -16,6 +17,9 @@ import {
 } from "../testing/KafkaTestKit.ts"
 import { startSource } from "../testing/SourceHarness.ts"
 import { pipelineTraffic } from "../testing/StatusTraffic.ts"
+
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
 
 const bootstrap = inject("kafkaBootstrapServers")
 const kafka = testKafka(bootstrap)
@@ -77,7 +81,7 @@ describe("KafkaStatusSource against a real broker", () => {
         request_id: `${"a".repeat(30)}${String(n).padStart(2, "0")}`,
         service: "ingress",
         status: "received",
-        date: `2026-11-23T10:00:${String(n).padStart(2, "0")}.123456Z`,
+        date: `${DAY}T10:00:${String(n).padStart(2, "0")}.123456Z`,
         ...extra,
       })
     const base = JSON.parse(ok(99)) as Record<string, unknown>
@@ -90,8 +94,8 @@ describe("KafkaStatusSource against a real broker", () => {
       JSON.stringify({ ...base, request_id: "None" }),
       JSON.stringify({ ...base, request_id: "third-party" }),
       JSON.stringify({ ...base, request_id: "" }),
-      JSON.stringify({ ...base, date: "2026-11-23" }),
-      JSON.stringify({ ...base, date: "2026-11-23T10:00:00+0100" }),
+      JSON.stringify({ ...base, date: `${DAY}` }),
+      JSON.stringify({ ...base, date: `${DAY}T10:00:00+0100` }),
       JSON.stringify({ ...base, date: 1795000000 }),
       Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
       JSON.stringify({ ...base, status_msg: "x".repeat(1024 * 1024) }),

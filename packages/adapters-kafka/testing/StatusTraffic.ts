@@ -1,7 +1,8 @@
 /**
  * Realistic status traffic for tests and the ingest benchmark: the pipeline of pipeline.md (ingress → puptoo →
  * inventory → advisor, some uploads failing in puptoo), with dates in the wire formats producers use.
- * Deterministic for a given seed.
+ * Ids and content are deterministic for a given seed; dates are laid out backwards from the clock (see
+ * `trafficStartMs`), because retention, "stalled" and the partition window all measure from now.
  */
 export interface WireStatus {
   readonly request_id: string
@@ -82,12 +83,22 @@ export const payloadStatuses = (rand: () => number, startMs: number): Array<Wire
   return out
 }
 
+/**
+ * Where traffic of `payloads` uploads started `spacingMs` apart begins so that its last status lands about a
+ * minute before now: inside retention and the partition window, never in the future, on any date.
+ */
+export const trafficStartMs = (payloads: number, spacingMs: number, nowMs = Date.now()): number =>
+  nowMs - payloads * spacingMs - 60_000
+
 /** `payloads` uploads' statuses, shuffled (no key → any partition, any order) with `duplicateRatio` redelivered. */
-export const pipelineTraffic = (payloads: number, seed = 1, duplicateRatio = 0.1) => {
+export const pipelineTraffic = (
+  payloads: number,
+  seed = 1,
+  duplicateRatio = 0.1,
+  startMs = trafficStartMs(payloads, 1_000),
+) => {
   const rand = random(seed)
-  const perPayload = Array.from({ length: payloads }, (_, i) =>
-    payloadStatuses(rand, 1_795_000_000_000 + i * 1_000),
-  )
+  const perPayload = Array.from({ length: payloads }, (_, i) => payloadStatuses(rand, startMs + i * 1_000))
   const unique = perPayload.flat()
   const all = [...unique]
   for (const m of unique) if (rand() < duplicateRatio) all.push(m)

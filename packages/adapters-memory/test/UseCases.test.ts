@@ -5,19 +5,23 @@ import { successRate } from "@pt/domain/Stats"
 import { parseStatusDate } from "@pt/domain/Timestamp"
 import { StalledAfter, trackPayload } from "@pt/domain/Track"
 import { freshId, freshName, statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
+import { testDay } from "@pt/domain/testing/TestDates"
 import { Effect, Fiber, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { MemoryPayloadStoreLayer } from "../src/MemoryPayloadStore.ts"
 import { MemoryStatusFeedLayer } from "../src/MemoryStatusFeed.ts"
 
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
+
 const Store = Layer.mergeAll(MemoryPayloadStoreLayer, MemoryStatusFeedLayer)
-const at = (t: string) => parseStatusDate(`2026-11-23T${t}Z`)!
+const at = (t: string) => parseStatusDate(`${DAY}T${t}Z`)!
 
 describe("use cases over the memory adapter", () => {
   it.effect("ingestValues stores valid items and reports each rejected index with its reason", () =>
     Effect.gen(function* () {
       const id = freshId()
-      const msg = { request_id: id, service: "ingress", status: "received", date: "2026-11-23T10:00:00Z" }
+      const msg = { request_id: id, service: "ingress", status: "received", date: `${DAY}T10:00:00Z` }
       const result = yield* ingestValues([
         msg,
         { ...msg, request_id: "-1" },

@@ -32,7 +32,7 @@ describe("daily partitions and retention", () => {
       const today = startOfDay(Date.now())
       const old = hex(1)
       const future = hex(2)
-      const dates = [Date.UTC(2001, 0, 1), today + 40 * DAY + 1234, Date.UTC(9999, 0, 1)]
+      const dates = [today - 20 * 365 * DAY, today + 40 * DAY + 1234, Date.UTC(9999, 0, 1)]
       await Effect.runPromise(
         s.store.record([
           statusEvent({ request_id: old, date: dates[0]! * 1000 }),
@@ -75,7 +75,7 @@ describe("daily partitions and retention", () => {
           ...perDay.map(({ id, day }) => statusEvent({ request_id: id, date: (day + 3_600_000) * 1000 })),
           statusEvent({ request_id: spanning, date: (today - 10 * DAY) * 1000 }),
           statusEvent({ request_id: spanning, status: "success", date: (today - DAY) * 1000 }),
-          statusEvent({ request_id: ancient, date: Date.UTC(2010, 5, 1) * 1000 }),
+          statusEvent({ request_id: ancient, date: (today - 5 * 365 * DAY) * 1000 }),
         ]),
       )
       const before = new Set(await listPartitions(s.sql))
@@ -87,7 +87,7 @@ describe("daily partitions and retention", () => {
       expect(await listPartitions(s.sql)).toEqual(
         [...before].filter((d) => d >= keepFrom).sort((a, b) => a - b),
       )
-      // Days today-8 .. today-11 held one status each, today-10 a second one; the 2010 status sat in DEFAULT.
+      // Days today-8 .. today-11 held one status each, today-10 a second one; the five-year-old status sat in DEFAULT.
       expect(report.deletedStatuses).toBeGreaterThanOrEqual(4 + 1 + 1)
       const alive = async (id: string) =>
         (await Effect.runPromise(s.queries.payloadHistory(id))) !== undefined

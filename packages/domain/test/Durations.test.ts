@@ -1,8 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { durationMap, formatDuration } from "../src/Durations.ts"
 import { parseStatusDate } from "../src/Timestamp.ts"
+import { testDay } from "../testing/TestDates.ts"
 
-const at = (time: string) => parseStatusDate(`2026-11-23T${time}Z`)!
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
+
+const at = (time: string) => parseStatusDate(`${DAY}T${time}Z`)!
 
 describe("duration map", () => {
   it("reproduces the worked example of api-v1.md", () => {

@@ -12,6 +12,10 @@ import { PayloadStore } from "../src/ports/PayloadStore.ts"
 import type { PayloadListQuery, StatusListQuery } from "../src/Queries.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
 import { parseStatusDate } from "../src/Timestamp.ts"
+import { DAY_MS, testDay } from "./TestDates.ts"
+
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
 
 export const freshId = (): string => crypto.randomUUID().replaceAll("-", "")
 export const freshName = (prefix: string): string => `${prefix}-${freshId().slice(0, 12)}`
@@ -24,7 +28,7 @@ export const statusEvent = (
   source: "",
   status: "received",
   status_msg: "",
-  date: at("2026-11-23T10:00:00Z"),
+  date: at(`${DAY}T10:00:00Z`),
   account: "",
   org_id: "",
   inventory_id: "",
@@ -71,13 +75,13 @@ export const payloadStoreSuite = <E>(
             request_id: id,
             account: "acct",
             org_id: "org",
-            date: at("2026-11-23T10:00:00.000001Z"),
+            date: at(`${DAY}T10:00:00.000001Z`),
           }),
           statusEvent({
             request_id: id,
             status: "success",
             status_msg: "done",
-            date: at("2026-11-23T10:00:01Z"),
+            date: at(`${DAY}T10:00:01Z`),
           }),
         ])
         const after = Date.now() * 1000
@@ -88,7 +92,7 @@ export const payloadStoreSuite = <E>(
         assert.strictEqual(h!.payload.account, "acct")
         assert.strictEqual(h!.payload.org_id, "org")
         assert.strictEqual(h!.payload.inventory_id, "")
-        assert.strictEqual(h!.payload.created_at, at("2026-11-23T10:00:00.000001Z"))
+        assert.strictEqual(h!.payload.created_at, at(`${DAY}T10:00:00.000001Z`))
         assert.strictEqual(h!.statuses.length, 2)
         for (const s of h!.statuses) {
           assert.strictEqual(s.payload_id, h!.payload.id)
@@ -98,7 +102,7 @@ export const payloadStoreSuite = <E>(
         }
         const done = h!.statuses.find((s) => s.status === "success")!
         assert.strictEqual(done.status_msg, "done")
-        assert.strictEqual(done.date, at("2026-11-23T10:00:01Z"))
+        assert.strictEqual(done.date, at(`${DAY}T10:00:01Z`))
       }),
     )
 
@@ -120,7 +124,7 @@ export const payloadStoreSuite = <E>(
         const batch = [
           statusEvent({ request_id: id, status: "received" }),
           statusEvent({ request_id: id, status: "received" }),
-          statusEvent({ request_id: id, status: "success", date: at("2026-11-23T10:00:02Z") }),
+          statusEvent({ request_id: id, status: "success", date: at(`${DAY}T10:00:02Z`) }),
         ]
         assert.deepStrictEqual(yield* record(batch), { inserted: 2, duplicates: 1 })
         assert.deepStrictEqual(yield* record(batch), { inserted: 0, duplicates: 3 })
@@ -176,21 +180,18 @@ export const payloadStoreSuite = <E>(
     it.effect("payload created_at is the earliest status date, whatever the arrival order", () =>
       Effect.gen(function* () {
         const id = freshId()
-        yield* record([statusEvent({ request_id: id, status: "success", date: at("2026-11-23T10:05:00Z") })])
-        yield* record([
-          statusEvent({ request_id: id, status: "received", date: at("2026-11-23T10:00:00.5Z") }),
-        ])
-        yield* record([
-          statusEvent({ request_id: id, status: "processing", date: at("2026-11-23T10:03:00Z") }),
-        ])
-        assert.strictEqual((yield* history(id))!.payload.created_at, at("2026-11-23T10:00:00.5Z"))
+        yield* record([statusEvent({ request_id: id, status: "success", date: at(`${DAY}T10:05:00Z`) })])
+        yield* record([statusEvent({ request_id: id, status: "received", date: at(`${DAY}T10:00:00.5Z`) })])
+        yield* record([statusEvent({ request_id: id, status: "processing", date: at(`${DAY}T10:03:00Z`) })])
+        assert.strictEqual((yield* history(id))!.payload.created_at, at(`${DAY}T10:00:00.5Z`))
       }),
     )
 
     it.effect("stores dates far apart (old, far future) and many payloads in one batch", () =>
       Effect.gen(function* () {
         const ids = Array.from({ length: 50 }, freshId)
-        const dates = ["2019-06-14T08:36:30.050513Z", "2026-11-23T10:00:00Z", "2100-01-01T00:00:00Z"].map(at)
+        const years = (n: number) => testDay(Date.now() + n * 365 * DAY_MS)
+        const dates = [`${years(-7)}T08:36:30.050513Z`, `${DAY}T10:00:00Z`, `${years(50)}T00:00:00Z`].map(at)
         const batch = ids.flatMap((id) => dates.map((date) => statusEvent({ request_id: id, date })))
         assert.deepStrictEqual(yield* record(batch), { inserted: 150, duplicates: 0 })
         const h = (yield* history(ids[7]!))!
@@ -209,7 +210,7 @@ export const payloadStoreSuite = <E>(
             service,
             source: `${service}-src`,
             status: `${service}-st`,
-            date: at("2026-11-23T10:00:00Z") + i,
+            date: at(`${DAY}T10:00:00Z`) + i,
           }),
           statusEvent({ request_id: id, service, account: `acct-${i}` }),
         ])
@@ -225,7 +226,7 @@ export const payloadStoreSuite = <E>(
         const account = freshName("acct")
         const ids = Array.from({ length: 7 }, freshId)
         // Two share a created_at, so only the tie-breaker orders them.
-        const dates = [1, 2, 3, 3, 5, 6, 7].map((m) => at(`2026-11-23T10:0${m}:00Z`))
+        const dates = [1, 2, 3, 3, 5, 6, 7].map((m) => at(`${DAY}T10:0${m}:00Z`))
         yield* record(
           ids.map((id, i) =>
             statusEvent({ request_id: id, account, org_id: `org-${i % 2}`, date: dates[i]! }),
@@ -285,7 +286,7 @@ export const payloadStoreSuite = <E>(
     it.effect("filters payloads by created_at bounds (lt, lte, gt, gte) and by host ids", () =>
       Effect.gen(function* () {
         const org_id = freshName("org")
-        const [d0, d1, d2, d3] = [1, 2, 3, 4].map((m) => at(`2026-11-23T11:0${m}:00Z`)) as [
+        const [d0, d1, d2, d3] = [1, 2, 3, 4].map((m) => at(`${DAY}T11:0${m}:00Z`)) as [
           number,
           number,
           number,
@@ -323,7 +324,7 @@ export const payloadStoreSuite = <E>(
         Effect.gen(function* () {
           const id = freshId()
           const service = freshName("svc")
-          const t = (s: number) => at(`2026-11-23T12:00:0${s}Z`)
+          const t = (s: number) => at(`${DAY}T12:00:0${s}Z`)
           yield* record([
             statusEvent({ request_id: id, service, status: "received", date: t(1) }),
             statusEvent({
@@ -384,7 +385,7 @@ export const payloadStoreSuite = <E>(
     it.effect("counts statuses per service and status since a time", () =>
       Effect.gen(function* () {
         const service = freshName("svc")
-        const t = (h: number) => at(`2026-11-23T${String(h).padStart(2, "0")}:00:00Z`)
+        const t = (h: number) => at(`${DAY}T${String(h).padStart(2, "0")}:00:00Z`)
         yield* record([
           statusEvent({ request_id: freshId(), service, status: "success", date: t(10) }),
           statusEvent({ request_id: freshId(), service, status: "success", date: t(11) }),

@@ -1,6 +1,7 @@
 import type {} from "@pt/adapters-kafka/testing/globalSetup"
 import { createTopics, readTopic, testKafka, uniqueName } from "@pt/adapters-kafka/testing/KafkaTestKit"
 import { decodeStatusMessage } from "@pt/domain/StatusMessage"
+import { HOUR_MS } from "@pt/domain/testing/TestDates"
 import { Effect, Result } from "effect"
 import { describe, expect, inject, it } from "vitest"
 import { recordText } from "../../src/Noise.ts"
@@ -13,7 +14,8 @@ import { runMockProducer } from "../../testing/MockProducerProcess.ts"
 
 const brokers = inject("kafkaBootstrapServers")
 const kafka = testKafka(brokers)
-const T0 = Date.UTC(2026, 10, 23, 10, 0, 0) * 1000
+// Traces start an hour before the clock (see TestDates.ts): a fixed instant goes stale.
+const T0 = (Date.now() - HOUR_MS) * 1000
 const sorted = (xs: ReadonlyArray<string>) => [...xs].sort()
 
 const newTopic = async (prefix: string) => {
