@@ -53,6 +53,12 @@ const Banner = Layer.effectDiscard(
         ].join("\n"),
       ),
     )
+    // Started by `./pt start` (scripts/start.ts): tell it we are up — only this process can, whereas anyone
+    // on the port could answer an HTTP probe — and stop when it is gone, so no orphan keeps the port.
+    if (process.send) {
+      process.send({ type: "payload-tracker-api-ready", port })
+      process.once("disconnect", () => process.kill(process.pid, "SIGTERM"))
+    }
   }),
 )
 
