@@ -1,5 +1,5 @@
 import { NodeRuntime } from "@effect/platform-node"
-import { Cause, Effect, Exit, Runtime } from "effect"
+import { Cause, Effect, Exit, Logger, Runtime } from "effect"
 import { runConsumer } from "./Consumer.ts"
 import { loadConsumerSettings } from "./ConsumerConfig.ts"
 
@@ -9,4 +9,13 @@ const teardown: Runtime.Teardown = (exit, onExit) =>
     ? onExit(0)
     : Runtime.defaultTeardown(exit, onExit)
 
-NodeRuntime.runMain(Effect.flatMap(loadConsumerSettings(), runConsumer), { teardown })
+// The failure that ends the process (bad config, store down at start, crash) is logged here, inside a JSON
+// logger: runMain's own report would use Effect's default (pretty, non-JSON) logger.
+const program = Effect.flatMap(loadConsumerSettings(), runConsumer).pipe(
+  Effect.tapCause((cause) =>
+    Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.logError("consumer stopped", cause),
+  ),
+  Effect.provide(Logger.layer([Logger.consoleJson])),
+)
+
+NodeRuntime.runMain(program, { teardown, disableErrorReporting: true })

@@ -1,10 +1,12 @@
-import { Context, Effect, Layer, Option, Redacted, Schema, type Scope } from "effect"
+import { Context, Effect, Layer, type LogLevel, Option, Redacted, Schema, type Scope } from "effect"
 import {
   type Admin,
   type Consumer,
   type ConsumerConfig,
   Kafka,
   type KafkaConfig as KafkaJsConfig,
+  type LogEntry,
+  type logCreator,
   logLevel,
   Partitioners,
   type Producer,
@@ -19,30 +21,31 @@ export class KafkaUnavailable extends Schema.TaggedError<KafkaUnavailable>()("Ka
   cause: Schema.optional(Schema.Defect()),
 }) {}
 
-const LEVEL_NAMES: Record<number, string> = {
-  [logLevel.ERROR]: "ERROR",
-  [logLevel.WARN]: "WARN",
-  [logLevel.INFO]: "INFO",
-  [logLevel.DEBUG]: "DEBUG",
+const LEVELS: Record<number, LogLevel.Severity> = {
+  [logLevel.ERROR]: "Error",
+  [logLevel.WARN]: "Warn",
+  [logLevel.INFO]: "Info",
+  [logLevel.DEBUG]: "Debug",
 }
 
-// kafkajs logs through its own callback; emit the same one-JSON-object-per-line shape as the app's logger.
-const jsonLogCreator =
-  () => (entry: { level: number; namespace: string; log: { message: string } & object }) => {
-    const {
-      message,
-      timestamp: _t,
-      logger: _l,
-      ...rest
-    } = entry.log as { message: string; timestamp?: string; logger?: string }
-    process.stdout.write(
-      `${JSON.stringify({
-        message: `kafkajs ${entry.namespace}: ${message}`,
-        logLevel: LEVEL_NAMES[entry.level] ?? "INFO",
-        timestamp: new Date().toISOString(),
-        annotations: rest,
-      })}\n`,
-    )
+/**
+ * kafkajs logs through its own callback (by default to the console, not JSON): route every entry into the Effect
+ * logger of `context` instead, so its lines have the app's format (one JSON object per line), pass the app's
+ * LOGLEVEL and carry the entry's fields (broker, clientId, error, retryCount, …) as annotations. kafkajs's own
+ * `KAFKA_LOG_LEVEL` still filters before that.
+ */
+export const effectLogCreator =
+  (context: Context.Context<never>): logCreator =>
+  () => {
+    const runSync = Effect.runSyncWith(context)
+    return (entry: LogEntry) => {
+      const { message, timestamp: _t, logger: _l, ...fields } = entry.log
+      runSync(
+        Effect.logWithLevel(LEVELS[entry.level] ?? "Info")(`kafkajs ${entry.namespace}: ${message}`).pipe(
+          Effect.annotateLogs({ ...fields, kafkajs: entry.namespace }),
+        ),
+      )
+    }
   }
 
 const saslOptions = (settings: KafkaSettings): SASLOptions | undefined =>
@@ -52,8 +55,11 @@ const saslOptions = (settings: KafkaSettings): SASLOptions | undefined =>
       ({ mechanism: s.mechanism, username: s.username, password: Redacted.value(s.password) }) as SASLOptions,
   })
 
-/** kafkajs client options from the settings (exported for tests and the benchmark's own clients). */
-export const kafkaJsConfig = (settings: KafkaSettings): KafkaJsConfig => {
+/**
+ * kafkajs client options from the settings (exported for tests and the benchmark's own clients). Logs go to
+ * `logs` (the layer passes `effectLogCreator` of its context).
+ */
+export const kafkaJsConfig = (settings: KafkaSettings, logs: logCreator): KafkaJsConfig => {
   const sasl = saslOptions(settings)
   return {
     clientId: settings.clientId,
@@ -61,7 +67,7 @@ export const kafkaJsConfig = (settings: KafkaSettings): KafkaJsConfig => {
     ssl: typeof settings.ssl === "boolean" ? settings.ssl : { ca: [...settings.ssl.ca] },
     ...(sasl ? { sasl } : {}),
     logLevel: logLevel[settings.logLevel],
-    logCreator: jsonLogCreator,
+    logCreator: logs,
     connectionTimeout: 5_000,
     // Keep retrying for about a minute: a restarting broker is back before that; beyond it the consumer restarts.
     retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 12 },
@@ -75,9 +81,15 @@ export class KafkaClient extends Context.Service<
 >()("@pt/adapters-kafka/KafkaClient") {
   static readonly layer: Layer.Layer<KafkaClient, never, KafkaConfig> = Layer.effect(
     KafkaClient,
-    Effect.map(KafkaConfig, (settings) =>
-      KafkaClient.of({ kafka: new Kafka(kafkaJsConfig(settings)), settings }),
-    ),
+    Effect.gen(function* () {
+      const settings = yield* KafkaConfig
+      // The context the layer is built in carries the app's logger (Consumer.ts and the mock producer provide it).
+      const context = yield* Effect.context<never>()
+      return KafkaClient.of({
+        kafka: new Kafka(kafkaJsConfig(settings, effectLogCreator(context))),
+        settings,
+      })
+    }),
   )
 }
 

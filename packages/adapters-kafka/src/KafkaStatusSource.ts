@@ -43,6 +43,7 @@ export class KafkaStatusSource extends Context.Service<
       const { events } = consumer
       on(events.CONNECT, "connect")
       on(events.GROUP_JOIN, "group_join")
+      on(events.FETCH, "fetch")
       on(events.HEARTBEAT, "heartbeat")
       on(events.DISCONNECT, "disconnect")
       on(events.STOP, "stop")

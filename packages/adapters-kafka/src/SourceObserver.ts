@@ -18,9 +18,14 @@ export interface BatchReport {
   readonly lag: number
 }
 
+/**
+ * kafkajs consumer instrumentation events, by name: `fetch` is a fetch request answered (empty or not, about twice a
+ * second while idle), `heartbeat` a heartbeat answered, `request_error` a request timed out.
+ */
 export type ConsumerEventKind =
   | "connect"
   | "group_join"
+  | "fetch"
   | "heartbeat"
   | "disconnect"
   | "stop"
