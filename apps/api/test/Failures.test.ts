@@ -31,7 +31,8 @@ describe("a failing store is never an empty 200", () => {
 
   const unavailable = {
     title: "Service Unavailable",
-    message: "the payload store is unavailable: connection refused",
+    // The store's detail ("connection refused") goes to the log, never to the client.
+    message: "the payload store is unavailable; try again shortly (the cause is in the API's log)",
     status: 503,
   }
 

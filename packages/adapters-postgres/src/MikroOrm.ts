@@ -5,11 +5,10 @@ import { MikroORM as PgliteMikroORM } from "@mikro-orm/pglite"
 import { MikroORM as PostgreSqlMikroORM } from "@mikro-orm/postgresql"
 import type { StoreUnavailable } from "@pt/domain/Errors"
 import { Effect, Redacted, type Scope } from "effect"
-import type pg from "pg"
 import { allEntities } from "./entities/Entities.ts"
 import { migrationsList } from "./migrations/Migrations.ts"
 import type { PostgresConfig } from "./PostgresConfig.ts"
-import { type Queryable, type SqlClient, tryQuery } from "./SqlClient.ts"
+import { pgPool, pgSqlClient, type SqlClient, tryQuery } from "./SqlClient.ts"
 
 /** The ORM handle and the raw SQL client on the same pool; closed with the scope. */
 export interface StoreOrm {
@@ -26,67 +25,47 @@ const common = {
   allowGlobalContext: true,
 } satisfies Partial<Options>
 
-const pgClient = (pool: pg.Pool): SqlClient => ({
-  dialect: "postgres",
-  query: async (text, params, options) => {
-    const values = params as Array<unknown>
-    const r = await (options?.prepare === undefined
-      ? pool.query(text, values)
-      : pool.query({ name: options.prepare, text, values }))
-    return { rows: r.rows, count: r.rowCount ?? 0 }
-  },
-  transaction: async (body) => {
-    const client = await pool.connect()
-    const tx: Queryable = {
-      query: async (text, params) => {
-        const r = await client.query(text, params as Array<unknown>)
-        return { rows: r.rows, count: r.rowCount ?? 0 }
-      },
-    }
-    let broken: Error | undefined
-    try {
-      await client.query("begin")
-      const result = await body(tx)
-      await client.query("commit")
-      return result
-    } catch (error) {
-      await client.query("rollback").catch((e: Error) => {
-        broken = e // a connection that cannot roll back is destroyed, not reused
-      })
-      throw error
-    } finally {
-      client.release(broken)
-    }
-  },
-})
-
-/** A MikroORM PostgreSQL client on a `pg` pool of `poolSize` connections. */
+/**
+ * A MikroORM PostgreSQL client for the migrations, and the store's SqlClient on a `pg` pool of `poolSize`
+ * connections of its own: that pool's statement_timeout (DB_STATEMENT_TIMEOUT_MS) must not cancel a migration
+ * that builds an index on a large table, so the migrator keeps a small pool without one.
+ */
 export const postgresOrm = (config: PostgresConfig): Effect.Effect<StoreOrm, StoreUnavailable, Scope.Scope> =>
-  Effect.acquireRelease(
-    tryQuery("connecting to PostgreSQL", async () => {
-      const orm = await PostgreSqlMikroORM.init({
-        ...common,
-        host: config.host,
-        port: config.port,
-        user: config.user,
-        password: Redacted.value(config.password),
-        dbName: config.database,
-        pool: { min: 0, max: config.poolSize, idleTimeoutMillis: 30_000 },
-        driverOptions: {
-          connectionTimeoutMillis: 10_000,
-          // JIT compiles expressions of any statement the planner costs high; on these short OLTP reads it
-          // added 80-100 ms (LLVM inlining/optimisation) to queries that run in under 1 ms. Off for the pool.
-          options: "-c jit=off",
-          ...(config.sslMode === "require" || config.sslMode.startsWith("verify")
-            ? { ssl: { rejectUnauthorized: config.sslMode.startsWith("verify") } }
-            : {}),
-        },
-      })
-      const pool = await orm.driver.getConnection().getNativeClient()
-      return { orm, sql: pgClient(pool) }
-    }),
-    ({ orm }) => Effect.promise(() => orm.close(true)),
-  )
+  Effect.gen(function* () {
+    const services = yield* Effect.context<never>()
+    const onError = (e: Error) =>
+      Effect.runForkWith(services)(Effect.logWarning(`PostgreSQL idle connection lost: ${e.message}`))
+    return yield* Effect.acquireRelease(
+      tryQuery("connecting to PostgreSQL", async () => {
+        const orm = await PostgreSqlMikroORM.init({
+          ...common,
+          host: config.host,
+          port: config.port,
+          user: config.user,
+          password: Redacted.value(config.password),
+          dbName: config.database,
+          pool: { min: 0, max: 2, idleTimeoutMillis: 30_000 },
+          driverOptions: {
+            connectionTimeoutMillis: 10_000,
+            options: "-c jit=off",
+            ...(config.sslMode === "require" || config.sslMode.startsWith("verify")
+              ? { ssl: { rejectUnauthorized: config.sslMode.startsWith("verify") } }
+              : {}),
+          },
+        })
+        const pool = pgPool(config, { max: config.poolSize, onError })
+        // Connect once now: a wrong address or password fails the start, not the first request.
+        await pool.query("select 1").catch(async (error: unknown) => {
+          await pool.end().catch(() => undefined)
+          await orm.close(true)
+          throw error
+        })
+        return { orm, sql: pgSqlClient(pool, config), pool }
+      }),
+      ({ orm, pool }) =>
+        Effect.promise(() => Promise.all([pool.end().catch(() => undefined), orm.close(true)])),
+    ).pipe(Effect.map(({ orm, sql }): StoreOrm => ({ orm, sql })))
+  })
 
 /** A MikroORM PGlite client: PostgreSQL compiled to WASM, in-process, persisted to `dataDir`. */
 export const pgliteOrm = (dataDir: string): Effect.Effect<StoreOrm, StoreUnavailable, Scope.Scope> =>

@@ -1,12 +1,14 @@
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
-import { Effect, Layer, PubSub, Redacted, Stream } from "effect"
+import { Effect, Layer, PubSub, Stream } from "effect"
 import pg from "pg"
-import type { PostgresConfig } from "./PostgresConfig.ts"
+import { type PostgresConfig, pgConnection } from "./PostgresConfig.ts"
 import type { SqlClient } from "./SqlClient.ts"
 
 export const STATUS_CHANNEL = "payload_tracker_statuses"
 // NOTIFY payloads must stay under 8000 bytes; request ids are 32 ASCII chars plus a comma.
 const MAX_PAYLOAD_BYTES = 7_900
+const RETRY_MIN_MS = 500
+const RETRY_MAX_MS = 10_000
 
 /** Comma-separated request ids, each chunk under the NOTIFY payload limit. */
 export const notifyChunks = (requestIds: Iterable<string>): Array<string> => {
@@ -34,32 +36,39 @@ export const PgNotifyFeedLayer = (sql: SqlClient, config: PostgresConfig): Layer
     Effect.gen(function* () {
       const hub = yield* PubSub.unbounded<string>()
       const services = yield* Effect.context<never>()
-      const offer = (ids: Array<string>) => Effect.runForkWith(services)(PubSub.publishAll(hub, ids))
+      // Effects run from pg's callbacks get the layer's services, its logger included: Effect.runFork alone
+      // would log through Effect's default (pretty, non-JSON) logger.
+      const run = Effect.runForkWith(services)
+      const offer = (ids: Array<string>) => run(PubSub.publishAll(hub, ids))
       let client: pg.Client | undefined
       let closed = false
       let retry: ReturnType<typeof setTimeout> | undefined
+      // During an outage the first loss is a warning, the failed attempts after it are debug lines, and the
+      // reconnect is logged once with how long the feed was down; the delay doubles up to RETRY_MAX_MS.
+      let lostAt: number | undefined
+      let attempts = 0
 
       const connect = (): void => {
-        const c = new pg.Client({
-          host: config.host,
-          port: config.port,
-          user: config.user,
-          password: Redacted.value(config.password),
-          database: config.database,
-          ...(config.sslMode === "require" || config.sslMode.startsWith("verify")
-            ? { ssl: { rejectUnauthorized: config.sslMode.startsWith("verify") } }
-            : {}),
-        })
+        const c = new pg.Client(pgConnection(config))
         client = c
         const reconnect = (error?: Error) => {
-          if (error) Effect.runFork(Effect.logWarning(`status feed connection lost: ${error.message}`))
           c.removeAllListeners()
+          c.on("error", () => undefined) // a late error of the dropped client must not crash the process
           c.end().catch(() => undefined)
-          if (!closed && retry === undefined)
-            retry = setTimeout(() => {
-              retry = undefined
-              connect()
-            }, 1_000)
+          if (closed || retry !== undefined) return
+          const reason = error?.message ?? "connection ended"
+          if (lostAt === undefined) {
+            lostAt = Date.now()
+            run(Effect.logWarning(`status feed connection lost, reconnecting: ${reason}`))
+          } else {
+            run(Effect.logDebug(`status feed reconnect attempt ${attempts} failed: ${reason}`))
+          }
+          const delay = Math.min(RETRY_MIN_MS * 2 ** attempts, RETRY_MAX_MS)
+          attempts += 1
+          retry = setTimeout(() => {
+            retry = undefined
+            connect()
+          }, delay)
         }
         c.on("notification", (msg) => {
           if (msg.channel === STATUS_CHANNEL && msg.payload) offer(msg.payload.split(","))
@@ -68,6 +77,16 @@ export const PgNotifyFeedLayer = (sql: SqlClient, config: PostgresConfig): Layer
         c.on("end", () => reconnect())
         c.connect()
           .then(() => c.query(`listen ${STATUS_CHANNEL}`))
+          .then(() => {
+            if (lostAt !== undefined)
+              run(
+                Effect.logInfo(
+                  `status feed reconnected after ${((Date.now() - lostAt) / 1000).toFixed(1)} s (${attempts} attempts)`,
+                ),
+              )
+            lostAt = undefined
+            attempts = 0
+          })
           .catch((e: Error) => reconnect(e))
       }
 

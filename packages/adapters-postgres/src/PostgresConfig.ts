@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs"
 import { Config, Effect, Option, Redacted } from "effect"
+import type pg from "pg"
 
 /** Where and how to connect, plus the store's own settings. */
 export interface PostgresConfig {
@@ -11,11 +12,30 @@ export interface PostgresConfig {
   /** `require`/`verify-full` turn TLS on (Clowder's `sslMode`); anything else is plain TCP. */
   readonly sslMode: string
   readonly poolSize: number
+  /**
+   * PostgreSQL's statement_timeout (ms, 0 = none) of the query pool: every read, lookup and ping. A statement
+   * cancelled by it is a StoreUnavailable saying so. Default DEFAULT_STATEMENT_TIMEOUT_MS.
+   */
+  readonly statementTimeoutMs?: number
+  /** statement_timeout (ms, 0 = none) of the consumer's write transaction. Default DEFAULT_WRITE_STATEMENT_TIMEOUT_MS. */
+  readonly writeStatementTimeoutMs?: number
+  /**
+   * Longest wait (ms) for a pool connection, opening a new one included: with every connection busy a request
+   * fails fast instead of queueing forever. Default DEFAULT_POOL_ACQUIRE_TIMEOUT_MS.
+   */
+  readonly poolAcquireTimeoutMs?: number
   readonly migrateOnStart: boolean
   readonly retentionDays: number
   /** Daily partitions created ahead of today. */
   readonly partitionsAheadDays: number
 }
+
+// User reads answer within milliseconds; 5 s is an offset scan gone wrong, not a slow day.
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000
+// A batch write is retried when cancelled (it is idempotent), so its bound is generous: one that always took
+// longer would be retried forever.
+export const DEFAULT_WRITE_STATEMENT_TIMEOUT_MS = 60_000
+export const DEFAULT_POOL_ACQUIRE_TIMEOUT_MS = 3_000
 
 interface ClowderDatabase {
   readonly hostname: string
@@ -58,6 +78,15 @@ export const postgresConfig: Config.Config<PostgresConfig> = Config.all({
   database: Config.withDefault(Config.String("DB_NAME"), "payloadtracker"),
   sslMode: Config.withDefault(Config.String("DB_SSLMODE"), "disable"),
   poolSize: Config.withDefault(Config.Int("DB_POOL_SIZE"), 10),
+  statementTimeoutMs: Config.withDefault(Config.Int("DB_STATEMENT_TIMEOUT_MS"), DEFAULT_STATEMENT_TIMEOUT_MS),
+  writeStatementTimeoutMs: Config.withDefault(
+    Config.Int("DB_WRITE_STATEMENT_TIMEOUT_MS"),
+    DEFAULT_WRITE_STATEMENT_TIMEOUT_MS,
+  ),
+  poolAcquireTimeoutMs: Config.withDefault(
+    Config.Int("DB_POOL_ACQUIRE_TIMEOUT_MS"),
+    DEFAULT_POOL_ACQUIRE_TIMEOUT_MS,
+  ),
   migrateOnStart: Config.withDefault(Config.Boolean("DB_MIGRATE_ON_START"), false),
   retentionDays: Config.withDefault(Config.Int("RETENTION_DAYS"), 7),
   partitionsAheadDays: Config.withDefault(Config.Int("PARTITIONS_AHEAD_DAYS"), 3),
@@ -87,4 +116,16 @@ export const postgresConfig: Config.Config<PostgresConfig> = Config.all({
 export const loadPostgresConfig = Effect.fnUntraced(function* (overrides: Partial<PostgresConfig> = {}) {
   const config = yield* postgresConfig
   return { ...config, ...overrides } satisfies PostgresConfig
+})
+
+/** Where and how a `pg` client connects (TLS from sslMode); the pools and the feed's client add their own settings. */
+export const pgConnection = (config: PostgresConfig): pg.ClientConfig => ({
+  host: config.host,
+  port: config.port,
+  user: config.user,
+  password: Redacted.value(config.password),
+  database: config.database,
+  ...(config.sslMode === "require" || config.sslMode.startsWith("verify")
+    ? { ssl: { rejectUnauthorized: config.sslMode.startsWith("verify") } }
+    : {}),
 })

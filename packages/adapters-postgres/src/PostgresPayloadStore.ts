@@ -1,7 +1,8 @@
 import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
 import { Effect } from "effect"
-import { noNul, type SqlClient, timestampFromMicros, tryQuery } from "./SqlClient.ts"
+import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
+import { noNul, type Queryable, type SqlClient, timestampFromMicros, tryQuery } from "./SqlClient.ts"
 
 /** Writers hold this advisory lock shared; retention takes it exclusive while deleting emptied payloads. */
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001
@@ -94,12 +95,24 @@ with inserted as (
 )
 select count(*)::float8 as n from inserted`
 
+export interface PayloadStoreOptions {
+  /** Where `ping` runs: a connection of its own, so health checks never wait behind user queries. Default `sql`. */
+  readonly health?: Queryable
+  /** statement_timeout of the write transaction (DB_WRITE_STATEMENT_TIMEOUT_MS). */
+  readonly writeStatementTimeoutMs?: number
+}
+
 /**
  * The consumer's hot path: a batch of N events is two set-wise statements in one transaction (plus, rarely,
  * one to add new lookup names), whatever N is.
  */
-export const makePostgresPayloadStore = (sql: SqlClient) =>
+export const makePostgresPayloadStore = (sql: SqlClient, options: PayloadStoreOptions = {}) =>
   Effect.sync(() => {
+    const health = options.health ?? sql
+    const writeTimeout = {
+      ms: options.writeStatementTimeoutMs ?? DEFAULT_WRITE_STATEMENT_TIMEOUT_MS,
+      setting: "DB_WRITE_STATEMENT_TIMEOUT_MS",
+    }
     const lookupIds: Record<LookupTable, Map<string, number>> = {
       services: new Map(),
       sources: new Map(),
@@ -142,38 +155,41 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
         "statuses",
         statuses.map((e) => e.status),
       )
-      return sql.transaction(async (tx) => {
-        await tx.query("select pg_advisory_xact_lock_shared($1)", [PAYLOAD_CLEANUP_LOCK])
-        const upserted = await tx.query<{ id: number; request_id: string; inserted: boolean }>(
-          UPSERT_PAYLOADS,
-          [
-            payloads.map(([id]) => id),
-            payloads.map(([, p]) => p.account),
-            payloads.map(([, p]) => p.org_id),
-            payloads.map(([, p]) => p.inventory_id),
-            payloads.map(([, p]) => p.system_id),
-            payloads.map(([, p]) => p.created_at),
-          ],
-        )
-        const payloadIds = new Map(upserted.rows.map((r) => [r.request_id, r.id]))
-        const unchanged = payloads.flatMap(([id]) => (payloadIds.has(id) ? [] : [id]))
-        if (unchanged.length > 0) {
-          const found = await tx.query<{ id: number; request_id: string }>(PAYLOAD_IDS, [unchanged])
-          for (const r of found.rows) payloadIds.set(r.request_id, r.id)
-        }
-        // A new row has no xmax; a row updated on conflict carries this transaction's id there.
-        const newPayloads = upserted.rows.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
-        const statusRows = await tx.query<{ n: number }>(INSERT_STATUSES, [
-          statuses.map((e) => payloadIds.get(e.request_id)!),
-          statuses.map((e) => services.get(e.service)!),
-          statuses.map((e) => (e.source === "" ? null : sources.get(e.source)!)),
-          statuses.map((e) => statusNames.get(e.status)!),
-          statuses.map((e) => e.status_msg),
-          statuses.map((e) => e.date),
-          newPayloads,
-        ])
-        return statusRows.rows[0]?.n ?? 0
-      })
+      return sql.transaction(
+        async (tx) => {
+          await tx.query("select pg_advisory_xact_lock_shared($1)", [PAYLOAD_CLEANUP_LOCK])
+          const upserted = await tx.query<{ id: number; request_id: string; inserted: boolean }>(
+            UPSERT_PAYLOADS,
+            [
+              payloads.map(([id]) => id),
+              payloads.map(([, p]) => p.account),
+              payloads.map(([, p]) => p.org_id),
+              payloads.map(([, p]) => p.inventory_id),
+              payloads.map(([, p]) => p.system_id),
+              payloads.map(([, p]) => p.created_at),
+            ],
+          )
+          const payloadIds = new Map(upserted.rows.map((r) => [r.request_id, r.id]))
+          const unchanged = payloads.flatMap(([id]) => (payloadIds.has(id) ? [] : [id]))
+          if (unchanged.length > 0) {
+            const found = await tx.query<{ id: number; request_id: string }>(PAYLOAD_IDS, [unchanged])
+            for (const r of found.rows) payloadIds.set(r.request_id, r.id)
+          }
+          // A new row has no xmax; a row updated on conflict carries this transaction's id there.
+          const newPayloads = upserted.rows.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
+          const statusRows = await tx.query<{ n: number }>(INSERT_STATUSES, [
+            statuses.map((e) => payloadIds.get(e.request_id)!),
+            statuses.map((e) => services.get(e.service)!),
+            statuses.map((e) => (e.source === "" ? null : sources.get(e.source)!)),
+            statuses.map((e) => statusNames.get(e.status)!),
+            statuses.map((e) => e.status_msg),
+            statuses.map((e) => e.date),
+            newPayloads,
+          ])
+          return statusRows.rows[0]?.n ?? 0
+        },
+        { statementTimeout: writeTimeout },
+      )
     }
 
     const record = Effect.fnUntraced(function* (events: ReadonlyArray<StatusEvent>) {
@@ -192,6 +208,6 @@ export const makePostgresPayloadStore = (sql: SqlClient) =>
 
     return PayloadStore.of({
       record,
-      ping: tryQuery("pinging the database", () => sql.query("select 1")).pipe(Effect.asVoid),
+      ping: tryQuery("pinging the database", () => health.query("select 1")).pipe(Effect.asVoid),
     })
   })

@@ -3,6 +3,7 @@ import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { type Config, Context, Effect, Layer } from "effect"
+import type pg from "pg"
 import { migrateUp, pendingMigrations } from "./Migrate.ts"
 import { postgresOrm, type StoreOrm } from "./MikroOrm.ts"
 import { ensurePartitions, startOfDay } from "./Partitions.ts"
@@ -10,8 +11,13 @@ import { PgNotifyFeedLayer } from "./PgNotifyFeed.ts"
 import { loadPostgresConfig, type PostgresConfig } from "./PostgresConfig.ts"
 import { makePostgresPayloadQueries } from "./PostgresPayloadQueries.ts"
 import { makePostgresPayloadStore } from "./PostgresPayloadStore.ts"
-import { tryQuery } from "./SqlClient.ts"
-import { type MaintenanceSettings, makeStoreMaintenance, StoreMaintenance } from "./StoreMaintenance.ts"
+import { pgPool, pgSqlClient, type Queryable, tryQuery } from "./SqlClient.ts"
+import {
+  type MaintenanceSettings,
+  maintenanceClient,
+  makeStoreMaintenance,
+  StoreMaintenance,
+} from "./StoreMaintenance.ts"
 
 const DAY_MS = 86_400_000
 
@@ -23,11 +29,37 @@ export class StoreSchema extends Context.Service<
 
 export type StoreServices = PayloadStore | PayloadQueries | StoreMaintenance | StoreSchema
 
+const hasNul = (value: unknown): boolean =>
+  typeof value === "string"
+    ? value.includes("\u0000")
+    : typeof value === "object" && value !== null && Object.values(value).some(hasNul)
+
+/**
+ * A filter holding NUL matches nothing: PostgreSQL text cannot hold NUL (the writers strip it), and sent to
+ * PostgreSQL such a parameter fails the whole query ("invalid byte sequence for encoding UTF8: 0x00") instead.
+ */
+export const nulMatchesNothing = (queries: PayloadQueries["Service"]): PayloadQueries["Service"] =>
+  PayloadQueries.of({
+    listPayloads: (q) => (hasNul(q) ? Effect.succeed({ count: 0, data: [] }) : queries.listPayloads(q)),
+    listStatuses: (q) => (hasNul(q) ? Effect.succeed({ count: 0, data: [] }) : queries.listStatuses(q)),
+    payloadHistory: (id) => (hasNul(id) ? Effect.succeed(undefined) : queries.payloadHistory(id)),
+    countStatuses: (since, statuses) => {
+      const stored = statuses.filter((s) => !hasNul(s))
+      return stored.length === 0 && statuses.length > 0
+        ? Effect.succeed([])
+        : queries.countStatuses(since, stored)
+    },
+  })
+
+export interface StoreSettings extends MaintenanceSettings {
+  readonly migrate: boolean
+  /** The connection `ping` uses (PostgreSQL: a pool of one of its own); default the store's client. */
+  readonly health?: Queryable
+  readonly writeStatementTimeoutMs?: number
+}
+
 /** Migrations (when asked), today's partitions, then the store services over one MikroORM client. */
-export const storeServices = Effect.fnUntraced(function* (
-  store: StoreOrm,
-  settings: MaintenanceSettings & { readonly migrate: boolean },
-) {
+export const storeServices = Effect.fnUntraced(function* (store: StoreOrm, settings: StoreSettings) {
   if (settings.migrate) {
     const applied = yield* migrateUp(store)
     if (applied.length > 0) yield* Effect.logInfo(`applied migrations: ${applied.join(", ")}`)
@@ -38,7 +70,7 @@ export const storeServices = Effect.fnUntraced(function* (
     const today = startOfDay(Date.now())
     yield* tryQuery("creating partitions", () =>
       ensurePartitions(
-        store.sql,
+        maintenanceClient(store.sql),
         today - settings.retentionDays * DAY_MS,
         today + settings.partitionsAheadDays * DAY_MS,
       ),
@@ -46,12 +78,53 @@ export const storeServices = Effect.fnUntraced(function* (
   } else {
     yield* Effect.logWarning(`database schema not current, pending migrations: ${pending.join(", ")}`)
   }
-  return Context.make(PayloadStore, yield* makePostgresPayloadStore(store.sql)).pipe(
-    Context.add(PayloadQueries, makePostgresPayloadQueries(store.sql)),
+  // Migrations only ever get applied while a process runs, so once current the schema stays current: /ready
+  // then needs no migrator query (which would wait for a connection behind the user queries).
+  let current = pending.length === 0
+  const schema = Effect.suspend(() =>
+    current
+      ? Effect.succeed<ReadonlyArray<string>>([])
+      : pendingMigrations(store).pipe(
+          Effect.tap((p) =>
+            Effect.sync(() => {
+              current = p.length === 0
+            }),
+          ),
+        ),
+  )
+  const payloadStore = yield* makePostgresPayloadStore(store.sql, {
+    ...(settings.health === undefined ? {} : { health: settings.health }),
+    ...(settings.writeStatementTimeoutMs === undefined
+      ? {}
+      : { writeStatementTimeoutMs: settings.writeStatementTimeoutMs }),
+  })
+  return Context.make(PayloadStore, payloadStore).pipe(
+    Context.add(PayloadQueries, nulMatchesNothing(makePostgresPayloadQueries(store.sql))),
     Context.add(StoreMaintenance, makeStoreMaintenance(store.sql, settings)),
-    Context.add(StoreSchema, { pendingMigrations: pendingMigrations(store) }),
+    Context.add(StoreSchema, { pendingMigrations: schema }),
   )
 })
+
+/**
+ * `/health` and `/ready` ping on a pool of one connection of their own: with every query-pool connection busy
+ * (slow user queries) they still answer at once. Same statement and acquire timeouts as the query pool.
+ */
+export const healthClient = (config: PostgresConfig) =>
+  Effect.gen(function* () {
+    const services = yield* Effect.context<never>()
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(
+        (): pg.Pool =>
+          pgPool(config, {
+            max: 1,
+            onError: (e) =>
+              Effect.runForkWith(services)(Effect.logWarning(`health connection lost: ${e.message}`)),
+          }),
+      ),
+      (p) => Effect.promise(() => p.end().catch(() => undefined)),
+    )
+    return pgSqlClient(pool, config) satisfies Queryable
+  })
 
 /** The PostgreSQL store from an explicit configuration. */
 export const postgresStoreLayer = (
@@ -60,8 +133,13 @@ export const postgresStoreLayer = (
   Layer.unwrap(
     Effect.gen(function* () {
       const store = yield* postgresOrm(config)
+      const health = yield* healthClient(config)
       const services = Layer.effectContext(
-        storeServices(store, { ...config, migrate: config.migrateOnStart }),
+        storeServices(store, {
+          ...config,
+          migrate: config.migrateOnStart,
+          health,
+        }),
       )
       return Layer.merge(services, PgNotifyFeedLayer(store.sql, config))
     }),
@@ -70,7 +148,8 @@ export const postgresStoreLayer = (
 /**
  * PayloadStore + PayloadQueries + StatusFeed (LISTEN/NOTIFY) + StoreMaintenance + StoreSchema, configured from
  * the environment: DATABASE_URL, or Clowder's ACG_CONFIG, or DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME;
- * DB_POOL_SIZE, DB_MIGRATE_ON_START, RETENTION_DAYS, PARTITIONS_AHEAD_DAYS.
+ * DB_POOL_SIZE, DB_STATEMENT_TIMEOUT_MS, DB_WRITE_STATEMENT_TIMEOUT_MS, DB_POOL_ACQUIRE_TIMEOUT_MS,
+ * DB_MIGRATE_ON_START, RETENTION_DAYS, PARTITIONS_AHEAD_DAYS.
  */
 export const PostgresStoreLayer: Layer.Layer<
   StoreServices | StatusFeed,

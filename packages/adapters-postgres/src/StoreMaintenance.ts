@@ -2,7 +2,7 @@ import type { StoreUnavailable } from "@pt/domain/Errors"
 import { Clock, Context, Duration, Effect, Layer, Metric, Schedule } from "effect"
 import { ensurePartitions, type PartitionReport, startOfDay } from "./Partitions.ts"
 import { applyRetention, type RetentionReport } from "./Retention.ts"
-import { type SqlClient, tryQuery } from "./SqlClient.ts"
+import { type SqlClient, type StatementTimeout, tryQuery, withStatementTimeout } from "./SqlClient.ts"
 
 const DAY_MS = 86_400_000
 
@@ -35,8 +35,19 @@ export interface MaintenanceSettings {
   readonly partitionsAheadDays: number
 }
 
-export const makeStoreMaintenance = (sql: SqlClient, settings: MaintenanceSettings) =>
-  StoreMaintenance.of({
+/**
+ * Maintenance runs without a statement timeout: the user-read one (DB_STATEMENT_TIMEOUT_MS) would cancel a
+ * retention delete of a large DEFAULT partition or a partition move half-way, and the next run would only
+ * start over. Its work is bounded by chunks (retention) and by one day per transaction (partitions).
+ */
+export const MAINTENANCE_TIMEOUT: StatementTimeout = { ms: 0, setting: "maintenance (none)" }
+
+/** The client maintenance runs on: every statement in a transaction with `SET LOCAL statement_timeout = 0`. */
+export const maintenanceClient = (sql: SqlClient): SqlClient => withStatementTimeout(sql, MAINTENANCE_TIMEOUT)
+
+export const makeStoreMaintenance = (pooled: SqlClient, settings: MaintenanceSettings) => {
+  const sql = maintenanceClient(pooled)
+  return StoreMaintenance.of({
     run: Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const today = startOfDay(now)
@@ -69,6 +80,7 @@ export const makeStoreMaintenance = (sql: SqlClient, settings: MaintenanceSettin
       return { partitions, retention }
     }).pipe(Effect.withSpan("StoreMaintenance.run")),
   })
+}
 
 /**
  * Runs maintenance now and then every `interval` (default 1 hour) for as long as the layer lives. A failed run

@@ -4,7 +4,7 @@ import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { ServiceUnavailable } from "../ApiErrors.ts"
-import { unavailable } from "./Common.ts"
+import { orUnavailable } from "./Common.ts"
 
 /** `/`, `/health`, `/live`, `/ready`: unprefixed, for probes and the legacy `lubdub` check. */
 export const SystemHandlers = HttpApiBuilder.group(
@@ -12,7 +12,7 @@ export const SystemHandlers = HttpApiBuilder.group(
   "system",
   Effect.fn(function* (handlers) {
     const store = yield* PayloadStore
-    const ping = store.ping.pipe(Effect.as("OK"), Effect.mapError(unavailable))
+    const ping = store.ping.pipe(orUnavailable, Effect.as("OK"))
     // Ready = the database answers and (PostgreSQL) no migration is pending.
     const schema = yield* Effect.serviceOption(StoreSchema)
     const ready = Effect.flatMap(ping, (ok) =>
@@ -20,7 +20,7 @@ export const SystemHandlers = HttpApiBuilder.group(
         onNone: () => Effect.succeed(ok),
         onSome: (s) =>
           s.pendingMigrations.pipe(
-            Effect.mapError(unavailable),
+            orUnavailable,
             Effect.flatMap((pending) =>
               pending.length === 0
                 ? Effect.succeed(ok)
