@@ -1,4 +1,5 @@
 import { ingestValues } from "@pt/domain/Ingest"
+import { decodeUtf8 } from "@pt/domain/StatusMessage"
 import { Effect, Predicate, Stream } from "effect"
 import type { HttpServerRequest } from "effect/http"
 import { BadRequest, NotFound, PayloadTooLarge } from "./ApiErrors.ts"
@@ -8,8 +9,10 @@ import type { ApiMetrics } from "./Metrics.ts"
 
 /**
  * `POST {prefix}/statuses`: HTTP ingest. The body is read here rather than by HttpApi so the limits and the
- * 400/413 answers are ours: a body over INGEST_MAX_BYTES is refused before it is buffered, and each item then
- * takes the same decode and write path as a Kafka record (domain `ingestValues`).
+ * 400/413 answers are ours: a body over INGEST_MAX_BYTES is refused before it is buffered, a body that is not
+ * UTF-8 is a 400 (the domain's judgement of bytes, as for a Kafka record; never decoded with U+FFFD), and each
+ * item then takes the same decode and write path as a Kafka record (domain `ingestValues`: size limit per item,
+ * date range, future rule).
  */
 const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number) =>
   Effect.gen(function* () {
@@ -27,7 +30,9 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number
         Effect.fail(BadRequest.of(`could not read the request body: ${e.message}`)),
       ),
     )
-    return Buffer.concat(chunks, total).toString("utf8")
+    const text = decodeUtf8(Buffer.concat(chunks, total))
+    if (text === undefined) return yield* BadRequest.of("request body is not valid UTF-8")
+    return text
   })
 
 const parse = (text: string): Effect.Effect<ReadonlyArray<unknown>, BadRequest> => {

@@ -20,6 +20,8 @@ const at = (t: string) => parseStatusDate(`${DAY}T${t}Z`)!
 describe("use cases over the memory adapter", () => {
   it.effect("ingestValues stores valid items and reports each rejected index with its reason", () =>
     Effect.gen(function* () {
+      // Ingest judges dates against the clock (at most 24 h ahead): the TestClock starts at 1970.
+      yield* TestClock.setTime(Date.now())
       const id = freshId()
       const msg = { request_id: id, service: "ingress", status: "received", date: `${DAY}T10:00:00Z` }
       const result = yield* ingestValues([

@@ -1,4 +1,4 @@
-import { Effect, Result } from "effect"
+import { Clock, Effect, Result } from "effect"
 import { PayloadStore, type RecordResult } from "./ports/PayloadStore.ts"
 import { StatusFeed } from "./ports/StatusFeed.ts"
 import type { StatusEvent } from "./StatusEvent.ts"
@@ -24,12 +24,16 @@ export interface IngestResult {
   }>
 }
 
-/** HTTP ingest: already-parsed JSON values, each validated exactly like a Kafka record. */
+/**
+ * HTTP ingest: already-parsed JSON values, each validated exactly like a Kafka record (same size limit, date range
+ * and future rule, judged against the Clock's now).
+ */
 export const ingestValues = Effect.fn("Ingest.ingestValues")(function* (values: ReadonlyArray<unknown>) {
+  const now = (yield* Clock.currentTimeMillis) * 1000
   const events: Array<StatusEvent> = []
   const rejected: Array<IngestResult["rejected"][number]> = []
   values.forEach((value, index) => {
-    const decoded = decodeStatusValue(value)
+    const decoded = decodeStatusValue(value, now)
     if (Result.isSuccess(decoded)) events.push(decoded.success)
     else rejected.push({ index, ...decoded.failure })
   })

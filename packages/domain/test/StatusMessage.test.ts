@@ -123,7 +123,7 @@ describe("decodeStatusMessage", () => {
       "invalid_request_id",
       /^missing request_id$/,
     ],
-    [{ ...valid, request_id: 42 }, "invalid_message", /^field request_id must be a string or null$/],
+    [{ ...valid, request_id: 42 }, "invalid_request_id", /^invalid request_id 42: .* as a string$/],
     [{ ...valid, service: "  " }, "invalid_message", /^missing service$/],
     [{ ...valid, service: null }, "invalid_message", /^missing service$/],
     [{ ...valid, status: "" }, "invalid_message", /^missing status$/],
