@@ -1,6 +1,7 @@
 import { EmptyState, EmptyStateBody, PageSection } from "@patternfly/react-core"
 import { useEffect } from "react"
 import { AppLayout } from "./AppLayout.tsx"
+import { PageErrorBoundary } from "./components/PageErrorBoundary.tsx"
 import { PayloadsPage } from "./pages/PayloadsPage.tsx"
 import { StatusesPage } from "./pages/StatusesPage.tsx"
 import { TrackPage } from "./pages/TrackPage.tsx"
@@ -38,10 +39,12 @@ const Route = (props: { readonly path: string }) => {
 }
 
 export const App = () => {
-  const { path } = useAppLocation()
+  const { path, params } = useAppLocation()
   return (
     <AppLayout path={path}>
-      <Route path={path} />
+      <PageErrorBoundary resetKey={`${path}?${params}`}>
+        <Route path={path} />
+      </PageErrorBoundary>
     </AppLayout>
   )
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react"
 import { ApiError, apiGet } from "./ApiClient.ts"
+import type { Decoder } from "./Decode.ts"
 
 export type ApiState<A> =
   | { readonly kind: "loading"; readonly previous: A | undefined }
@@ -8,9 +9,14 @@ export type ApiState<A> =
 
 /**
  * GETs `path?params` whenever the query changes (the previous request is aborted) and on `reload()`.
- * While loading, the previous data stays available so tables do not flash empty between pages.
+ * While loading, the previous data stays available so tables do not flash empty between pages. The answer
+ * goes through `decoder` (a module-level constant: it is not a dependency of the request).
  */
-export const useApi = <A>(path: string | undefined, params: string): [ApiState<A>, () => void] => {
+export const useApi = <A>(
+  path: string | undefined,
+  params: string,
+  decoder: Decoder<A>,
+): [ApiState<A>, () => void] => {
   const [state, setState] = useState<ApiState<A>>({ kind: "loading", previous: undefined })
   const [generation, setGeneration] = useState(0)
   const reload = useCallback(() => setGeneration((g) => g + 1), [])
@@ -23,7 +29,7 @@ export const useApi = <A>(path: string | undefined, params: string): [ApiState<A
       kind: "loading",
       previous: s.kind === "ok" ? s.data : s.kind === "loading" ? s.previous : undefined,
     }))
-    apiGet<A>(path, new URLSearchParams(params), controller.signal).then(
+    apiGet(path, decoder, new URLSearchParams(params), controller.signal).then(
       (data) => setState({ kind: "ok", data }),
       (error: unknown) => {
         if (controller.signal.aborted) return

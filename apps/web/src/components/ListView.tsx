@@ -1,6 +1,7 @@
 import { Content, Flex, FlexItem, PageSection, Pagination, Spinner, Title } from "@patternfly/react-core"
 import { useCallback, useMemo, useState } from "react"
 import type { ListResponse } from "../api/ApiTypes.ts"
+import { listResponse, listRow } from "../api/Decode.ts"
 import { useApi } from "../api/useApi.ts"
 import {
   type ListState,
@@ -19,6 +20,8 @@ import { EmptyResults, ErrorResults, LoadingState, PastLastPage } from "./Result
 import { ResultsTable } from "./ResultsTable.tsx"
 import { TimeRangePicker } from "./TimeRangePicker.tsx"
 
+const LIST_RESPONSE = listResponse(listRow)
+
 const PER_PAGE_OPTIONS = PAGE_SIZES.map((size) => ({ title: String(size), value: size }))
 
 /** A list page: URL state → API query → table, with filters, time range, sort, paging and export. */
@@ -33,7 +36,7 @@ export const ListView = (props: { readonly spec: ListPageSpec }) => {
     () => listStateToApiParams(state, spec, Date.now()).toString(),
     [state, spec, now],
   )
-  const [result, reload] = useApi<ListResponse<Row>>(spec.endpoint, apiParams)
+  const [result, reload] = useApi<ListResponse<Row>>(spec.endpoint, apiParams, LIST_RESPONSE)
 
   const show = useCallback(
     (next: ListState) => {

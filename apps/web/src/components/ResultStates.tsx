@@ -7,7 +7,7 @@ import {
   Spinner,
 } from "@patternfly/react-core"
 import { SearchIcon } from "@patternfly/react-icons/dist/esm/icons/search-icon"
-import type { ApiError } from "../api/ApiClient.ts"
+import { type ApiError, UnreadableResponse } from "../api/ApiClient.ts"
 
 export const LoadingState = (props: { readonly noun: string }) => (
   <EmptyState titleText={`Loading ${props.noun}…`} headingLevel="h2" icon={Spinner} variant="sm">
@@ -37,6 +37,11 @@ export const EmptyResults = (props: {
 )
 
 const advice = (error: ApiError): string => {
+  if (error instanceof UnreadableResponse)
+    return (
+      "The API answered, but not in a form this page understands: the web UI and the API may be of different " +
+      "versions, or a proxy changed the answer. Reload the page; if it persists, report it with this page's address."
+    )
   if (error.status === 400)
     return "The API rejected this query. Correct the filter or time range, or reset the view."
   if (error.status === 0) return "Check that the tracker is running and reachable, then retry."

@@ -2,7 +2,7 @@ import { Alert, Button } from "@patternfly/react-core"
 import { DownloadIcon } from "@patternfly/react-icons/dist/esm/icons/download-icon"
 import { useEffect, useState } from "react"
 import { ApiError, apiGet } from "../api/ApiClient.ts"
-import type { AllowedResponse, UrlResponse } from "../api/ApiTypes.ts"
+import { allowedResponse, urlResponse } from "../api/Decode.ts"
 
 type Problem = { readonly variant: "warning" | "danger"; readonly text: string } | undefined
 
@@ -17,7 +17,7 @@ export const ArchiveDownload = (props: { readonly requestId: string }) => {
 
   useEffect(() => {
     const controller = new AbortController()
-    apiGet<AllowedResponse>("/roles/archiveLink", undefined, controller.signal).then(
+    apiGet("/roles/archiveLink", allowedResponse, undefined, controller.signal).then(
       (body) => setAllowed(body.allowed === true),
       () => setAllowed(false),
     )
@@ -29,7 +29,7 @@ export const ArchiveDownload = (props: { readonly requestId: string }) => {
     setBusy(true)
     setProblem(undefined)
     try {
-      const body = await apiGet<UrlResponse>(`/payloads/${props.requestId}/archiveLink`)
+      const body = await apiGet(`/payloads/${props.requestId}/archiveLink`, urlResponse)
       window.location.assign(body.url)
     } catch (error) {
       setProblem(

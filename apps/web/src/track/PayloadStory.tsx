@@ -1,6 +1,7 @@
 import { EmptyState, EmptyStateBody, Flex, FlexItem, Label, Spinner } from "@patternfly/react-core"
 import { useEffect, useMemo, useState } from "react"
 import type { HistoryResponse } from "../api/ApiTypes.ts"
+import { historyResponse } from "../api/Decode.ts"
 import { useApi } from "../api/useApi.ts"
 import { ErrorResults, LoadingState } from "../components/ResultStates.tsx"
 import { navigate } from "../routing/Router.ts"
@@ -23,7 +24,11 @@ const HISTORY_QUERY = new URLSearchParams({ sort_by: "date", sort_dir: "asc" }).
 
 /** One payload: fetched once, refetched whenever the server pushes a new status for it. */
 export const PayloadStory = (props: { readonly requestId: string }) => {
-  const [result, reload] = useApi<HistoryResponse>(`/payloads/${props.requestId}`, HISTORY_QUERY)
+  const [result, reload] = useApi<HistoryResponse>(
+    `/payloads/${props.requestId}`,
+    HISTORY_QUERY,
+    historyResponse,
+  )
   const stream = useStatusStream(props.requestId, reload)
   const data = result.kind === "ok" ? result.data : result.kind === "loading" ? result.previous : undefined
   // "Stalled" depends on the clock, not only on data: re-evaluate the outcome every minute (no request is made).
@@ -68,7 +73,11 @@ export const PayloadStory = (props: { readonly requestId: string }) => {
     </Flex>
   )
 
-  if (result.kind === "error" && result.error.status === 404) {
+  // A 404, or an answer with no statuses in it (nothing to draw: without this it would show "Loading" forever).
+  if (
+    (result.kind === "error" && result.error.status === 404) ||
+    (data !== undefined && view === undefined)
+  ) {
     return (
       <>
         {header}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react"
 import { apiGet } from "../api/ApiClient.ts"
-import type { UrlResponse } from "../api/ApiTypes.ts"
+import { urlResponse } from "../api/Decode.ts"
 
 /** The API builds Kibana URLs (it knows the Kibana host and index); undefined until known or on failure. */
 export const useKibanaLink = (requestId: string, service?: string): string | undefined => {
@@ -8,7 +8,7 @@ export const useKibanaLink = (requestId: string, service?: string): string | und
   useEffect(() => {
     const controller = new AbortController()
     const params = new URLSearchParams(service ? { service } : {})
-    apiGet<UrlResponse>(`/payloads/${requestId}/kibanaLink`, params, controller.signal).then(
+    apiGet(`/payloads/${requestId}/kibanaLink`, urlResponse, params, controller.signal).then(
       (body) => setUrl(body.url),
       () => setUrl(undefined),
     )
