@@ -1,6 +1,7 @@
 import type { StatusEvent } from "@pt/domain/StatusEvent"
 import { decodeStatusMessage, type Rejection } from "@pt/domain/StatusMessage"
-import { Result } from "effect"
+import type { Micros } from "@pt/domain/Timestamp"
+import { Clock, Effect, Result } from "effect"
 import type { KafkaMessage } from "kafkajs"
 
 /** A record the domain refused, with everything needed to park it on the dead-letter topic. */
@@ -15,10 +16,11 @@ export interface DecodedBatch {
 }
 
 /**
- * Decodes every record of a fetched batch with the domain's schema. Records above `maxRecordBytes` are refused
- * before parsing (a status is a few hundred bytes; a megabyte of text is a producer bug, not a status).
+ * Decodes every record of a fetched batch with the domain's rules, the same ones HTTP ingest applies to an item:
+ * size (MAX_STATUS_BYTES, refused before parsing), UTF-8, JSON, fields, and the date range and future rule judged
+ * against `now`. Pure; `decodeBatch` supplies `now` from the Clock.
  */
-export const decodeBatch = (messages: ReadonlyArray<KafkaMessage>, maxRecordBytes: number): DecodedBatch => {
+export const decodeRecords = (messages: ReadonlyArray<KafkaMessage>, now: Micros): DecodedBatch => {
   const events: Array<StatusEvent> = []
   const rejected: Array<RejectedRecord> = []
   for (const message of messages) {
@@ -27,19 +29,13 @@ export const decodeBatch = (messages: ReadonlyArray<KafkaMessage>, maxRecordByte
       rejected.push({ message, rejection: { kind: "invalid_message", reason: "empty record value" } })
       continue
     }
-    if (value.length > maxRecordBytes) {
-      rejected.push({
-        message,
-        rejection: {
-          kind: "invalid_message",
-          reason: `record too large: ${value.length} bytes (limit ${maxRecordBytes})`,
-        },
-      })
-      continue
-    }
-    const decoded = decodeStatusMessage(value)
+    const decoded = decodeStatusMessage(value, now)
     if (Result.isSuccess(decoded)) events.push(decoded.success)
     else rejected.push({ message, rejection: decoded.failure })
   }
   return { events, rejected }
 }
+
+/** decodeRecords at the Clock's now: one reading per batch, so a batch is judged as one. */
+export const decodeBatch = (messages: ReadonlyArray<KafkaMessage>): Effect.Effect<DecodedBatch> =>
+  Effect.map(Clock.currentTimeMillis, (millis) => decodeRecords(messages, millis * 1000))

@@ -44,7 +44,7 @@ export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
       if (batch.isEmpty() || !payload.isRunning() || payload.isStale()) return
       const started = yield* Clock.currentTimeNanos
       ctx.observer.batchFetched(batch.messages.length)
-      const { events, rejected } = decodeBatch(batch.messages, ctx.settings.maxRecordBytes)
+      const { events, rejected } = yield* decodeBatch(batch.messages)
 
       // Heartbeat for as long as the batch is in hand: a long write or an outage must not cost the partitions.
       let rebalancing = false

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs"
+import { MAX_STATUS_BYTES } from "@pt/domain/StatusMessage"
 import { Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 
 /**
@@ -19,8 +20,6 @@ export interface KafkaSettings {
     readonly username: string
     readonly password: Redacted.Redacted<string>
   }>
-  /** Records larger than this are dead-lettered unread: a status is a few hundred bytes. */
-  readonly maxRecordBytes: number
   readonly maxBytesPerPartition: number
   readonly sessionTimeoutMs: number
   readonly heartbeatIntervalMs: number
@@ -87,7 +86,6 @@ const envSettings = Config.all({
   saslUsername: str("KAFKA_SASL_USERNAME", ""),
   saslPassword: Config.Redacted("KAFKA_SASL_PASSWORD").pipe(Config.withDefault(Redacted.make(""))),
   caFile: str("KAFKA_SSL_CA_FILE", ""),
-  maxRecordBytes: int("KAFKA_MAX_RECORD_BYTES", 256 * 1024),
   maxBytesPerPartition: int("KAFKA_MAX_BYTES_PER_PARTITION", 1024 * 1024),
   sessionTimeoutMs: int("KAFKA_SESSION_TIMEOUT_MS", 30_000),
   heartbeatIntervalMs: int("KAFKA_HEARTBEAT_INTERVAL_MS", 3_000),
@@ -98,6 +96,8 @@ const envSettings = Config.all({
     Config.withDefault("WARN"),
   ),
   acgConfig: Config.option(Config.String("ACG_CONFIG")),
+  // Retired: the size of a status is one domain rule for Kafka and HTTP ingest (MAX_STATUS_BYTES).
+  retiredMaxRecordBytes: Config.option(Config.String("KAFKA_MAX_RECORD_BYTES")),
 })
 
 /** Pure: combines the environment with an optional Clowder document. Exported for tests. */
@@ -120,7 +120,6 @@ export const resolveSettings = (
   const base = {
     clientId: env.clientId,
     groupId: env.groupId,
-    maxRecordBytes: env.maxRecordBytes,
     maxBytesPerPartition: env.maxBytesPerPartition,
     sessionTimeoutMs: env.sessionTimeoutMs,
     heartbeatIntervalMs: env.heartbeatIntervalMs,
@@ -167,6 +166,11 @@ export const KafkaConfigLayer: Layer.Layer<KafkaConfig, Config.ConfigError> = La
   KafkaConfig,
   Effect.gen(function* () {
     const env = yield* envSettings
+    if (Option.isSome(env.retiredMaxRecordBytes)) {
+      yield* Effect.logWarning(
+        `KAFKA_MAX_RECORD_BYTES is no longer read: every status, from Kafka or HTTP, is at most ${MAX_STATUS_BYTES} bytes`,
+      )
+    }
     const clowder = Option.isSome(env.acgConfig) ? readClowderKafka(env.acgConfig.value) : undefined
     return KafkaConfig.of(resolveSettings(env, clowder))
   }),

@@ -28,7 +28,6 @@ describe("Kafka settings", () => {
       topic: "platform.payload-status",
       dlqTopic: "platform.payload-status.dlq",
       ssl: false,
-      maxRecordBytes: 262_144,
       maxBytesPerPartition: 1_048_576,
       partitionsConsumedConcurrently: 2,
     })
