@@ -30,9 +30,14 @@ const timeFilters = (field: string) => ({
   [`${field}_gte`]: q(`${field} >= value (RFC 3339)`),
 })
 const paging = {
-  page: q("Zero-based page, default 0"),
+  page: q("Zero-based page, default 0; (page + 1) * page_size at most API_MAX_RESULT_WINDOW (default 10000)"),
   page_size: q("1..1000, default 10"),
   sort_dir: q("asc or desc, default desc"),
+  cursor: q(
+    'Keyset paging: the page after the row a cursor points at. A full page answers `Link: <…>; rel="next"` ' +
+      "with the next page's URL (this parameter set); not with page > 0, and only with the sort_by and " +
+      "sort_dir it was made for. Walks any depth at the cost of a first page.",
+  ),
 }
 const Lubdub = Schema.String.pipe(HttpApiSchema.asText())
 const RequestIdParam = {

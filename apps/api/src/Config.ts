@@ -22,6 +22,8 @@ export interface ApiSettings {
   readonly ingestMaxItems: number
   readonly ingestMaxBytes: number
   readonly webDistDir: string
+  /** Deepest row offset paging may reach on the list endpoints: `(page + 1) * page_size` (then: cursor). */
+  readonly maxResultWindow: number
   /** The store to use: PostgreSQL when a database is configured, else the in-memory store. */
   readonly store: "postgres" | "memory"
 }
@@ -82,6 +84,7 @@ export const settings: Config.Config<ApiSettings> = Config.all({
   ingestMaxItems: positiveInt("INGEST_MAX_ITEMS", 10_000),
   ingestMaxBytes: positiveInt("INGEST_MAX_BYTES", 16 * 1024 * 1024),
   webDistDir: Config.String("WEB_DIST_DIR").pipe(Config.withDefault(DEFAULT_WEB_DIST)),
+  maxResultWindow: positiveInt("API_MAX_RESULT_WINDOW", 10_000),
   store: Config.all({
     url: Config.String("DATABASE_URL").pipe(Config.withDefault("")),
     host: Config.String("DB_HOST").pipe(Config.withDefault("")),

@@ -1,7 +1,7 @@
 import { mergePayloadField, PAYLOAD_FIELDS, type Payload, type StoredStatus } from "@pt/domain/Payload"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
-import { inRange, type Page, type SortDir, type StatusCount } from "@pt/domain/Queries"
+import { inRange, type Page, type Paging, type SortDir, type StatusCount } from "@pt/domain/Queries"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
 import { Clock, Context, Effect, Layer } from "effect"
 
@@ -20,12 +20,27 @@ const sortAndPage = <A>(
   key: (row: A) => string | number,
   tieBreaker: (row: A) => number,
   dir: SortDir,
-  page: number,
-  pageSize: number,
+  { page, pageSize, after }: Paging,
 ): Page<A> => {
   const sign = dir === "asc" ? 1 : -1
-  rows.sort((a, b) => sign * (compareValues(key(a), key(b)) || tieBreaker(a) - tieBreaker(b)))
-  return { count: rows.length, data: rows.slice(page * pageSize, (page + 1) * pageSize) }
+  const order = (k: string | number, id: number, b: A) =>
+    sign * (compareValues(k, key(b)) || id - tieBreaker(b))
+  rows.sort((a, b) => order(key(a), tieBreaker(a), b))
+  // Keyset paging: the rows strictly after `after` in this order; `count` stays the total of the filters.
+  const from = after === undefined ? 0 : firstAfter(rows, (row) => order(after.key, after.id, row) < 0)
+  return { count: rows.length, data: rows.slice(from + page * pageSize, from + (page + 1) * pageSize) }
+}
+
+/** The first index whose row is after the position (rows are sorted, so a binary search). */
+const firstAfter = <A>(rows: ReadonlyArray<A>, isAfter: (row: A) => boolean): number => {
+  let lo = 0
+  let hi = rows.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (isAfter(rows[mid]!)) hi = mid
+    else lo = mid + 1
+  }
+  return lo
 }
 
 export const makeMemoryStore = Effect.sync(() => {
@@ -105,8 +120,7 @@ export const makeMemoryStore = Effect.sync(() => {
           (p) => p[q.sortBy],
           (p) => p.id,
           q.sortDir,
-          q.page,
-          q.pageSize,
+          q,
         )
         return { count: page.count, data: page.data.map((p) => ({ ...p })) }
       }),
@@ -127,8 +141,7 @@ export const makeMemoryStore = Effect.sync(() => {
           (s) => s[q.sortBy],
           (s) => s.status_id,
           q.sortDir,
-          q.page,
-          q.pageSize,
+          q,
         )
       }),
     payloadHistory: (requestId) =>

@@ -1,7 +1,14 @@
 import type { StoreUnavailable } from "@pt/domain/Errors"
 import type { Payload, StoredStatus } from "@pt/domain/Payload"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
-import type { Page, PayloadListQuery, StatusCount, StatusListQuery, TimeRange } from "@pt/domain/Queries"
+import type {
+  After,
+  Page,
+  PayloadListQuery,
+  StatusCount,
+  StatusListQuery,
+  TimeRange,
+} from "@pt/domain/Queries"
 import { formatTimestamp } from "@pt/domain/Timestamp"
 import type { Effect } from "effect"
 import { micros, type SqlClient, tryQuery } from "./SqlClient.ts"
@@ -33,6 +40,30 @@ class Where {
   get sql(): string {
     return this.conditions.length === 0 ? "" : `where ${this.conditions.join(" and ")}`
   }
+}
+
+/**
+ * Keyset paging: only the rows strictly after `after` in the order `column dir, idColumn dir`. The row
+ * comparison alone would be exact; the bound on the sort column alone is what an index on that column (or
+ * ending in it, after equality filters) can start its scan at, so a deep page reads no rows before it.
+ * Text keys compare in byte order ("C", as every sortable column is declared), like the memory adapter.
+ */
+const keyset = (
+  w: Where,
+  column: string,
+  idColumn: string,
+  dir: "asc" | "desc",
+  after: After | undefined,
+  kind: "text" | "timestamp",
+): void => {
+  if (after === undefined) return
+  const op = dir === "asc" ? ">" : "<"
+  const key =
+    kind === "timestamp"
+      ? `${w.param(formatTimestamp(Number(after.key)))}::timestamptz`
+      : `${w.param(String(after.key))}::text collate "C"`
+  const id = `${w.param(after.id)}::bigint`
+  w.add(`${column} ${op}= ${key} and (${column}, ${idColumn}) ${op} (${key}, ${id})`)
 }
 
 const PAYLOAD_COLUMNS = `id::float8 as id, request_id, account, inventory_id, system_id, ${micros("created_at")} as created_at, org_id`
@@ -262,13 +293,18 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
       const dir = q.sortDir === "asc" ? "asc" : "desc"
       // Qualified: the bare names would sort by the output columns (converted values), which no index serves.
       const order = `order by payloads.${q.sortBy} ${dir}, payloads.id ${dir}`
+      // No filter (the UI's first page): the maintained total instead of counting every payload.
+      const countSql =
+        w.conditions.length === 0 ? TOTAL_PAYLOADS : `select count(*)::float8 as n from payloads ${w.sql}`
       const countParams = [...w.params]
+      // After the count is fixed: `count` is the total of the filters, wherever the page starts.
+      const kind = q.sortBy === "created_at" ? "timestamp" : "text"
+      keyset(w, `payloads.${q.sortBy}`, "payloads.id", dir, q.after, kind)
       const paging = `limit ${w.param(q.pageSize)} offset ${w.param(q.page * q.pageSize)}`
       const { rows, count } = await pageAndCount<Payload>(
         `select ${PAYLOAD_COLUMNS} from payloads ${w.sql} ${order} ${paging}`,
         w.params,
-        // No filter (the UI's first page): the maintained total instead of counting every payload.
-        w.conditions.length === 0 ? TOTAL_PAYLOADS : `select count(*)::float8 as n from payloads ${w.sql}`,
+        countSql,
         countParams,
       )
       return { count, data: rows }
@@ -322,6 +358,7 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
       const nameSort = NAME_SORT[q.sortBy]
       if (nameSort !== undefined) {
         const w = statusWhere(q, ids, { lateral: false })
+        keyset(w, nameSort, "s.id", dir, q.after, "text")
         const { rows, count } = await pageAndCount<StoredStatus>(
           `select ${STATUS_COLUMNS} from payload_statuses s ${STATUS_JOINS} ${w.sql}
            order by ${nameSort} ${dir}, s.id ${dir} limit ${w.param(q.pageSize)} offset ${w.param(offset)}`,
@@ -345,6 +382,8 @@ export const makePostgresPayloadQueries = (sql: SqlClient) => {
         q.request_id === undefined &&
         isEmptyRange(q.created_at)
       const w = statusWhere(q, ids, { lateral })
+      // In the lateral form the bound goes into every pair's scan: each starts at the position in its index.
+      keyset(w, `s.${sort}`, "s.id", dir, q.after, sort === "status_msg" ? "text" : "timestamp")
       const pageOf = (from: string) =>
         `select i.*, p.request_id from (${from}) i join payloads p on p.id = i.payload_id::bigint
          order by i.${sort} ${dir}, i.status_id ${dir}`

@@ -1,11 +1,18 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { cursorPagingSuite } from "@pt/domain/testing/CursorPagingSuite"
 import { payloadStoreSuite } from "@pt/domain/testing/PayloadStoreSuite"
 import { afterAll } from "vitest"
 import { EmbeddedStoreLayer } from "../src/Embedded.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "pt-pglite-"))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+// Its own directory: two PGlite instances cannot share one.
+const cursorDataDir = mkdtempSync(join(tmpdir(), "pt-pglite-cursor-"))
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true })
+  rmSync(cursorDataDir, { recursive: true, force: true })
+})
 
 payloadStoreSuite("embedded (PGlite)", EmbeddedStoreLayer(dataDir))
+cursorPagingSuite("embedded (PGlite)", EmbeddedStoreLayer(cursorDataDir))

@@ -1,5 +1,7 @@
+import { cursorPagingSuite } from "@pt/domain/testing/CursorPagingSuite"
 import { payloadStoreSuite } from "@pt/domain/testing/PayloadStoreSuite"
 import { inject } from "vitest"
 import { testStoreLayer } from "../testing/PostgresTestServer.ts"
 
 payloadStoreSuite("postgres", testStoreLayer(inject("databaseUrl"), "contract"))
+cursorPagingSuite("postgres", testStoreLayer(inject("databaseUrl"), "cursor"))

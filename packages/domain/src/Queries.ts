@@ -1,3 +1,4 @@
+import type { Payload, StoredStatus } from "./Payload.ts"
 import type { Micros } from "./Timestamp.ts"
 
 /** Bounds on a timestamp column; each bound is optional and they are AND-ed. */
@@ -10,9 +11,21 @@ export interface TimeRange {
 
 export type SortDir = "asc" | "desc"
 
+/**
+ * Where a keyset page starts: strictly after this row of the sort order, given by its sort key (text, or
+ * microseconds for a timestamp column) and its unique tie-breaker (payload id, status id). Deep pages then
+ * cost what the first page costs, instead of reading and discarding every row before them.
+ */
+export interface After {
+  readonly key: string | number
+  readonly id: number
+}
+
+/** `page` (offset paging) or `after` (keyset paging, with `page` 0): the API never sends both. */
 export interface Paging {
   readonly page: number
   readonly pageSize: number
+  readonly after?: After
 }
 
 export const PAYLOAD_SORT_FIELDS = ["account", "org_id", "inventory_id", "system_id", "created_at"] as const
@@ -81,3 +94,12 @@ export const inRange = (value: Micros, range: TimeRange): boolean =>
   (range.lte === undefined || value <= range.lte) &&
   (range.gt === undefined || value > range.gt) &&
   (range.gte === undefined || value >= range.gte)
+
+/** The keyset position of a listed payload: the next page starts after it. */
+export const payloadPosition = (p: Payload, sortBy: PayloadSortField): After => ({ key: p[sortBy], id: p.id })
+
+/** The keyset position of a listed status (tie-broken by the status id, not the payload id). */
+export const statusPosition = (s: StoredStatus, sortBy: StatusSortField): After => ({
+  key: s[sortBy],
+  id: s.status_id,
+})

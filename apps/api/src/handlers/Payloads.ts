@@ -1,5 +1,6 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import { payloadPosition } from "@pt/domain/Queries"
 import { normalizeRequestId } from "@pt/domain/RequestId"
 import { StalledAfter, trackPayload } from "@pt/domain/Track"
 import { Clock, Deferred, Effect, Stream } from "effect"
@@ -11,7 +12,7 @@ import { ApiMetrics } from "../Metrics.ts"
 import { historyQuery, payloadListQuery } from "../QueryParams.ts"
 import { ShutdownSignal } from "../Shutdown.ts"
 import { payloadEvents, sseResponse } from "../Sse.ts"
-import { historyView, payloadView } from "../Views.ts"
+import { historyView, linkNextPage, payloadView } from "../Views.ts"
 import { elapsedSince, orUnavailable, validated } from "./Common.ts"
 
 export const PayloadsHandlers = HttpApiBuilder.group(
@@ -28,11 +29,12 @@ export const PayloadsHandlers = HttpApiBuilder.group(
     return handlers.handleAll({
       root: () => Effect.succeed("lubdub"),
 
-      list: ({ query }) =>
+      list: ({ query, request }) =>
         Effect.gen(function* () {
           const start = yield* Clock.currentTimeNanos
-          const q = yield* validated(payloadListQuery(query))
+          const q = yield* validated(payloadListQuery(query, config))
           const page = yield* orUnavailable(queries.listPayloads(q))
+          yield* linkNextPage(request, "payloads", q, page.data, (p) => payloadPosition(p, q.sortBy))
           return { count: page.count, elapsed: yield* elapsedSince(start), data: page.data.map(payloadView) }
         }),
 

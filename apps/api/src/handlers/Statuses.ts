@@ -1,6 +1,7 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import { statusPosition } from "@pt/domain/Queries"
 import { successRate } from "@pt/domain/Stats"
 import { formatTimestamp } from "@pt/domain/Timestamp"
 import { Clock, Effect } from "effect"
@@ -10,7 +11,7 @@ import { ApiConfig } from "../Config.ts"
 import { ingestRequest } from "../Ingest.ts"
 import { ApiMetrics } from "../Metrics.ts"
 import { statsQuery, statusListQuery } from "../QueryParams.ts"
-import { statusView } from "../Views.ts"
+import { linkNextPage, statusView } from "../Views.ts"
 import { elapsedSince, orUnavailable, validated } from "./Common.ts"
 
 export const StatusesHandlers = HttpApiBuilder.group(
@@ -25,11 +26,12 @@ export const StatusesHandlers = HttpApiBuilder.group(
 
     return handlers
       .handleAll({
-        list: ({ query }) =>
+        list: ({ query, request }) =>
           Effect.gen(function* () {
             const start = yield* Clock.currentTimeNanos
-            const q = yield* validated(statusListQuery(query))
+            const q = yield* validated(statusListQuery(query, config))
             const page = yield* orUnavailable(queries.listStatuses(q))
+            yield* linkNextPage(request, "statuses", q, page.data, (s) => statusPosition(s, q.sortBy))
             return { count: page.count, elapsed: yield* elapsedSince(start), data: page.data.map(statusView) }
           }),
         stats: ({ query }) =>
