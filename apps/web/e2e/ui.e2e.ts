@@ -132,6 +132,37 @@ describe("empty and error states", () => {
     await page.getByRole("button", { name: "Retry" }).click()
     await expect.poll(() => rows(page, "Recorded Statuses").count()).toBe(10)
   })
+
+  it("says what failed when an answer cannot be shown, instead of Loading forever", async () => {
+    const page = await tracker.blankPage()
+    // The date the API once served for 9999-12-31T23:59:59.999999Z: the Track page hung on "Loading…".
+    const history = {
+      data: [{ service: "ingress", status: "received", date: "+010000-01-01T00:00.00.Z" }],
+      duration: {},
+    }
+    await page.route(`**/api/v1/payloads/${storyId}?*`, (route) =>
+      route.fulfill({ status: 200, json: history }),
+    )
+    await page.goto(`${tracker.origin()}/app/payload-tracker/track?request_id=${storyId}`)
+    await page.getByRole("heading", { name: "Could not load this payload" }).waitFor()
+    await page
+      .getByText('data[0].date is "+010000-01-01T00:00.00.Z", expected a date this page can read')
+      .waitFor()
+    await page.getByText("not in a form this page understands").waitFor()
+    await page.unrouteAll()
+    await page.getByRole("button", { name: "Retry" }).click()
+    await page.locator('[data-outcome="error"]').waitFor()
+  })
+
+  it("says what failed when a list answer has the wrong shape", async () => {
+    const page = await tracker.blankPage()
+    await page.route("**/api/v1/payloads?*", (route) =>
+      route.fulfill({ status: 200, contentType: "text/html", body: "<html>a proxy's page</html>" }),
+    )
+    await page.goto(`${tracker.origin()}/app/payload-tracker/payloads`)
+    await page.getByRole("heading", { name: "Could not load payloads" }).waitFor()
+    await page.getByText("The API's answer to /payloads cannot be shown: it is not JSON").waitFor()
+  })
 })
 
 describe("Track page", () => {
