@@ -10,6 +10,7 @@ import {
   STATUS_DATE_RANGE,
 } from "../src/StatusMessage.ts"
 import { formatTimestamp, parseRfc3339, parseStatusDate } from "../src/Timestamp.ts"
+import { statusRuleCases } from "../testing/StatusRuleCases.ts"
 
 // The judgement of a status's bytes, shared by the Kafka consumer (decodeStatusMessage on the record value) and
 // HTTP ingest (decodeStatusValue on each item). Dates derive from the clock, except the deliberate range edges.
@@ -200,5 +201,21 @@ describe("timestamps of every year", () => {
     for (const last of ["9999-12-31T23:59:59.999999Z", "9999-12-31T23:00:00-05:00"])
       assert.match(formatTimestamp(parseRfc3339(last)!), /^9999-12-31T23:59:59\.9999\d+Z$/)
     assert.strictEqual(parseRfc3339("2099-12-31T23:59:59.999999Z"), STATUS_DATE_RANGE.until - 1)
+  })
+})
+
+describe("the shared cases (also run over real HTTP and a real broker)", () => {
+  it.each(statusRuleCases(Date.now()))("$name", ({ bytes, verdict }) => {
+    const now = Date.now() * 1000
+    const fromRecord = decodeStatusMessage(bytes, now)
+    const text = decodeUtf8(bytes)
+    // Invalid UTF-8 never becomes an HTTP item: the body is refused with a 400 before items exist.
+    if (text !== undefined) assert.deepStrictEqual(decodeStatusValue(JSON.parse(text), now), fromRecord)
+    if (verdict === "accepted") assert.isTrue(Result.isSuccess(fromRecord))
+    else {
+      const f = Result.isFailure(fromRecord) ? fromRecord.failure : undefined
+      assert.strictEqual(f?.kind, verdict.kind)
+      assert.match(f?.reason ?? "", verdict.reason)
+    }
   })
 })
