@@ -22,9 +22,11 @@ export const consumerLayer = (
   settings: ConsumerSettings,
   store: Layer.Layer<StorePorts, unknown> = StoreLayer(settings),
 ) => {
-  const observed = ConsumerHealthLayer({ stuckAfterMs: settings.stuckAfterMs, pingEveryMs: 10_000 }).pipe(
-    Layer.provideMerge(ConsumerMetricsLayer),
-  )
+  const observed = ConsumerHealthLayer({
+    stuckAfterMs: settings.stuckAfterMs,
+    pingEveryMs: 10_000,
+    brokerSilenceMs: settings.brokerSilenceMs,
+  }).pipe(Layer.provideMerge(ConsumerMetricsLayer))
   const source = KafkaStatusSource.layer.pipe(Layer.provide(KafkaConfigLayer))
   return Layer.mergeAll(source, MetricsServerLayer(settings.metricsPort)).pipe(
     Layer.provideMerge(observed),

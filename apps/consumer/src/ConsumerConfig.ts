@@ -8,6 +8,8 @@ export interface ConsumerSettings {
   readonly store: "postgres" | "memory"
   readonly maintenanceIntervalMs: number
   readonly stuckAfterMs: number
+  /** `/ready` fails when the broker has not answered (fetch, heartbeat, commit) for this long. */
+  readonly brokerSilenceMs: number
 }
 
 const logLevel = Config.String("LOGLEVEL").pipe(
@@ -35,6 +37,9 @@ export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
     Config.map(Duration.toMillis),
   ),
   stuckAfterMs: Config.Int("CONSUMER_STUCK_AFTER_MS").pipe(Config.withDefault(120_000)),
+  // Idle, a fetch is answered every 0.5 s and a heartbeat every 3 s (also while a batch is retried): 10 s of
+  // silence is an outage, not a slow answer.
+  brokerSilenceMs: Config.Int("CONSUMER_READY_SILENCE_MS").pipe(Config.withDefault(10_000)),
 }).pipe(
   Config.map((c): ConsumerSettings => {
     const clowderPort = Option.isSome(c.acg) ? clowderMetricsPort(c.acg.value) : undefined
@@ -44,6 +49,7 @@ export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
       store: c.databaseUrl !== "" || c.dbHost !== "" || Option.isSome(c.acg) ? "postgres" : "memory",
       maintenanceIntervalMs: c.maintenanceIntervalMs,
       stuckAfterMs: c.stuckAfterMs,
+      brokerSilenceMs: c.brokerSilenceMs,
     }
   }),
 )

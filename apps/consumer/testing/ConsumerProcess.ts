@@ -33,6 +33,10 @@ export interface ConsumerProcess {
   readonly metricsPort: number
   readonly exited: Promise<ProcessExit>
   readonly health: (path: "/ready" | "/live") => Promise<number>
+  /** Status and JSON body of `/ready` or `/live` (status 0 and an empty body when it does not answer). */
+  readonly healthReport: (
+    path: "/ready" | "/live",
+  ) => Promise<{ readonly status: number; readonly body: Record<string, unknown> }>
   readonly metrics: () => Promise<string>
   readonly stop: (signal?: NodeJS.Signals) => Promise<ProcessExit>
 }
@@ -88,6 +92,11 @@ export const startConsumer = async (
     metricsPort,
     exited,
     health,
+    healthReport: (path) =>
+      fetch(`${base}${path}`).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }),
+        () => ({ status: 0, body: {} }),
+      ),
     metrics: () => fetch(`${base}/metrics`).then((r) => r.text()),
     stop: async (signal: NodeJS.Signals = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
