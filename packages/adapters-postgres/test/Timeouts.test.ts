@@ -2,11 +2,11 @@ import type { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import { freshId, statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
-import { Context, Effect, Exit } from "effect"
+import { ConfigProvider, Context, Effect, Exit } from "effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { postgresOrm } from "../src/MikroOrm.ts"
-import type { PostgresConfig } from "../src/PostgresConfig.ts"
+import { loadPostgresConfig, type PostgresConfig } from "../src/PostgresConfig.ts"
 import { makePostgresPayloadQueries } from "../src/PostgresPayloadQueries.ts"
 import { healthClient, StoreSchema, storeServices } from "../src/PostgresStore.ts"
 import { type SqlClient, tryQuery } from "../src/SqlClient.ts"
@@ -31,6 +31,25 @@ const failure = <A>(exit: Exit.Exit<A, StoreUnavailable>): StoreUnavailable => {
   if (error === undefined || error._tag !== "Fail") throw new Error(`expected a typed failure: ${exit.cause}`)
   return error.error
 }
+
+describe("timeout settings", () => {
+  const load = (env: Record<string, string>) =>
+    Effect.runPromise(
+      Effect.provide(loadPostgresConfig(), ConfigProvider.layer(ConfigProvider.fromEnvRecord(env))),
+    )
+  it("DB_STATEMENT_TIMEOUT_MS, DB_WRITE_STATEMENT_TIMEOUT_MS, DB_POOL_ACQUIRE_TIMEOUT_MS, with defaults", async () => {
+    const d = await load({})
+    expect([d.statementTimeoutMs, d.writeStatementTimeoutMs, d.poolAcquireTimeoutMs]).toEqual([
+      5_000, 60_000, 3_000,
+    ])
+    const c = await load({
+      DB_STATEMENT_TIMEOUT_MS: "250",
+      DB_WRITE_STATEMENT_TIMEOUT_MS: "0",
+      DB_POOL_ACQUIRE_TIMEOUT_MS: "100",
+    })
+    expect([c.statementTimeoutMs, c.writeStatementTimeoutMs, c.poolAcquireTimeoutMs]).toEqual([250, 0, 100])
+  })
+})
 
 describe("statement timeout, pool acquire timeout, health connection", () => {
   let config: PostgresConfig
