@@ -13,7 +13,7 @@ import {
 import * as S from "./Schemas.ts"
 
 /**
- * The REST API v1 contract (api-v1.md) as one HttpApi: handlers, openapi.json and the Swagger page all come
+ * The REST API v1 contract (docs/api.md) as one HttpApi: handlers, openapi.json and the Swagger page all come
  * from here. Routes live under API_PREFIX; the UI's prefix (/app/payload-tracker/api/v1) is rewritten onto it
  * before routing (see Routing.ts), so both serve the same endpoints.
  */

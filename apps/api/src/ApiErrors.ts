@@ -2,7 +2,7 @@ import { Schema } from "effect"
 import { HttpServerResponse } from "effect/http"
 
 /**
- * The one error body of api-v1.md: `{"title": "<reason phrase>", "message": "...", "status": <code>}`.
+ * The one error body of docs/api.md: `{"title": "<reason phrase>", "message": "...", "status": <code>}`.
  * Plain `Schema.Error` classes (not tagged) so the encoded body has exactly these three keys, in this order;
  * the HTTP status lives on each class (`httpApiStatus`), and only the API decides which status an error gets.
  */

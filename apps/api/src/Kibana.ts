@@ -1,5 +1,5 @@
 /**
- * The Kibana discover link of api-v1.md. Every inserted value is escaped twice over: for Lucene inside the
+ * The Kibana discover link of docs/api.md. Every inserted value is escaped twice over: for Lucene inside the
  * query string, then for rison inside a quoted string (`!` → `!!`, `'` → `!'`), and finally URL-encoded, so a
  * crafted `service` cannot close the quote, add filters or break the URL.
  */
@@ -23,7 +23,7 @@ export const kibanaLink = (
   requestId: string,
   service: string | undefined,
 ): string => {
-  // The template's own characters (`:`, the spaces around AND) stay literal, exactly as api-v1.md prints them.
+  // The template's own characters (`:`, the spaces around AND) stay literal, exactly as docs/api.md prints them.
   let query = `request_id:${term(requestId)}`
   if (service !== undefined && service !== "")
     query += ` AND ${term(settings.kibanaServiceField)}:${term(service)}`

@@ -4,7 +4,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client
 import { ApiConfig } from "./Config.ts"
 
 /**
- * Prometheus metrics under the names operators' dashboards already use (api-v1.md, "Metrics"). The registry
+ * Prometheus metrics under the names operators' dashboards already use (docs/api.md, "Metrics"). The registry
  * lives in this layer (no global default registry), so tests can start several servers in one process.
  * The consumer-side names count HTTP ingest here: it is the same write path as a Kafka record.
  */

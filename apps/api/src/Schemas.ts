@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 
 /**
- * Response bodies of api-v1.md. Field order here is the key order on the wire (existing clients and the
+ * Response bodies of docs/api.md. Field order here is the key order on the wire (existing clients and the
  * spec depend on it); `optionalKey` fields are omitted when the handler leaves them out (empty values).
  */
 const Text = Schema.optionalKey(Schema.String)
@@ -68,11 +68,11 @@ export const IngestResult = Schema.Struct({
   rejected: Schema.Array(Schema.Struct({ index: Schema.Int, reason: Schema.String })),
 }).annotate({ identifier: "IngestResult" })
 
-/** What `POST /statuses` accepts: one status message or an array of them (messages.md). */
+/** What `POST /statuses` accepts: one status message or an array of them (docs/status-messages.md). */
 export const IngestBody = Schema.Union([
   Schema.Record(Schema.String, Schema.Unknown),
   Schema.Array(Schema.Record(Schema.String, Schema.Unknown)),
-]).annotate({ description: "A status message object (messages.md) or a JSON array of them" })
+]).annotate({ description: "A status message object (as sent on Kafka) or a JSON array of them" })
 
 export const SuccessRate = Schema.Struct({
   stat: Schema.Literal("SuccessRate"),

@@ -7,7 +7,7 @@ import { encodeCursor } from "./QueryParams.ts"
 import type { HistoryStatus, StatusItem } from "./Schemas.ts"
 
 /**
- * Domain rows → the wire shapes of api-v1.md. Objects are built in the spec's key order and empty values are
+ * Domain rows → the wire shapes of docs/api.md. Objects are built in the spec's key order and empty values are
  * left out here (the schemas keep that order when encoding).
  */
 type Mutable<A> = { -readonly [K in keyof A]: A[K] }

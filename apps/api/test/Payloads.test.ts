@@ -10,7 +10,7 @@ const DASHED = "01234567-89ab-cdef-0123-456789abcdef"
 const OTHER = "fedcba9876543210fedcba9876543210"
 const day = `${DAY}T`
 
-// The worked example of api-v1.md (all service puptoo).
+// The worked example of docs/status-messages.md (all service puptoo).
 const worked = [
   { status: "received", source: undefined, date: "07:45:26.371" },
   { status: "processing", source: "inventory", date: "07:45:33.350" },

@@ -3,7 +3,7 @@ import { Context, Layer } from "effect"
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
 
 /**
- * The consumer's Prometheus metrics: the names operators' dashboards already use (api-v1.md, "Metrics"), plus
+ * The consumer's Prometheus metrics: the names operators' dashboards already use (docs/api.md, "Metrics"; docs/kafka.md), plus
  * batch size, store write time, dead-letters and lag per partition. The registry lives in the layer, not globally.
  */
 export class ConsumerMetrics extends Context.Service<

@@ -1,7 +1,7 @@
 import type { Micros } from "@pt/domain/Timestamp"
 
 /**
- * The `date` formats the real producers emit (pipeline.md §2.1). Each producer has its own, and the tracker must
+ * The `date` formats the real producers emit (docs/pipeline.md, "Who sends what"). Each producer has its own, and the tracker must
  * parse all of them, so the simulation reproduces them exactly. All take UTC microseconds since the epoch.
  */
 

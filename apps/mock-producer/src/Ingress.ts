@@ -7,7 +7,7 @@ import type { Pump } from "./Pump.ts"
 import { generateOtherService, generateTrace, randomUpload } from "./Scenarios.ts"
 import { pickScenario, type Traffic } from "./Traffic.ts"
 
-/** Production's allowed services (pipeline.md §4.1). */
+/** Production's allowed services (docs/mock-producer.md, "Stand-ins"). */
 export const ALLOWED_SERVICES =
   "advisor,compliance,hccm,qpc,rhv,tower,leapp-reporting,xavier,mkt,playbook,playbook-sat,resource-optimization,malware-detection,pinakes,assisted-installer,runtimes-java-general,openshift,tasks,automation-hub,aap-billing-controller,aap-event-driven-ansible,ols,ocm-assisted-chat,rhos-lightspeed".split(
     ",",
@@ -57,7 +57,7 @@ const field = (form: Multipart.Persisted, name: string) => {
 
 /**
  * `POST /api/ingress/v1/upload` (and the legacy `/r/insights/platform/...` path), answering as insights-ingress-go
- * does (pipeline.md §4.3). An accepted upload is kept on disk and then flows through the simulated pipeline
+ * does (docs/mock-producer.md, "Stand-ins"). An accepted upload is kept on disk and then flows through the simulated pipeline
  * for its service: its statuses are scheduled on the pump, starting now.
  */
 export const ingressRoutes = (deps: {

@@ -5,7 +5,7 @@ import type { Trace, TraceRecord } from "./Trace.ts"
 
 /**
  * Records the tracker must reject (and dead-letter) without losing the valid ones around them: the invalid ids
- * seen in real traffic (pipeline.md §2.2) and malformed records. `raw` records are not JSON at all.
+ * seen in real traffic (docs/pipeline.md, "What goes wrong on the wire") and malformed records. `raw` records are not JSON at all.
  */
 export const NOISE_KINDS = [
   "third-party",

@@ -3,7 +3,7 @@ import { goRfc3339Nano, pythonIsoformat, pythonStr, rfc3339Seconds, rubyIso8601 
 
 /**
  * Per-service message builders: each producer's exact service name, field set, key order and date format
- * (pipeline.md §1.3). Key order is cosmetic for the tracker but copied from the producers anyway, so captured
+ * (docs/pipeline.md, "Who sends what"). Key order is cosmetic for the tracker but copied from the producers anyway, so captured
  * traffic looks like the real thing.
  */
 

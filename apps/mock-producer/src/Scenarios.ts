@@ -12,7 +12,7 @@ import {
 } from "./Stages.ts"
 import { type Trace, TraceBuilder, type TraceOptions } from "./Trace.ts"
 
-/** The sequences of pipeline.md §1.4, by letter. */
+/** The scenarios of docs/pipeline.md, by letter. */
 export const SCENARIOS = {
   A: { name: "advisor", service: "advisor", about: "advisor upload, success, parallel downstream branches" },
   B: {

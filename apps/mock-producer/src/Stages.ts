@@ -3,7 +3,7 @@ import * as P from "./Producers.ts"
 import type { TraceBuilder } from "./Trace.ts"
 
 /**
- * The pipeline stages, each emitting its service's statuses with realistic delays (pipeline.md §1.4, §3) and
+ * The pipeline stages, each emitting its service's statuses with realistic delays (docs/pipeline.md, "Scenarios A–H") and
  * returning the time the next stage can start. Offsets are [assumption] ranges around the recorded figures.
  */
 
@@ -115,7 +115,7 @@ const ADVISOR_ERRORS = [
   "Failure processing engine results.",
 ]
 
-/** The apps fed by HBI's event run in parallel, so their statuses interleave (pipeline.md §1.4 A 9–14). */
+/** The apps fed by HBI's event run in parallel, so their statuses interleave (docs/pipeline.md, scenario A). */
 export const downstreamStage = (b: TraceBuilder, t: Micros, failing?: FailingApp): void => {
   const u = b.upload
   const app = (service: string, lo: number, hi: number) => {

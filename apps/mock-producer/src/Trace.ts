@@ -17,7 +17,7 @@ export interface Trace {
   readonly records: ReadonlyArray<TraceRecord>
 }
 
-/** Wire-level imperfections of the real platform (pipeline.md §3, §5). */
+/** Wire-level imperfections of the real platform (docs/pipeline.md, "What goes wrong on the wire"). */
 export interface TraceOptions {
   /** Share of payloads with one `received` delivered twice (at-least-once redelivery). */
   readonly duplicateRate: number

@@ -8,7 +8,7 @@ import { defaultTraceOptions, type Trace, type TraceOptions } from "./Trace.ts"
 export type Mix = Readonly<Record<ScenarioName, number>>
 
 /**
- * Default mix, in percent, from pipeline.md §3 [assumption]: puptoo failure 2 % (1–3 %), HBI rejection 0.75 %
+ * Default mix, in percent, from docs/pipeline.md ("Default mix") [assumption]: puptoo failure 2 % (1–3 %), HBI rejection 0.75 %
  * (0.5–1 %), a downstream app error 0.5 %, staging 500 0.05 % (< 0.1 %). The spec gives no share for compliance
  * and OpenShift uploads; 5 % and 10 % are our choice. Legacy 2019 names are off unless asked for.
  */

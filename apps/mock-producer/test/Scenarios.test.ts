@@ -35,7 +35,7 @@ const HBI = [
   "inventory-mq-service processing_success",
 ]
 
-describe("scenario sequences (pipeline.md §1.4)", () => {
+describe("scenario sequences (docs/pipeline.md)", () => {
   it("A: ingress, puptoo, HBI in order, then parallel downstream branches, each received before its end", () => {
     for (let seed = 1; seed <= 20; seed++) {
       const t = trace("A", seed)
@@ -183,7 +183,7 @@ describe("scenario sequences (pipeline.md §1.4)", () => {
   })
 })
 
-describe("each producer's fields and date format (pipeline.md §1.3, §2.1)", () => {
+describe("each producer's fields and date format (docs/pipeline.md)", () => {
   const a = trace("A", 11)
   it("ingress: fixed key set, Go RFC3339Nano dates", () => {
     for (const r of of(a, "ingress")) {

@@ -138,7 +138,7 @@ describe("ingress and storage-broker stand-ins", () => {
   })
 })
 
-describe("content type → service (pipeline.md §4.1)", () => {
+describe("content type → service (docs/mock-producer.md)", () => {
   it("maps vnd.redhat types anywhere in the string and plain gzip to advisor", () => {
     assert.strictEqual(serviceOf("application/vnd.redhat.advisor.collection+tgz"), "advisor")
     assert.strictEqual(serviceOf("application/vnd.redhat.openshift.periodic+tar"), "openshift")

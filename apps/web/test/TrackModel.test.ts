@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import type { HistoryStatus } from "../src/api/ApiTypes.ts"
 import { durationBars, identity, lanes, lifecycle, toTrackStatuses } from "../src/track/TrackModel.ts"
 
-// The worked example of api-v1.md (all service puptoo).
+// The worked example of docs/status-messages.md (all service puptoo).
 const HISTORY: ReadonlyArray<HistoryStatus> = [
   { service: "puptoo", status: "received", date: "2026-11-23T07:45:26.371Z", account: "1" },
   { service: "puptoo", source: "inventory", status: "processing", date: "2026-11-23T07:45:33.35Z" },

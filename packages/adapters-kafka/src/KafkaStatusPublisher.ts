@@ -3,7 +3,7 @@ import { CompressionTypes, type Message } from "kafkajs"
 import { KafkaClient, KafkaUnavailable, scopedProducer } from "./KafkaClient.ts"
 import type { KafkaConfig } from "./KafkaConfig.ts"
 
-/** One record to send: raw bytes or text, optional string headers. Keys are always null (messages.md). */
+/** One record to send: raw bytes or text, optional string headers. Keys are always null (docs/status-messages.md). */
 export interface OutgoingRecord {
   readonly value: Uint8Array | string
   readonly headers?: Readonly<Record<string, string>>

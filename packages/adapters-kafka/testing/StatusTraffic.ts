@@ -1,5 +1,5 @@
 /**
- * Realistic status traffic for tests and the ingest benchmark: the pipeline of pipeline.md (ingress → puptoo →
+ * Realistic status traffic for tests and the ingest benchmark: the pipeline of docs/pipeline.md (ingress → puptoo →
  * inventory → advisor, some uploads failing in puptoo), with dates in the wire formats producers use.
  * Ids and content are deterministic for a given seed; dates are laid out backwards from the clock (see
  * `trafficStartMs`), because retention, "stalled" and the partition window all measure from now.

@@ -23,7 +23,7 @@ const uuid = (rng: () => number): string => {
 
 type Step = readonly [service: string, status: string, source?: string, message?: string]
 
-// What the platform's pipeline reports for one upload (messages.md): each service `received` then a terminal
+// What the platform's pipeline reports for one upload (docs/pipeline.md): each service `received` then a terminal
 // status; host ids arrive with inventory; storage-broker reports once it stored (or rejected) the archive.
 const HAPPY: ReadonlyArray<Step> = [
   ["ingress", "received", "insights-client"],

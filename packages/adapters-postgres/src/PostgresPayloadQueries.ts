@@ -272,7 +272,7 @@ const countFromHours = (ids: StatusFilterIds, date: TimeRange): { sql: string; p
   return { sql: `select (${parts.join(" + ")})::float8 as n`, params: w.params }
 }
 
-/** Every read of api-v1.md, with the memory adapter's semantics (the shared contract suite proves it). */
+/** Every read of docs/api.md, with the memory adapter's semantics (the shared contract suite proves it). */
 export const makePostgresPayloadQueries = (sql: SqlClient) => {
   const names = makeLookupNames(sql)
 

@@ -40,7 +40,7 @@ const events = (): Array<StatusEvent> => {
   return out
 }
 
-/** The reference: every row, filtered and sorted in JS exactly as api-v1.md says. */
+/** The reference: every row, filtered and sorted in JS exactly as docs/api.md says. */
 const reference = (all: ReadonlyArray<StoredStatus>, q: StatusListQuery) => {
   const inRange = (v: number, r: StatusListQuery["date"]) =>
     (r.gte === undefined || v >= r.gte) &&

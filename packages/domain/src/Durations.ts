@@ -1,7 +1,7 @@
 import type { Micros } from "./Timestamp.ts"
 
 /**
- * The API's `duration` map (api-v1.md): the compatible view of elapsed times that existing clients read.
+ * The API's `duration` map (docs/status-messages.md, docs/api.md): the compatible view of elapsed times that existing clients read.
  * Keys are `<service>:<source>` (no source: the literal `undefined`, as the Go service prints it), plus
  * `total_time_in_services` (sum of the entries) and `total_time` (first to last status overall).
  */

@@ -1,6 +1,6 @@
 import type { Micros } from "./Timestamp.ts"
 
-/** How a status word counts for a service's stage (messages.md, "Required statuses"). */
+/** How a status word counts for a service's stage (docs/status-messages.md, "Required statuses and a payload's outcome"). */
 export type StatusKind = "received" | "success" | "error" | "progress"
 
 const SUCCESS = new Set(["success", "successful", "processing_success"])

@@ -18,7 +18,7 @@ export interface StatusEvent {
   readonly system_id: string
 }
 
-/** The fields that make two deliveries "the same status" (messages.md, idempotency). */
+/** The fields that make two deliveries "the same status" (docs/status-messages.md, idempotency). */
 export const statusIdentity = (
   e: Pick<StatusEvent, "request_id" | "service" | "source" | "status" | "status_msg" | "date">,
 ): string =>

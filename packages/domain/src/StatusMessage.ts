@@ -4,7 +4,7 @@ import type { StatusEvent } from "./StatusEvent.ts"
 import { formatTimestamp, type Micros, parseStatusDate } from "./Timestamp.ts"
 
 /**
- * The wire format of a status message (messages.md). Every field is optional at this level: JSON `null` means
+ * The wire format of a status message (docs/status-messages.md). Every field is optional at this level: JSON `null` means
  * absent, any other non-string is a type error. The rules that need more than a type (required fields, id and
  * date formats) are checked after decoding so each rejection gets a precise, human-readable reason.
  */
@@ -73,7 +73,7 @@ export const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
 const tooLarge = (bytes: number): DecodeResult =>
   reject("invalid_message", `record too large: ${bytes} bytes (limit ${MAX_STATUS_BYTES})`)
 
-// PostgreSQL text cannot hold NUL; messages.md says to drop it rather than fail the batch. A lone surrogate (valid
+// PostgreSQL text cannot hold NUL; docs/status-messages.md says to drop it rather than fail the batch. A lone surrogate (valid
 // UTF-8 bytes can escape one: "\ud800") has no UTF-8 form: it becomes U+FFFD here, as Go's decoder does, so every
 // store holds the same text instead of each driver deciding.
 const clean = (value: string | null | undefined): string => {

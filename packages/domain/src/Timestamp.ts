@@ -39,7 +39,7 @@ const toMicros = (m: RegExpExecArray): Micros | undefined => {
   return (millis - offsetMinutes * 60_000) * 1000 + micros
 }
 
-/** A producer's `date` field, in any format seen in real traffic (messages.md); `undefined` when rejected. */
+/** A producer's `date` field, in any format seen in real traffic (docs/status-messages.md); `undefined` when rejected. */
 export const parseStatusDate = (text: string): Micros | undefined => {
   const m = STATUS_DATE.exec(text.trim())
   return m ? toMicros(m) : undefined

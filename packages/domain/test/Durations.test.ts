@@ -9,7 +9,7 @@ const DAY = testDay()
 const at = (time: string) => parseStatusDate(`${DAY}T${time}Z`)!
 
 describe("duration map", () => {
-  it("reproduces the worked example of api-v1.md", () => {
+  it("reproduces the worked example of docs/status-messages.md", () => {
     const statuses = [
       { service: "puptoo", source: "", date: at("07:45:26.371") },
       { service: "puptoo", source: "inventory", date: at("07:45:33.350") },

@@ -1,6 +1,6 @@
 /**
  * The store contract: one suite, run against every adapter of PayloadStore + PayloadQueries (memory,
- * PostgreSQL, PGlite). Write semantics come from messages.md, read semantics from api-v1.md.
+ * PostgreSQL, PGlite). Write semantics come from docs/status-messages.md, read semantics from docs/api.md.
  *
  * Every test works on its own fresh request ids and tenant values, so the suite runs against a shared,
  * non-empty database without cleanup and tests cannot see each other's rows.

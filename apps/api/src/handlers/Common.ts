@@ -6,7 +6,7 @@ export const STORE_UNAVAILABLE =
   "the payload store is unavailable; try again shortly (the cause is in the API's log)"
 
 /**
- * Store failures are never an empty 200 (api-v1.md, Fix): they answer 503 with the error body. The body is the
+ * Store failures are never an empty 200 (docs/api.md, "Errors"): they answer 503 with the error body. The body is the
  * adapter's client message (a timeout, a busy pool: what happened and what to do) or a fixed text, never
  * `e.message`: that carries the database's own text (orUnavailable logs it).
  */

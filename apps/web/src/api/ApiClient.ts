@@ -2,7 +2,7 @@ import { DecodeError, type Decoder, decode } from "./Decode.ts"
 
 /**
  * Same-origin calls to the tracker's API under the UI's base (`/app/payload-tracker/api/v1`). Every non-2xx
- * answer carries `{title, message, status}` (api-v1.md); it becomes an ApiError with that message. A 2xx answer
+ * answer carries `{title, message, status}` (docs/api.md); it becomes an ApiError with that message. A 2xx answer
  * is decoded (Decode.ts) before anyone uses it; one this UI cannot read becomes an UnreadableResponse.
  */
 export const API_BASE = `${import.meta.env.BASE_URL.replace(/\/$/, "")}/api/v1`

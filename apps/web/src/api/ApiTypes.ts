@@ -1,4 +1,4 @@
-/** JSON shapes of the REST API v1 (shared/spec/api-v1.md). Keys the API omits when empty are optional. */
+/** JSON shapes of the REST API v1 (docs/api.md). Keys the API omits when empty are optional. */
 export interface PayloadRow {
   readonly id: number
   readonly request_id: string

@@ -1,7 +1,7 @@
 import { parseTimeRange, type TimeRangeChoice, timeRangeBounds, timeRangeParams } from "./TimeRange.ts"
 
 /**
- * A list page's view state, kept in the URL so a link reproduces the view (ui.md). The URL carries a 1-based
+ * A list page's view state, kept in the URL so a link reproduces the view (docs/web.md). The URL carries a 1-based
  * `page` (what people read and share); the API takes a 0-based one. Defaults are left out of the URL.
  */
 export const PAGE_SIZES = [10, 20, 50, 100] as const

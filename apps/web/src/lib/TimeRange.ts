@@ -1,7 +1,7 @@
 import { parseRfc3339 } from "@pt/domain/Timestamp"
 
 /**
- * The time window of a list (ui.md): a quick pick relative to now, all time, or an absolute from/to.
+ * The time window of a list (docs/web.md): a quick pick relative to now, all time, or an absolute from/to.
  * In the URL: `range=<key>` for a quick pick, `<field>_gte` / `<field>_lte` (RFC 3339, the API's own
  * parameter names) for an absolute range; nothing means all time.
  */

@@ -1,7 +1,7 @@
 import type { ListPageSpec } from "../components/ListPageSpec.ts"
 import { ListView } from "../components/ListView.tsx"
 
-// Columns, filters and sort fields as the existing UI and api-v1.md have them ("Recorded Requests").
+// Columns, filters and sort fields as the existing UI and docs/api.md have them ("Recorded Requests").
 const PAYLOADS: ListPageSpec = {
   title: "Recorded Requests",
   noun: "payloads",

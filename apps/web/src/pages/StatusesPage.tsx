@@ -1,7 +1,7 @@
 import type { ListPageSpec } from "../components/ListPageSpec.ts"
 import { ListView } from "../components/ListView.tsx"
 
-// "Recorded Statuses": ui.md's columns and filters, plus request_id (a filter the API accepts).
+// "Recorded Statuses": the columns and filters of docs/web.md, plus request_id (a filter the API accepts).
 const STATUSES: ListPageSpec = {
   title: "Recorded Statuses",
   noun: "statuses",

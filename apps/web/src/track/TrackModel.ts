@@ -106,7 +106,7 @@ export interface PayloadIdentity {
   readonly system_id: string
 }
 
-/** The payload's tenant and host ids: the latest non-empty value of each wins (messages.md). */
+/** The payload's tenant and host ids: the latest non-empty value of each wins (docs/status-messages.md). */
 export const identity = (data: ReadonlyArray<HistoryStatus>): PayloadIdentity => {
   const ordered = data.toSorted(
     (a, b) => (parseStatusDate(a.date ?? "") ?? 0) - (parseStatusDate(b.date ?? "") ?? 0),

@@ -1,6 +1,6 @@
 import { defineEntity, p } from "@mikro-orm/core"
 
-/** One row per normalised request_id; tenant and host fields are "" when unknown (messages.md). */
+/** One row per normalised request_id; tenant and host fields are "" when unknown (docs/status-messages.md). */
 export const PayloadEntity = defineEntity({
   name: "Payload",
   tableName: "payloads",

@@ -5,7 +5,7 @@ import { Migration } from "@mikro-orm/migrations"
  * same on every server locale and matches the memory adapter.
  *
  * payload_statuses has two indexes, chosen because every index costs write throughput (FACTS.md):
- * - `payload_statuses_identity` (unique): the idempotency rule of messages.md. Its leading `payload_id`
+ * - `payload_statuses_identity` (unique): the idempotency rule of docs/status-messages.md. Its leading `payload_id`
  *   also serves the payload history; `md5(status_msg)` keeps the key small for 1 MB messages; NULLS NOT
  *   DISTINCT makes a status without source (NULL source_id) a duplicate of itself.
  * - `payload_statuses_status_service_date`: /statuses filtered by status+service in a date window, and /stats.

@@ -11,7 +11,7 @@ export interface RecordResult {
 
 /**
  * The write side of the store: the consumer's hot path. `record` is atomic (all or nothing) and idempotent:
- * the same status delivered twice is stored once, payload fields merge by the rules of messages.md whatever
+ * the same status delivered twice is stored once, payload fields merge by the rules of docs/status-messages.md whatever
  * the arrival order, and two writers may record the same new payload concurrently.
  */
 export class PayloadStore extends Context.Service<
