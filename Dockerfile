@@ -4,7 +4,8 @@ FROM node:24-bookworm-slim
 ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true
 RUN corepack enable && corepack prepare pnpm@10.34.9 --activate
 WORKDIR /app
-# Manifests first, so the dependency layer is rebuilt only when they change.
+# Manifests first, so the dependency layer is rebuilt only when they change: one line per workspace package
+# (pnpm-workspace.yaml; scripts/check-dockerfile.sh fails when one is missing).
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY apps/api/package.json apps/api/
 COPY apps/consumer/package.json apps/consumer/
@@ -14,6 +15,8 @@ COPY packages/domain/package.json packages/domain/
 COPY packages/adapters-memory/package.json packages/adapters-memory/
 COPY packages/adapters-postgres/package.json packages/adapters-postgres/
 COPY packages/adapters-kafka/package.json packages/adapters-kafka/
+COPY packages/runtime/package.json packages/runtime/
+COPY tests/e2e/package.json tests/e2e/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm --filter @pt/web run build
