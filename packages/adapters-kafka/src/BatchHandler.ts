@@ -1,7 +1,7 @@
 import { recordEvents } from "@pt/domain/Ingest"
 import type { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
-import { Clock, Effect, Option, Result } from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Exit, Fiber, Option, Schedule } from "effect"
 import type { EachBatchPayload } from "kafkajs"
 import { decodeBatch } from "./BatchDecoder.ts"
 import { toDeadLetter } from "./DeadLetter.ts"
@@ -18,6 +18,8 @@ export interface HandlerContext {
   /** Stops fetching the topic while a dependency is down, so nothing piles up in memory. */
   readonly pauseTopic: (topic: string) => void
   readonly resumeTopic: (topic: string) => void
+  /** Completes when the consumer begins to stop: a batch waiting to retry is given up at once. */
+  readonly stopping?: Effect.Effect<void>
 }
 
 const REBALANCE_ERRORS = new Set([
@@ -26,15 +28,67 @@ const REBALANCE_ERRORS = new Set([
   "ILLEGAL_GENERATION",
   "FENCED_INSTANCE_ID",
 ])
-const MAX_BACKOFF_MS = 30_000
+const RETRY_BASE_MS = 500
+export const MAX_BACKOFF_MS = 30_000
 const seconds = (from: bigint, to: bigint) => Number(to - from) / 1e9
+
+/**
+ * The waits between attempts at a failing dependency: 0.5 s doubling up to `capMs` (30 s), each drawn within
+ * ±20 % (`Schedule.jittered`) so that the consumers of a group do not hammer a recovering database in step.
+ */
+export const retryBackoff = (capMs: number = MAX_BACKOFF_MS) =>
+  Schedule.exponential(Duration.millis(RETRY_BASE_MS)).pipe(
+    Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.millis(capMs)))),
+    Schedule.jittered,
+  )
+
+export interface RetryHooks<E> {
+  /** Asked after each failure: false gives the batch up at once (consumer stopping, partition lost). */
+  readonly keepTrying: () => boolean
+  /** Completes when the batch must be given up; it ends a wait between attempts at once. */
+  readonly abandon: Effect.Effect<void>
+  readonly onFailure: (error: E, attempt: number, retryInMs: number) => Effect.Effect<void>
+}
+
+/**
+ * Runs `attempt` until it succeeds, waiting by `schedule` after each failure; `None` once abandoned. An attempt in
+ * flight is never cut short (a half-done write would only be redone after redelivery); only the wait is.
+ */
+export const retryUntilAbandoned = <A, E, R>(
+  attempt: Effect.Effect<A, E, R>,
+  schedule: Schedule.Schedule<unknown, E>,
+  hooks: RetryHooks<E>,
+): Effect.Effect<Option.Option<A>, never, R> =>
+  Effect.gen(function* () {
+    const policy = schedule.pipe(
+      Schedule.while(() => Effect.sync(hooks.keepTrying)),
+      Schedule.modifyDelay(({ input, attempt: n, duration }) =>
+        Effect.as(hooks.onFailure(input, n, Duration.toMillis(duration)), duration),
+      ),
+    )
+    const retrying = yield* Effect.forkChild(Effect.retry(Effect.uninterruptible(attempt), policy))
+    const outcome = yield* Effect.raceFirst(
+      Effect.map(Fiber.await(retrying), Option.some),
+      Effect.as(hooks.abandon, Option.none()),
+    )
+    if (Option.isNone(outcome)) {
+      // Waits for an attempt in flight to end, so nothing of this batch runs on after the handler returns.
+      yield* Fiber.interrupt(retrying)
+      return Option.none<A>()
+    }
+    const exit = outcome.value
+    if (Exit.isSuccess(exit)) return Option.some(exit.value)
+    // A typed failure here means `keepTrying` said stop; a defect stays a defect.
+    if (Cause.hasFails(exit.cause)) return Option.none<A>()
+    return yield* Effect.failCause(exit.cause as Cause.Cause<never>)
+  })
 
 /**
  * Handles one fetched batch of one partition, the consumer's unit of work:
  * decode every record → one store write of the valid ones → dead-letter the rejected ones → commit.
- * Offsets move only after both succeeded. A failing dependency is retried in place with capped exponential
- * backoff while the topic is paused and the group membership is kept alive by heartbeats; the batch is abandoned
- * uncommitted (to be redelivered) only when the consumer stops or loses the partition.
+ * Offsets move only after both succeeded. A failing dependency is retried in place (`retryBackoff`) while the
+ * topic is paused and the group membership is kept alive by heartbeats; the batch is abandoned uncommitted (to be
+ * redelivered) only when the consumer stops (`ctx.stopping`, `isRunning`) or loses the partition.
  * Fails only with the commit error, which kafkajs must see to rejoin the group.
  */
 export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
@@ -48,56 +102,48 @@ export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
 
       // Heartbeat for as long as the batch is in hand: a long write or an outage must not cost the partitions.
       let rebalancing = false
-      yield* Effect.forkScoped(
-        Effect.forever(
-          Effect.sleep(ctx.settings.heartbeatIntervalMs).pipe(
-            Effect.andThen(
-              Effect.tryPromise(() => payload.heartbeat()).pipe(
-                Effect.catch((error) => {
-                  const type = (error.cause as { type?: string } | undefined)?.type
-                  if (type !== undefined && REBALANCE_ERRORS.has(type)) rebalancing = true
-                  return Effect.void
-                }),
-              ),
-            ),
-          ),
-        ),
-      )
       const keepTrying = () => payload.isRunning() && !payload.isStale() && !rebalancing
+      const lost = yield* Deferred.make<void>()
+      yield* Effect.suspend(() => {
+        if (!keepTrying()) return Deferred.succeed(lost, undefined)
+        return Effect.tryPromise(() => payload.heartbeat()).pipe(
+          Effect.catch((error) => {
+            const type = (error.cause as { type?: string } | undefined)?.type
+            if (type !== undefined && REBALANCE_ERRORS.has(type)) rebalancing = true
+            return Effect.void
+          }),
+        )
+      }).pipe(Effect.delay(ctx.settings.heartbeatIntervalMs), Effect.forever, Effect.forkScoped)
+      const abandon = Effect.raceFirst(Deferred.await(lost), ctx.stopping ?? Effect.never)
 
-      const untilDone = <A, E, R>(dependency: "store" | "dead_letter", attempt: Effect.Effect<A, E, R>) =>
-        Effect.gen(function* () {
-          for (let failures = 0; ; failures++) {
-            const result = yield* Effect.result(attempt)
-            if (Result.isSuccess(result)) {
-              if (failures > 0) {
-                ctx.resumeTopic(batch.topic)
-                ctx.observer.dependencyRecovered(dependency)
-                yield* Effect.logInfo(`${dependency} is back; resuming ${batch.topic}`)
-              }
-              return Option.some(result.success)
-            }
-            if (failures === 0) ctx.pauseTopic(batch.topic)
-            const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures) * (0.8 + Math.random() * 0.4)
-            ctx.observer.dependencyFailed(dependency, result.failure, failures + 1, backoff)
-            yield* Effect.logWarning(`${dependency} unavailable; retrying the batch`).pipe(
+      const untilDone = <A, E, R>(dependency: "store" | "dead_letter", attempt: Effect.Effect<A, E, R>) => {
+        let failures = 0
+        return retryUntilAbandoned(attempt, retryBackoff(), {
+          keepTrying,
+          abandon,
+          onFailure: (error, n, retryInMs) => {
+            if (failures++ === 0) ctx.pauseTopic(batch.topic)
+            ctx.observer.dependencyFailed(dependency, error, n, retryInMs)
+            return Effect.logWarning(`${dependency} unavailable; retrying the batch`).pipe(
               Effect.annotateLogs({
                 topic: batch.topic,
                 partition: batch.partition,
-                attempt: failures + 1,
-                retryInMs: Math.round(backoff),
-                error: String(result.failure),
+                attempt: n,
+                retryInMs: Math.round(retryInMs),
+                error: String(error),
               }),
             )
-            // Sleep in short slices so a SIGTERM or a lost partition ends the wait at once.
-            const until = (yield* Clock.currentTimeMillis) + backoff
-            while (keepTrying() && (yield* Clock.currentTimeMillis) < until) yield* Effect.sleep(200)
-            if (!keepTrying()) {
-              ctx.resumeTopic(batch.topic)
-              return Option.none<A>()
-            }
-          }
-        })
+          },
+        }).pipe(
+          Effect.tap((done) => {
+            if (failures === 0) return Effect.void
+            ctx.resumeTopic(batch.topic)
+            if (Option.isNone(done)) return Effect.void
+            ctx.observer.dependencyRecovered(dependency)
+            return Effect.logInfo(`${dependency} is back; resuming ${batch.topic}`)
+          }),
+        )
+      }
 
       const writeStarted = yield* Clock.currentTimeNanos
       const stored = yield* untilDone("store", recordEvents(events))

@@ -35,6 +35,10 @@ export class KafkaStatusSource extends Context.Service<
       const fatal = yield* Deferred.make<never, KafkaUnavailable>()
 
       const consumer = yield* scopedConsumer()
+      // Added after the consumer, so it runs before the consumer disconnects: a batch waiting to retry stops
+      // waiting, while a batch being written finishes and commits.
+      const stopping = yield* Deferred.make<void>()
+      yield* Effect.addFinalizer(() => Deferred.succeed(stopping, undefined))
       const on = (event: string, kind: ConsumerEventKind, react?: (payload: unknown) => void) =>
         consumer.on(event as never, (e: { payload?: unknown }) => {
           observer.consumerEvent(kind, e.payload)
@@ -64,6 +68,7 @@ export class KafkaStatusSource extends Context.Service<
         observer,
         pauseTopic: (topic: string) => consumer.pause([{ topic }]),
         resumeTopic: (topic: string) => consumer.resume([{ topic }]),
+        stopping: Deferred.await(stopping),
       }
 
       const eachBatch = async (payload: EachBatchPayload) => {
