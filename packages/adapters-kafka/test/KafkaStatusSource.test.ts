@@ -175,7 +175,15 @@ describe("KafkaStatusSource against a real broker", () => {
       () => "a failed write",
       () => store.state.failedWrites >= 2,
     )
-    await new Promise((resolve) => setTimeout(resolve, 6_000))
+    // Not a fixed wait: the source shows it is alive through the outage (more failed attempts, heartbeats answered
+    // while it holds the batch), and only then is "nothing committed" worth checking.
+    const failedBefore = store.state.failedWrites
+    const heartbeats = () => source.observed.events.filter((e) => e === "heartbeat").length
+    const beatsBefore = heartbeats()
+    await eventually(
+      () => `retries (${store.state.failedWrites}) and heartbeats (${heartbeats()}) during the outage`,
+      () => store.state.failedWrites >= failedBefore + 2 && heartbeats() >= beatsBefore + 3,
+    )
     const during = await groupProgress(kafka, settings.groupId, settings.topic)
     expect(during.committed).toBe(before.committed)
     expect(await source.count()).toBe(half)

@@ -1,12 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ingestValues, recordEvents } from "@pt/domain/Ingest"
-import { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { successRate } from "@pt/domain/Stats"
 import { parseStatusDate } from "@pt/domain/Timestamp"
 import { StalledAfter, trackPayload } from "@pt/domain/Track"
-import { freshId, freshName, statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
+import { freshId, freshName, statusEvent } from "@pt/domain/testing/Fixtures"
+import { liveSubscriber } from "@pt/domain/testing/StatusFeedSuite"
 import { testDay } from "@pt/domain/testing/TestDates"
-import { Effect, Fiber, Layer, Stream } from "effect"
+import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { MemoryPayloadStoreLayer } from "../src/MemoryPayloadStore.ts"
 import { MemoryStatusFeedLayer } from "../src/MemoryStatusFeed.ts"
@@ -111,12 +111,10 @@ describe("use cases over the memory adapter", () => {
 
   it.live("recordEvents announces stored request ids on the status feed", () =>
     Effect.gen(function* () {
-      const feed = yield* StatusFeed
+      const subscriber = yield* liveSubscriber
       const id = freshId()
-      const fiber = yield* feed.subscribe.pipe(Stream.take(1), Stream.runCollect, Effect.forkChild)
-      yield* Effect.sleep("10 millis")
       yield* recordEvents([statusEvent({ request_id: id })])
-      assert.deepStrictEqual([...(yield* Fiber.join(fiber))], [id])
+      assert.deepStrictEqual(yield* subscriber.take(1), [id])
     }).pipe(Effect.provide(Store)),
   )
 })

@@ -1,8 +1,9 @@
+import { assert, describe, expect, it } from "@effect/vitest"
 import { recordEvents } from "@pt/domain/Ingest"
-import { StatusFeed } from "@pt/domain/ports/StatusFeed"
-import { freshId, statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
-import { Context, Effect, Fiber, Layer, Stream } from "effect"
-import { describe, expect, inject, it } from "vitest"
+import { freshId, statusEvent } from "@pt/domain/testing/Fixtures"
+import { liveSubscriber, statusFeedSuite } from "@pt/domain/testing/StatusFeedSuite"
+import { Effect, Layer } from "effect"
+import { inject } from "vitest"
 import { notifyChunks } from "../src/PgNotifyFeed.ts"
 import { testStoreLayer } from "../testing/PostgresTestServer.ts"
 
@@ -14,26 +15,18 @@ describe("LISTEN/NOTIFY status feed", () => {
     expect(chunks.flatMap((c) => c.split(","))).toEqual(ids)
   })
 
-  it("a reader learns the request ids of statuses stored by a writer", () =>
-    Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const ids = Array.from({ length: 600 }, freshId)
-          const context = yield* Layer.build(testStoreLayer(inject("databaseUrl"), "feed"))
-          const feed = Context.get(context, StatusFeed)
-          const subscriber = yield* feed.subscribe.pipe(
-            Stream.take(ids.length),
-            Stream.runCollect,
-            Effect.forkScoped,
-          )
-          yield* Effect.sleep("500 millis") // LISTEN is issued when the feed's connection is up
-          yield* Effect.provideContext(
-            recordEvents(ids.map((request_id) => statusEvent({ request_id }))),
-            context,
-          )
-          const received = yield* Fiber.join(subscriber).pipe(Effect.timeout("10 seconds"))
-          expect(new Set(received)).toEqual(new Set(ids))
-        }),
-      ),
-    ))
+  it.live("a reader learns the request ids of statuses stored by a writer", () =>
+    Effect.gen(function* () {
+      const ids = Array.from({ length: 600 }, freshId)
+      const context = yield* Layer.build(testStoreLayer(inject("databaseUrl"), "feed"))
+      const subscriber = yield* Effect.provideContext(liveSubscriber, context)
+      yield* Effect.provideContext(
+        recordEvents(ids.map((request_id) => statusEvent({ request_id }))),
+        context,
+      )
+      assert.deepStrictEqual(new Set(yield* subscriber.take(ids.length)), new Set(ids))
+    }),
+  )
 })
+
+statusFeedSuite("postgres (LISTEN/NOTIFY)", testStoreLayer(inject("databaseUrl"), "feedcontract"))

@@ -1,4 +1,4 @@
-import { statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
+import { statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { migrateDown, migrateUp, pendingMigrations } from "../src/Migrate.ts"
@@ -33,7 +33,7 @@ describe("migrations", () => {
           expect((yield* pendingMigrations(s.orm)).length).toBeGreaterThan(0)
           expect(yield* migrateUp(s.orm)).toEqual(ALL)
           expect(yield* pendingMigrations(s.orm)).toEqual([])
-          const names = () => Effect.promise(() => s.sql.query<{ names: string | null }>(tables))
+          const names = () => Effect.promise(() => s.pg.query<{ names: string | null }>(tables))
           expect((yield* names()).rows[0]!.names).toBe(
             "payload_statuses,payload_statuses_default,payloads,services,sources,status_counts,statuses,store_counts",
           )

@@ -1,4 +1,4 @@
-import { statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
+import { statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { ensurePartitions, listPartitions, partitionName, startOfDay } from "../src/Partitions.ts"
@@ -20,7 +20,7 @@ const run = <A>(f: (s: Effect.Success<ReturnType<typeof openStore>>) => Promise<
 
 const hex = (n: number) => n.toString(16).padStart(32, "0")
 const whereIs = (s: Effect.Success<ReturnType<typeof openStore>>, id: string) =>
-  s.sql.query<{ part: string }>(
+  s.pg.query<{ part: string }>(
     `select s.tableoid::regclass::text as part from payload_statuses s join payloads p on p.id = s.payload_id
      where p.request_id = $1 order by s.date`,
     [id],
@@ -46,14 +46,14 @@ describe("daily partitions and retention", () => {
         "payload_statuses_default",
       ])
       // The day 40 days ahead gets its partition: the waiting row moves there, nothing is lost.
-      const report = await ensurePartitions(s.sql, today + 40 * DAY, today + 40 * DAY)
+      const report = await Effect.runPromise(ensurePartitions(s.sql, today + 40 * DAY, today + 40 * DAY))
       expect(report).toEqual({ created: [partitionName(today + 40 * DAY)], moved: 1 })
       expect((await whereIs(s, future)).rows.map((r) => r.part)).toEqual([
         partitionName(today + 40 * DAY),
         "payload_statuses_default",
       ])
       // Idempotent.
-      expect(await ensurePartitions(s.sql, today + 40 * DAY, today + 40 * DAY)).toEqual({
+      expect(await Effect.runPromise(ensurePartitions(s.sql, today + 40 * DAY, today + 40 * DAY))).toEqual({
         created: [],
         moved: 0,
       })
@@ -65,7 +65,7 @@ describe("daily partitions and retention", () => {
     run(async (s) => {
       const now = Date.now()
       const today = startOfDay(now)
-      await ensurePartitions(s.sql, today - 12 * DAY, today + 3 * DAY)
+      await Effect.runPromise(ensurePartitions(s.sql, today - 12 * DAY, today + 3 * DAY))
       // One payload per day over 12 days, one spanning old and recent days, one in an old unpartitioned day.
       const perDay = Array.from({ length: 12 }, (_, i) => ({ id: hex(1000 + i), day: today - i * DAY }))
       const spanning = hex(2000)
@@ -78,13 +78,13 @@ describe("daily partitions and retention", () => {
           statusEvent({ request_id: ancient, date: (today - 5 * 365 * DAY) * 1000 }),
         ]),
       )
-      const before = new Set(await listPartitions(s.sql))
-      const report = await applyRetention(s.sql, now, 7)
+      const before = new Set(await Effect.runPromise(listPartitions(s.sql)))
+      const report = await Effect.runPromise(applyRetention(s.sql, now, 7))
       const keepFrom = today - 7 * DAY
       expect(report.keepFrom).toBe(keepFrom)
       const expired = [...before].filter((d) => d < keepFrom)
       expect(report.droppedPartitions).toEqual(expired.map(partitionName))
-      expect(await listPartitions(s.sql)).toEqual(
+      expect(await Effect.runPromise(listPartitions(s.sql))).toEqual(
         [...before].filter((d) => d >= keepFrom).sort((a, b) => a - b),
       )
       // Days today-8 .. today-11 held one status each, today-10 a second one; the five-year-old status sat in DEFAULT.
@@ -94,16 +94,16 @@ describe("daily partitions and retention", () => {
       for (const { id, day } of perDay) expect(await alive(id)).toBe(day >= keepFrom)
       expect(await alive(spanning)).toBe(true)
       expect(await alive(ancient)).toBe(false)
-      const gone = await s.sql.query("select 1 from payloads where request_id = any($1::text[])", [
+      const gone = await s.pg.query("select 1 from payloads where request_id = any($1::text[])", [
         [ancient, ...perDay.filter((p) => p.day < keepFrom).map((p) => p.id)],
       ])
       expect(gone.rows.length).toBe(0)
       expect(report.deletedPayloads).toBeGreaterThanOrEqual(5)
       // A second run finds nothing more to remove.
-      const again = await applyRetention(s.sql, now, 7)
+      const again = await Effect.runPromise(applyRetention(s.sql, now, 7))
       expect([again.droppedPartitions.length, again.deletedPayloads]).toEqual([0, 0])
       // The maintained totals (what unfiltered lists answer as `count`) still match the tables.
-      const totals = await s.sql.query<{ kept: string; real: string }>(
+      const totals = await s.pg.query<{ kept: string; real: string }>(
         `select (select sum(payloads) + sum(statuses) from store_counts)::text
              || '/' || (select sum(n) from status_counts)::text as kept,
            ((select count(*) from payloads) + (select count(*) from payload_statuses))::text

@@ -1,7 +1,7 @@
 import type { StoredStatus } from "@pt/domain/Payload"
 import type { StatusListQuery } from "@pt/domain/Queries"
 import type { StatusEvent } from "@pt/domain/StatusEvent"
-import { statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
+import { statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import type { PostgresConfig } from "../src/PostgresConfig.ts"

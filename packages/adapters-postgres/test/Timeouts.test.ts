@@ -1,7 +1,7 @@
 import type { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
-import { freshId, statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
+import { freshId, statusEvent } from "@pt/domain/testing/Fixtures"
 import { ConfigProvider, Context, Effect, Exit } from "effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"

@@ -1,5 +1,5 @@
 import type { StatusEvent } from "@pt/domain/StatusEvent"
-import { freshId, freshName, statusEvent } from "@pt/domain/testing/PayloadStoreSuite"
+import { freshId, freshName, statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import type { PostgresConfig } from "../src/PostgresConfig.ts"
@@ -55,7 +55,7 @@ describe("PostgreSQL write path", () => {
           expect(page.count).toBe(ids.length)
           // Unfiltered lists answer `count` from the totals the write path keeps: exact with two writers.
           const real = yield* Effect.promise(() =>
-            a.sql.query<{ payloads: number; statuses: number }>(
+            a.pg.query<{ payloads: number; statuses: number }>(
               `select (select count(*) from payloads)::float8 as payloads,
                  (select count(*) from payload_statuses)::float8 as statuses`,
             ),

@@ -23,7 +23,7 @@ import {
   statusPosition,
 } from "../src/Queries.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
-import { freshId, freshName, statusEvent } from "./PayloadStoreSuite.ts"
+import { freshId, freshName, statusEvent } from "./Fixtures.ts"
 import { micros, testDay } from "./TestDates.ts"
 
 // Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.

@@ -2,8 +2,8 @@
  * The store contract: one suite, run against every adapter of PayloadStore + PayloadQueries (memory,
  * PostgreSQL, PGlite). Write semantics come from docs/status-messages.md, read semantics from docs/api.md.
  *
- * Every test works on its own fresh request ids and tenant values, so the suite runs against a shared,
- * non-empty database without cleanup and tests cannot see each other's rows.
+ * Every test works on its own fresh request ids and tenant values (Fixtures.ts), so the suite runs against a
+ * shared, non-empty database without cleanup and tests cannot see each other's rows.
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, type Layer } from "effect"
@@ -11,30 +11,11 @@ import { PayloadQueries } from "../src/ports/PayloadQueries.ts"
 import { PayloadStore } from "../src/ports/PayloadStore.ts"
 import type { PayloadListQuery, StatusListQuery } from "../src/Queries.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
-import { parseStatusDate } from "../src/Timestamp.ts"
+import { at, freshId, freshName, statusEvent } from "./Fixtures.ts"
 import { DAY_MS, testDay } from "./TestDates.ts"
 
 // Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
 const DAY = testDay()
-
-export const freshId = (): string => crypto.randomUUID().replaceAll("-", "")
-export const freshName = (prefix: string): string => `${prefix}-${freshId().slice(0, 12)}`
-export const at = (text: string): number => parseStatusDate(text)!
-
-export const statusEvent = (
-  overrides: Partial<StatusEvent> & Pick<StatusEvent, "request_id">,
-): StatusEvent => ({
-  service: "ingress",
-  source: "",
-  status: "received",
-  status_msg: "",
-  date: at(`${DAY}T10:00:00Z`),
-  account: "",
-  org_id: "",
-  inventory_id: "",
-  system_id: "",
-  ...overrides,
-})
 
 const payloadQuery = (q: Partial<PayloadListQuery>): PayloadListQuery => ({
   created_at: {},

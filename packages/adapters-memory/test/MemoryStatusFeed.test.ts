@@ -1,0 +1,4 @@
+import { statusFeedSuite } from "@pt/domain/testing/StatusFeedSuite"
+import { MemoryStatusFeedLayer } from "../src/MemoryStatusFeed.ts"
+
+statusFeedSuite("memory", MemoryStatusFeedLayer)
