@@ -1,16 +1,15 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
+import { AppConfigProviderLayer } from "@pt/runtime/AppConfigProvider"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import { KafkaConfig, KafkaConfigLayer } from "../src/KafkaConfig.ts"
 
+// Through the provider every app installs, so the Clowder cases hold for the processes as deployed.
 const read = (env: Record<string, string>) =>
   Effect.runPromise(
-    Effect.provide(
-      KafkaConfig,
-      KafkaConfigLayer.pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))),
-    ),
+    Effect.provide(KafkaConfig, KafkaConfigLayer.pipe(Layer.provide(AppConfigProviderLayer(env)))),
   )
 
 const clowderFile = (doc: unknown) => {
@@ -54,6 +53,15 @@ describe("Kafka settings", () => {
     })
     const sasl = Option.getOrThrow(s.sasl)
     expect([sasl.mechanism, sasl.username, Redacted.value(sasl.password)]).toEqual(["plain", "u", "p"])
+  })
+
+  it("trusts a CA given as PEM text (KAFKA_SSL_CA) before one given as a file", async () => {
+    const caFile = join(mkdtempSync(join(tmpdir(), "pt-ca-")), "ca.pem")
+    writeFileSync(caFile, "FROM FILE")
+    const base = { KAFKA_SECURITY_PROTOCOL: "SSL", KAFKA_SSL_CA_FILE: caFile }
+    expect((await read(base)).ssl).toEqual({ ca: ["FROM FILE"] })
+    expect((await read({ ...base, KAFKA_SSL_CA: "FROM TEXT" })).ssl).toEqual({ ca: ["FROM TEXT"] })
+    expect((await read({ KAFKA_SSL_CA: "FROM TEXT" })).ssl).toBe(false)
   })
 
   it("takes brokers, security and actual topic names from Clowder when ACG_CONFIG is set", async () => {

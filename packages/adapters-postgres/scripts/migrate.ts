@@ -4,6 +4,7 @@
  *   pnpm --filter @pt/adapters-postgres migrate down    revert the last migration (`down --all`: every one)
  *   pnpm --filter @pt/adapters-postgres migrate status  list pending migrations (exit 1 when any)
  */
+import { AppConfigProviderLayer } from "@pt/runtime/AppConfigProvider"
 import { Effect } from "effect"
 import { migrateDown, migrateUp, pendingMigrations } from "../src/Migrate.ts"
 import { postgresOrm } from "../src/MikroOrm.ts"
@@ -35,7 +36,8 @@ const program = Effect.gen(function* () {
   }
 })
 
-Effect.runPromise(Effect.scoped(program)).then(
+// The apps' settings source, so ACG_CONFIG's database section is found here too.
+Effect.runPromise(Effect.scoped(program).pipe(Effect.provide(AppConfigProviderLayer()))).then(
   (code) => process.exit(code),
   (error) => {
     console.error(String(error))

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs"
 import { Config, Effect, Option, Redacted } from "effect"
 import type pg from "pg"
 
@@ -37,21 +36,6 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000
 export const DEFAULT_WRITE_STATEMENT_TIMEOUT_MS = 60_000
 export const DEFAULT_POOL_ACQUIRE_TIMEOUT_MS = 3_000
 
-interface ClowderDatabase {
-  readonly hostname: string
-  readonly port: number
-  readonly username: string
-  readonly password: string
-  readonly name: string
-  readonly sslMode?: string
-}
-
-// Clowder mounts the app's config as JSON at $ACG_CONFIG; its `database` section wins over DB_* variables.
-const clowderDatabase = (path: string): ClowderDatabase | undefined => {
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as { database?: ClowderDatabase }
-  return parsed.database
-}
-
 const fromUrl = (text: string) => {
   const url = new URL(text)
   return {
@@ -65,12 +49,12 @@ const fromUrl = (text: string) => {
 }
 
 /**
- * Read from the environment: `DATABASE_URL`, else Clowder's `ACG_CONFIG` database section, else
- * `DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME` (defaults: localhost:5432, user/db `payloadtracker`).
+ * Read through the current ConfigProvider: `DATABASE_URL`, else `DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME`
+ * (defaults: localhost:5432, user/db `payloadtracker`). Under Clowder the apps' provider
+ * (`@pt/runtime/AppConfigProvider`) serves the file's database section under the DB_* names.
  */
 export const postgresConfig: Config.Config<PostgresConfig> = Config.all({
   url: Config.option(Config.String("DATABASE_URL")),
-  acg: Config.option(Config.String("ACG_CONFIG")),
   host: Config.withDefault(Config.String("DB_HOST"), "localhost"),
   port: Config.withDefault(Config.Int("DB_PORT"), 5432),
   user: Config.withDefault(Config.String("DB_USER"), "payloadtracker"),
@@ -91,25 +75,12 @@ export const postgresConfig: Config.Config<PostgresConfig> = Config.all({
   retentionDays: Config.withDefault(Config.Int("RETENTION_DAYS"), 7),
   partitionsAheadDays: Config.withDefault(Config.Int("PARTITIONS_AHEAD_DAYS"), 3),
 }).pipe(
-  Config.map(({ url, acg, password, ...rest }) => {
-    const base = { ...rest, password }
+  Config.map(({ url, password, ...rest }) => {
     if (Option.isSome(url)) {
       const u = fromUrl(url.value)
-      return { ...base, ...u, password: Redacted.make(u.password) }
+      return { ...rest, ...u, password: Redacted.make(u.password) }
     }
-    const clowder = Option.isSome(acg) ? clowderDatabase(acg.value) : undefined
-    if (clowder !== undefined) {
-      return {
-        ...base,
-        host: clowder.hostname,
-        port: clowder.port,
-        user: clowder.username,
-        password: Redacted.make(clowder.password),
-        database: clowder.name,
-        sslMode: clowder.sslMode ?? base.sslMode,
-      }
-    }
-    return { ...base, password: Redacted.make(password) }
+    return { ...rest, password: Redacted.make(password) }
   }),
 )
 

@@ -1,14 +1,14 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ConfigProvider, Effect, Redacted } from "effect"
+import { AppConfigProviderLayer } from "@pt/runtime/AppConfigProvider"
+import { Effect, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import { loadPostgresConfig } from "../src/PostgresConfig.ts"
 
+// Through the provider every app installs, so the Clowder case holds for the processes as deployed.
 const load = (env: Record<string, string>) =>
-  Effect.runPromise(
-    Effect.provide(loadPostgresConfig(), ConfigProvider.layer(ConfigProvider.fromEnvRecord(env))),
-  )
+  Effect.runPromise(Effect.provide(loadPostgresConfig(), AppConfigProviderLayer(env)))
 
 describe("PostgreSQL configuration", () => {
   it("DATABASE_URL wins, with its parts decoded", async () => {
@@ -44,6 +44,7 @@ describe("PostgreSQL configuration", () => {
     )
     const c = await load({
       ACG_CONFIG: file,
+      DB_HOST: "stray",
       DB_POOL_SIZE: "25",
       RETENTION_DAYS: "3",
       DB_MIGRATE_ON_START: "true",
