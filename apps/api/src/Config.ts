@@ -1,5 +1,7 @@
 import { fileURLToPath } from "node:url"
-import { Config, ConfigProvider, Context, Duration, Effect, Layer, LogLevel } from "effect"
+import { logLevel } from "@pt/runtime/Logging"
+import { type StoreKind, storeKind } from "@pt/runtime/StoreSelection"
+import { Config, ConfigProvider, Context, Duration, Effect, Layer, type LogLevel } from "effect"
 
 /**
  * Every setting of the API, read once with Effect `Config` from the environment variable names the Go
@@ -25,7 +27,7 @@ export interface ApiSettings {
   /** Deepest row offset paging may reach on the list endpoints: `(page + 1) * page_size` (then: cursor). */
   readonly maxResultWindow: number
   /** The store to use: PostgreSQL when a database is configured, else the in-memory store. */
-  readonly store: "postgres" | "memory"
+  readonly store: StoreKind
 }
 
 export class ApiConfig extends Context.Service<ApiConfig, ApiSettings>()("@pt/api/ApiConfig") {}
@@ -33,19 +35,6 @@ export class ApiConfig extends Context.Service<ApiConfig, ApiSettings>()("@pt/ap
 const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
 
 const invalid = (message: string) => new Config.ConfigError(new ConfigProvider.SourceError({ message }))
-
-// Go's LOGLEVEL values (DEBUG, INFO, WARN/WARNING, ERROR) mapped onto Effect's levels, case-insensitively.
-const logLevel = Config.String("LOGLEVEL").pipe(
-  Config.withDefault("INFO"),
-  Config.mapEffect((raw) => {
-    const name = raw.trim().toLowerCase()
-    const alias = name === "warning" ? "warn" : name === "critical" ? "fatal" : name
-    const level = LogLevel.values.find((l) => l.toLowerCase() === alias)
-    return level
-      ? Effect.succeed(level)
-      : Effect.fail(invalid(`LOGLEVEL must be one of ${LogLevel.values.join(", ")}, got ${raw}`))
-  }),
-)
 
 const positiveInt = (name: string, fallback: number) =>
   Config.Int(name).pipe(
@@ -85,15 +74,10 @@ export const settings: Config.Config<ApiSettings> = Config.all({
   ingestMaxBytes: positiveInt("INGEST_MAX_BYTES", 16 * 1024 * 1024),
   webDistDir: Config.String("WEB_DIST_DIR").pipe(Config.withDefault(DEFAULT_WEB_DIST)),
   maxResultWindow: positiveInt("API_MAX_RESULT_WINDOW", 10_000),
-  store: Config.all({
-    url: Config.String("DATABASE_URL").pipe(Config.withDefault("")),
-    host: Config.String("DB_HOST").pipe(Config.withDefault("")),
-  }).pipe(
-    Config.map(({ url, host }) => (url !== "" || host !== "" ? ("postgres" as const) : ("memory" as const))),
-  ),
+  store: storeKind,
 })
 
-/** Reads the settings from the current ConfigProvider (environment, then Clowder). */
+/** Reads the settings from the current ConfigProvider (main.ts installs `@pt/runtime`'s: environment and Clowder). */
 export const ApiConfigLayer = Layer.effect(ApiConfig, settings)
 
 /** Settings from `env` (default: none, i.e. the documented defaults) overridden by `overrides`: tests, embedded. */

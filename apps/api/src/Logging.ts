@@ -1,9 +1,6 @@
-import { Layer, Logger, References } from "effect"
+import { jsonLoggerLayer } from "@pt/runtime/Logging"
+import { Layer } from "effect"
 import { ApiConfig } from "./Config.ts"
 
-/** JSON log lines (one object per line, for the platform's log shipping) at LOGLEVEL. */
-export const LoggingLayer = Layer.unwrap(
-  ApiConfig.useSync(({ logLevel }) =>
-    Layer.mergeAll(Logger.layer([Logger.consoleJson]), Layer.succeed(References.MinimumLogLevel, logLevel)),
-  ),
-)
+/** JSON log lines at the configured level (tests and the embedded start pass their own ApiConfig). */
+export const LoggingLayer = Layer.unwrap(ApiConfig.useSync(({ logLevel }) => jsonLoggerLayer(logLevel)))

@@ -1,4 +1,4 @@
-import { Cause, Context, Deferred, Effect, Exit, Layer, Runtime } from "effect"
+import { Context, Deferred, Effect, Layer } from "effect"
 import { HttpServer } from "effect/http"
 
 /**
@@ -19,9 +19,3 @@ export const SignalOnShutdownLayer = Layer.effectDiscard(
     yield* Effect.addFinalizer(() => Deferred.succeed(signal, undefined))
   }),
 )
-
-/** SIGTERM/SIGINT interrupt the program; after a clean shutdown that is a success (exit 0), not Effect's 130. */
-export const exitZeroOnInterrupt: Runtime.Teardown = (exit, onExit) =>
-  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
-    ? onExit(0)
-    : Runtime.defaultTeardown(exit, onExit)

@@ -17,9 +17,9 @@ export const MemoryStoreLayer: Layer.Layer<StorePorts> = Layer.merge(
 )
 
 /**
- * The one place that chooses the store: PostgreSQL (packages/adapters-postgres `PostgresStoreLayer`, which reads
- * DATABASE_URL / DB_* / ACG_CONFIG itself and runs LISTEN/NOTIFY for the status feed) when a database is
- * configured, else the in-memory store.
+ * The API's store by the shared rule (`@pt/runtime/StoreSelection`, as `ApiConfig.store`): PostgreSQL
+ * (`PostgresStoreLayer`, which reads DATABASE_URL / DB_* and runs LISTEN/NOTIFY for the status feed) when a
+ * database is configured, else the in-memory store.
  */
 export const StoreLayer: Layer.Layer<StorePorts, unknown, ApiConfig> = Layer.unwrap(
   Effect.map(

@@ -1,12 +1,11 @@
 import { fileURLToPath } from "node:url"
-import { NodeRuntime } from "@effect/platform-node"
 import { EmbeddedStoreLayer } from "@pt/adapters-postgres/Embedded"
+import { runApp } from "@pt/runtime/Main"
 import { Effect, Layer } from "effect"
 import { HttpServer } from "effect/http"
 import { API_PREFIX } from "./Api.ts"
 import { apiConfigFrom } from "./Config.ts"
 import { makeApiLayer } from "./Server.ts"
-import { exitZeroOnInterrupt } from "./Shutdown.ts"
 import { MemoryStoreLayer } from "./Store.ts"
 
 /**
@@ -62,6 +61,4 @@ const Banner = Layer.effectDiscard(
   }),
 )
 
-NodeRuntime.runMain(Layer.launch(Banner.pipe(Layer.provideMerge(makeApiLayer({ config, store })))), {
-  teardown: exitZeroOnInterrupt,
-})
+runApp("api", Layer.launch(Banner.pipe(Layer.provideMerge(makeApiLayer({ config, store })))))

@@ -1,17 +1,14 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ConfigProvider, Effect } from "effect"
+import { appConfigProvider } from "@pt/runtime/AppConfigProvider"
+import { clowderSettings } from "@pt/runtime/ClowderConfig"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { clowderEnv, configProvider } from "../src/Clowder.ts"
 import { settings } from "../src/Config.ts"
 
 const read = (env: Record<string, string>) =>
-  Effect.runPromise(
-    Effect.flatMap(configProvider(env), (provider) =>
-      Effect.provideService(settings, ConfigProvider.ConfigProvider, provider),
-    ),
-  )
+  Effect.runPromise(Effect.flatMap(appConfigProvider(env), (provider) => settings.parse(provider)))
 
 describe("configuration", () => {
   it("has the documented defaults", async () => {
@@ -89,9 +86,9 @@ describe("configuration", () => {
         ],
       },
     }
-    expect(clowderEnv(clowder)).toEqual({
-      PUBLICPORT: "8000",
-      METRICSPORT: "9001",
+    const { defaults, overrides } = clowderSettings(clowder, {})
+    expect(defaults).toEqual({ PUBLICPORT: "8000", METRICSPORT: "9001" })
+    expect(overrides).toMatchObject({
       DB_HOST: "db",
       DB_PORT: "5432",
       DB_USER: "u",
