@@ -1,22 +1,5 @@
+import { classifyStatus, RECEIVED } from "./StatusVocabulary.ts"
 import type { Micros } from "./Timestamp.ts"
-
-/** How a status word counts for a service's stage (docs/status-messages.md, "Required statuses and a payload's outcome"). */
-export type StatusKind = "received" | "success" | "error" | "progress"
-
-const SUCCESS = new Set(["success", "successful", "processing_success"])
-const ERROR = new Set(["error", "failure", "failed", "invalid", "rejected", "processing_error"])
-
-export const SUCCESS_STATUSES: ReadonlyArray<string> = [...SUCCESS]
-export const ERROR_STATUSES: ReadonlyArray<string> = [...ERROR]
-
-export const classifyStatus = (status: string): StatusKind =>
-  SUCCESS.has(status)
-    ? "success"
-    : ERROR.has(status)
-      ? "error"
-      : status === "received"
-        ? "received"
-        : "progress"
 
 export type ServiceState = "open" | "success" | "error"
 export type PayloadOutcome = "success" | "error" | "in_progress" | "stalled"
@@ -50,7 +33,7 @@ const serviceLifecycle = (service: string, statuses: ReadonlyArray<LifecycleStat
   const ordered = [...statuses].sort((a, b) => a.date - b.date)
   const firstDate = ordered[0]!.date
   const lastDate = ordered[ordered.length - 1]!.date
-  const start = ordered.find((s) => s.status === "received")?.date ?? firstDate
+  const start = ordered.find((s) => s.status === RECEIVED)?.date ?? firstDate
   let state: ServiceState = "open"
   let lastTerminal: Micros | undefined
   let sawError = false
@@ -64,7 +47,7 @@ const serviceLifecycle = (service: string, statuses: ReadonlyArray<LifecycleStat
   if (sawError) state = "error"
   else if (lastTerminal !== undefined) state = "success"
   // A new `received` after the last terminal status means the stage was retried and is open again.
-  const lastReceived = ordered.findLast((s) => s.status === "received")?.date
+  const lastReceived = ordered.findLast((s) => s.status === RECEIVED)?.date
   if (
     state === "success" &&
     lastReceived !== undefined &&

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
-import { classifyStatus, ERROR_STATUSES, SUCCESS_STATUSES } from "./Lifecycle.ts"
 import { PayloadQueries } from "./ports/PayloadQueries.ts"
+import { classifyStatus, ERROR_STATUSES, SUCCESS_STATUSES } from "./StatusVocabulary.ts"
 import type { Micros } from "./Timestamp.ts"
 
 export const STATS = ["SuccessRate"] as const

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { classifyStatus, payloadLifecycle } from "../src/Lifecycle.ts"
+import { payloadLifecycle } from "../src/Lifecycle.ts"
+import { classifyStatus } from "../src/StatusVocabulary.ts"
 
 const HOUR = 3_600_000_000
 const s = (service: string, status: string, seconds: number) => ({

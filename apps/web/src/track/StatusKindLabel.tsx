@@ -1,5 +1,5 @@
 import { Label } from "@patternfly/react-core"
-import type { StatusKind } from "@pt/domain/Lifecycle"
+import type { StatusKind } from "@pt/domain/StatusVocabulary"
 
 /** One colour per kind of status, shared by the timeline markers, its legend and the status table. */
 export const KIND_COLOR = { received: "blue", progress: "purple", success: "green", error: "red" } as const

@@ -1,5 +1,5 @@
 import { Content, Title, Tooltip } from "@patternfly/react-core"
-import type { StatusKind } from "@pt/domain/Lifecycle"
+import type { StatusKind } from "@pt/domain/StatusVocabulary"
 import type { Micros } from "@pt/domain/Timestamp"
 import { readableDuration } from "../lib/Format.ts"
 import { KIND_NAME } from "./StatusKindLabel.tsx"

@@ -1,9 +1,5 @@
-import {
-  classifyStatus,
-  type PayloadLifecycle,
-  payloadLifecycle,
-  type StatusKind,
-} from "@pt/domain/Lifecycle"
+import { type PayloadLifecycle, payloadLifecycle } from "@pt/domain/Lifecycle"
+import { classifyStatus, type StatusKind } from "@pt/domain/StatusVocabulary"
 import { type Micros, parseStatusDate } from "@pt/domain/Timestamp"
 import type { HistoryStatus } from "../api/ApiTypes.ts"
 import { parseDuration } from "../lib/Format.ts"

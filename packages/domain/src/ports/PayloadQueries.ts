@@ -1,8 +1,8 @@
 import { Context, type Effect } from "effect"
-import type { StoreUnavailable } from "../Errors.ts"
 import type { Payload, StoredStatus } from "../Payload.ts"
 import type { Page, PayloadListQuery, StatusCount, StatusListQuery } from "../Queries.ts"
 import type { Micros } from "../Timestamp.ts"
+import type { StoreUnavailable } from "./StoreUnavailable.ts"
 
 /**
  * The read side of the store: every query the API needs. Lists sort with a unique tie-breaker (payload id,

@@ -1,6 +1,6 @@
 import { Context, type Effect } from "effect"
-import type { StoreUnavailable } from "../Errors.ts"
 import type { StatusEvent } from "../StatusEvent.ts"
+import type { StoreUnavailable } from "./StoreUnavailable.ts"
 
 export interface RecordResult {
   /** Status rows newly stored. */
