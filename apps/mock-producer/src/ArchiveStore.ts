@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, rename, stat, writeFile } from "node:fs/prom
 import { join } from "node:path"
 import { Effect } from "effect"
 
-export interface ArchiveMeta {
+interface ArchiveMeta {
   readonly request_id: string
   readonly service: string
   readonly content_type: string

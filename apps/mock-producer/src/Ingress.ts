@@ -13,7 +13,7 @@ export const ALLOWED_SERVICES =
     ",",
   )
 
-export interface IngressOptions {
+interface IngressOptions {
   readonly allowedServices: ReadonlyArray<string>
   /** Default 100 MiB; the 413 message always quotes it. */
   readonly maxSize: number

@@ -19,7 +19,7 @@ export const NOISE_KINDS = [
   "date-only",
   "number-field",
 ] as const
-export type NoiseKind = (typeof NOISE_KINDS)[number]
+type NoiseKind = (typeof NOISE_KINDS)[number]
 
 export const noiseRecord = (rng: Rng, kind: NoiseKind, at: Micros, requestId: string): TraceRecord => {
   const date = pythonIsoformat(at)

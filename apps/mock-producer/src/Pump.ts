@@ -4,7 +4,7 @@ import { Timeline } from "./Schedule.ts"
 import type { TraceRecord } from "./Trace.ts"
 
 /** Counters of what reached the output, shared by the progress line and the summary. */
-export class SendStats {
+class SendStats {
   dispatched = 0
   accepted = 0
   rejected = 0
@@ -21,7 +21,7 @@ export class SendStats {
   }
 }
 
-export interface PumpOptions {
+interface PumpOptions {
   readonly batchSize: number
   /** Batches in flight at once; more hides the receiver's latency at high rates. */
   readonly concurrency: number

@@ -7,7 +7,7 @@ import type { TraceBuilder } from "./Trace.ts"
  * returning the time the next stage can start. Offsets are [assumption] ranges around the recorded figures.
  */
 
-export const REJECT_BUCKET = "insights-upload-rejected"
+const REJECT_BUCKET = "insights-upload-rejected"
 export const OPENSHIFT_BUCKET = "insights-buck-it-openshift"
 
 /** ingress `received`, then `success` once staged to S3; `staged = false` is the HTTP 500 case (E). */
@@ -107,7 +107,7 @@ export const inventoryStage = (b: TraceBuilder, t: Micros, rejects = false): Mic
   return ps
 }
 
-export type FailingApp = "insights-advisor-service" | "patchman"
+type FailingApp = "insights-advisor-service" | "patchman"
 
 const ADVISOR_ERRORS = [
   "Failed to process upload: Traceback (most recent call last):\n  File \"/opt/app-root/src/api/advisor/service.py\", line 412, in handle_engine_results\nKeyError: 'system'",

@@ -39,7 +39,7 @@ export const pickScenario = (rng: Rng, mix: Mix): ScenarioName => {
   return "A"
 }
 
-export interface TrafficConfig {
+interface TrafficConfig {
   readonly mix: Mix
   readonly trace: TraceOptions
   /** Probability of a noise record after each real one (0 = none). */

@@ -10,14 +10,14 @@ const packageJson = fileURLToPath(new URL("../package.json", import.meta.url))
  * producer exactly as deployed: kafkajs 2.2 arms a negative timer on every throttle check, which Node 24 reports
  * as a TimeoutNegativeWarning unless silenced there.
  */
-export const MOCK_PRODUCER_NODE_FLAGS: ReadonlyArray<string> = (() => {
+const MOCK_PRODUCER_NODE_FLAGS: ReadonlyArray<string> = (() => {
   const start = (JSON.parse(readFileSync(packageJson, "utf8")) as { scripts: { start: string } }).scripts
     .start
   const words = start.split(/\s+/)
   return words.slice(1, words.indexOf("src/main.ts"))
 })()
 
-export interface MockProducerRun {
+interface MockProducerRun {
   readonly child: ChildProcess
   /** Everything printed so far. */
   readonly output: { stdout: string; stderr: string }

@@ -14,7 +14,7 @@ export interface RunningApi {
 }
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url))
-export const WEB_DIST = fileURLToPath(new URL("../dist", import.meta.url))
+const WEB_DIST = fileURLToPath(new URL("../dist", import.meta.url))
 const API_ENTRY = process.env.PT_API_ENTRY ?? root("apps/api/src/main.ts")
 
 const freePort = (): Promise<number> =>

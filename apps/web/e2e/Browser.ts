@@ -7,7 +7,7 @@ import { type Browser, chromium, type Page } from "playwright-core"
  * the network beyond the page under test: this machine refuses outside connections, many at a time otherwise.
  * Playwright gives every launch a fresh, empty profile.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
 const FLAGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -18,8 +18,7 @@ const FLAGS = [
   "--disable-sync",
 ]
 
-export const ARTIFACTS =
-  process.env.PT_ARTIFACTS_DIR ?? fileURLToPath(new URL("../test-artifacts", import.meta.url))
+const ARTIFACTS = process.env.PT_ARTIFACTS_DIR ?? fileURLToPath(new URL("../test-artifacts", import.meta.url))
 
 export const launchBrowser = (): Promise<Browser> => {
   if (!existsSync(CHROMIUM)) {

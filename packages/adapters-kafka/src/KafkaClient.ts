@@ -1,6 +1,5 @@
 import { Context, Effect, Layer, type LogLevel, Option, Redacted, Schema, type Scope } from "effect"
 import {
-  type Admin,
   type Consumer,
   type ConsumerConfig,
   Kafka,
@@ -121,11 +120,6 @@ export const scopedProducer = (config?: ProducerConfig) =>
       }),
     ),
   )
-
-/** A connected admin client, disconnected when the scope closes. */
-export const scopedAdmin = Effect.flatMap(KafkaClient, ({ kafka }) =>
-  connected<Admin>("admin", () => kafka.admin()),
-)
 
 /**
  * A consumer in the configured group. Disconnecting stops the run loop after the batch in flight, commits what

@@ -1,5 +1,5 @@
 /** One server-sent event as received. */
-export interface SseEvent {
+interface SseEvent {
   readonly event: string
   readonly data: string
   /** Date.now() when it arrived. */

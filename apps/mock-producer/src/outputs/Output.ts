@@ -1,7 +1,7 @@
 import { Context, type Effect, Schema } from "effect"
 import type { TraceRecord } from "../Trace.ts"
 
-export interface SendResult {
+interface SendResult {
   /** Records the receiver took (for HTTP ingest: stored or already known). */
   readonly accepted: number
   /** Records the receiver refused (HTTP ingest reports them per item; noise ends up here). */

@@ -5,7 +5,7 @@ import { DecodeError, type Decoder, decode } from "./Decode.ts"
  * answer carries `{title, message, status}` (docs/api.md); it becomes an ApiError with that message. A 2xx answer
  * is decoded (Decode.ts) before anyone uses it; one this UI cannot read becomes an UnreadableResponse.
  */
-export const API_BASE = `${import.meta.env.BASE_URL.replace(/\/$/, "")}/api/v1`
+const API_BASE = `${import.meta.env.BASE_URL.replace(/\/$/, "")}/api/v1`
 
 export class ApiError extends Error {
   readonly status: number

@@ -9,17 +9,6 @@ export interface PayloadRow {
   readonly org_id: string
 }
 
-export interface StatusRow {
-  readonly request_id?: string
-  readonly status?: string
-  readonly id?: string
-  readonly service?: string
-  readonly source?: string
-  readonly status_msg?: string
-  readonly date?: string
-  readonly created_at?: string
-}
-
 export interface ListResponse<Row> {
   readonly count: number
   readonly elapsed: number

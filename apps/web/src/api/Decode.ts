@@ -53,7 +53,7 @@ export const boolean: Decoder<boolean> = (value, at) =>
   typeof value === "boolean" ? value : fail(at, "true or false", value)
 
 /** A status date the Track page can place on its timeline (the domain's own parser decides). */
-export const statusDate: Decoder<string> = (value, at) => {
+const statusDate: Decoder<string> = (value, at) => {
   const text = string(value, at)
   return parseStatusDate(text) === undefined ? fail(at, "a date this page can read", text) : text
 }
@@ -100,7 +100,7 @@ export const listResponse = <Row>(row: Decoder<Row>): Decoder<ListResponse<Row>>
 const optionalText = (names: ReadonlyArray<string>): Fields =>
   Object.fromEntries(names.map((name) => [name, [string, "optional"] as const]))
 
-export const historyStatus: Decoder<HistoryStatus> = object({
+const historyStatus: Decoder<HistoryStatus> = object({
   ...optionalText([
     "service",
     "source",

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react"
 import { ApiError, apiGet } from "./ApiClient.ts"
 import type { Decoder } from "./Decode.ts"
 
-export type ApiState<A> =
+type ApiState<A> =
   | { readonly kind: "loading"; readonly previous: A | undefined }
   | { readonly kind: "ok"; readonly data: A }
   | { readonly kind: "error"; readonly error: ApiError }

@@ -5,7 +5,7 @@ import { parseTimeRange, type TimeRangeChoice, timeRangeBounds, timeRangeParams 
  * `page` (what people read and share); the API takes a 0-based one. Defaults are left out of the URL.
  */
 export const PAGE_SIZES = [10, 20, 50, 100] as const
-export const DEFAULT_PAGE_SIZE = 10
+const DEFAULT_PAGE_SIZE = 10
 
 export type SortDir = "asc" | "desc"
 

@@ -4,7 +4,7 @@ import { useMemo, useSyncExternalStore } from "react"
  * A minimal History-API router: three pages do not need a routing library. Paths inside the app are relative
  * to the base the API serves the UI under (`/app/payload-tracker`), e.g. `/track?request_id=...`.
  */
-export const APP_BASE = import.meta.env.BASE_URL.replace(/\/$/, "")
+const APP_BASE = import.meta.env.BASE_URL.replace(/\/$/, "")
 
 const NAVIGATE_EVENT = "pt:navigate"
 
@@ -29,7 +29,7 @@ export const navigate = (to: string, options: { readonly replace?: boolean } = {
   window.dispatchEvent(new Event(NAVIGATE_EVENT))
 }
 
-export interface AppLocation {
+interface AppLocation {
   /** Path below the base, without a trailing slash: `""`, `/payloads`, `/statuses`, `/track`. */
   readonly path: string
   /** The raw query string, without `?`: a stable value to memoise on. */

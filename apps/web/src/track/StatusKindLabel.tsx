@@ -2,7 +2,7 @@ import { Label } from "@patternfly/react-core"
 import type { StatusKind } from "@pt/domain/StatusVocabulary"
 
 /** One colour per kind of status, shared by the timeline markers, its legend and the status table. */
-export const KIND_COLOR = { received: "blue", progress: "purple", success: "green", error: "red" } as const
+const KIND_COLOR = { received: "blue", progress: "purple", success: "green", error: "red" } as const
 export const KIND_NAME: Record<StatusKind, string> = {
   received: "received",
   progress: "processing",

@@ -19,7 +19,7 @@ export interface TimeAxis {
   readonly ticks: ReadonlyArray<Tick>
 }
 
-export type AxisUnit = "ms" | "s" | "min" | "h"
+type AxisUnit = "ms" | "s" | "min" | "h"
 
 const UNIT_MICROS: Record<AxisUnit, number> = { ms: 1_000, s: 1_000_000, min: 60_000_000, h: 3_600_000_000 }
 

@@ -12,7 +12,7 @@ const position = (micros: Micros, start: Micros, span: Micros): string =>
   `${span === 0 ? 0 : ((micros - start) / span) * 100}%`
 
 /** What a marker says, to a screen reader (its name) and in its tooltip: lane, status, time, message. */
-export const markerName = (lane: string, s: TrackStatus, start: Micros): string =>
+const markerName = (lane: string, s: TrackStatus, start: Micros): string =>
   `${lane}: ${s.status} at ${s.date} (+${readableDuration(s.micros - start)})${s.status_msg ? `: ${s.status_msg}` : ""}`
 
 /**

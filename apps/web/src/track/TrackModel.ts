@@ -34,8 +34,7 @@ export interface DurationBar {
 export const STALLED_AFTER: Micros = 3_600_000_000
 
 /** `service:source`, or the service alone when the status names no source. */
-export const laneLabel = (service: string, source: string): string =>
-  source ? `${service}:${source}` : service
+const laneLabel = (service: string, source: string): string => (source ? `${service}:${source}` : service)
 
 export const toTrackStatuses = (data: ReadonlyArray<HistoryStatus>): Array<TrackStatus> =>
   data.flatMap((s) => {

@@ -12,7 +12,7 @@ import {
 import { normalizeRequestId } from "@pt/domain/RequestId"
 import { type FormEvent, useEffect, useState } from "react"
 
-export const INVALID_REQUEST_ID =
+const INVALID_REQUEST_ID =
   "A request_id is 32 hexadecimal characters (e.g. 3f2b…) or a dashed UUID (8-4-4-4-12). Check for missing or extra characters."
 
 /** The request_id box: validated with the domain's own rule before anything is asked of the API. */
