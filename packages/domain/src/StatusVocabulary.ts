@@ -1,5 +1,5 @@
 /**
- * The status words and what each means for a service's stage (messages.md, "Required statuses"). Every service
+ * The status words and what each means for a service's stage (docs/status-messages.md, "Required statuses and a payload's outcome"). Every service
  * that touches a payload reports `received` when it takes the payload and `success` or `error` when its stage is
  * done; anything else (`processing`, `validated`, …) is progress detail. The earliest tracker's words stay
  * meaningful: `successful`/`processing_success` end a stage successfully, `failure`/`failed`/`invalid`/
