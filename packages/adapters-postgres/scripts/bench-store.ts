@@ -46,7 +46,7 @@ const main = async () => {
         Effect.gen(function* () {
           const s = yield* openStore(config)
           const today = startOfDay(Date.now())
-          yield* Effect.promise(() => ensurePartitions(s.sql, today - 2 * DAY, today + 3 * DAY))
+          yield* ensurePartitions(s.sql, today - 2 * DAY, today + 3 * DAY)
           // Adapter: WRITERS fibers take batches in order, as several consumers would.
           let next = 0
           let done = 0
@@ -80,7 +80,7 @@ const main = async () => {
             `node process CPU so far: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (generation included)`,
           )
           const stored = yield* Effect.promise(() =>
-            s.sql.query<{ n: number }>("select count(*)::float8 as n from payload_statuses"),
+            s.pg.query<{ n: number }>("select count(*)::float8 as n from payload_statuses"),
           )
           log(
             `stored ${stored.rows[0]!.n.toLocaleString()} status rows (${inserted.toLocaleString()} reported inserted)`,
@@ -88,7 +88,7 @@ const main = async () => {
           if (stored.rows[0]!.n !== inserted) throw new Error("stored rows differ from the inserted count")
           // The totals kept by the write path (store_counts) must match too, with concurrent writers.
           const totals = yield* Effect.promise(() =>
-            s.sql.query<{ payloads: number; statuses: number; real: number; hourly: number }>(
+            s.pg.query<{ payloads: number; statuses: number; real: number; hourly: number }>(
               `select sum(payloads)::float8 as payloads, sum(statuses)::float8 as statuses,
                  (select count(*)::float8 from payloads) as real,
                  (select sum(n)::float8 from status_counts) as hourly from store_counts`,
@@ -103,7 +103,7 @@ const main = async () => {
           // COPY: the same status rows, ids resolved, into the same table emptied.
           log("preparing COPY of the same rows")
           const ids = async (sql: string) =>
-            new Map((await s.sql.query<{ id: number; name: string }>(sql)).rows.map((r) => [r.name, r.id]))
+            new Map((await s.pg.query<{ id: number; name: string }>(sql)).rows.map((r) => [r.name, r.id]))
           const [payloadIds, services, sources, statuses] = yield* Effect.promise(() =>
             Promise.all([
               ids("select id::float8 as id, request_id as name from payloads"),
@@ -125,7 +125,7 @@ const main = async () => {
               `${payloadIds.get(e.request_id)},${services.get(e.service)},${e.source === "" ? "" : sources.get(e.source)},${statuses.get(e.status)},${csvField(e.status_msg) || '""'},${formatTimestamp(e.date)}`,
           )
           writeFileSync(file, `${lines.join("\n")}\n`)
-          yield* Effect.promise(() => s.sql.query("truncate payload_statuses"))
+          yield* Effect.promise(() => s.pg.query("truncate payload_statuses"))
           const copyStarted = performance.now()
           execFileSync("psql", [
             `postgres://${config.user}@${config.host}:${config.port}/${config.database}`,

@@ -6,14 +6,15 @@
 import type { PayloadListQuery, StatusListQuery } from "@pt/domain/Queries"
 import { formatTimestamp } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
+import { makeLookupNames } from "../src/LookupNames.ts"
 import { postgresOrm } from "../src/MikroOrm.ts"
 import { makePostgresPayloadQueries } from "../src/PostgresPayloadQueries.ts"
-import type { SqlClient } from "../src/SqlClient.ts"
+import { SqlClient } from "../src/SqlClient.ts"
 import { configFromUrl, resolveDatabaseUrl } from "../testing/PostgresTestServer.ts"
 
 const main = Effect.gen(function* () {
   const { sql } = yield* postgresOrm(configFromUrl(resolveDatabaseUrl()))
-  const pick = async <A>(text: string) => (await sql.query<A>(text)).rows[0]!
+  const pick = async <A>(text: string) => (await Effect.runPromise(sql.query<A>(text))).rows[0]!
   const sample = yield* Effect.promise(() =>
     pick<{ request_id: string; account: string; newest: number }>(
       `select request_id, account, (extract(epoch from created_at) * 1e6)::float8 as newest
@@ -22,30 +23,31 @@ const main = Effect.gen(function* () {
   )
   let section = ""
   const summary: Array<string> = []
-  const explaining: SqlClient = {
+  const explaining = SqlClient.of({
     ...sql,
-    query: async (text, params) => {
-      // Run once unexplained first (caches warm, lookup names loaded), then explain: the plan of a warm query.
-      const real = await sql.query(text, params)
-      const plan = await sql.query<{ "QUERY PLAN": string }>(
-        `explain (analyze, buffers, costs off) ${text}`,
-        params,
-      )
-      console.log(`\n-- ${text.replace(/\s+/g, " ").slice(0, 160)}…\n-- params: ${JSON.stringify(params)}`)
-      const lines = plan.rows.map((row) => row["QUERY PLAN"])
-      for (const line of lines) console.log(line)
-      const ms = (name: string) => lines.find((l) => l.startsWith(name))?.replace(/.*: /, "") ?? "?"
-      summary.push(
-        `${section.padEnd(58)} ${text.trimStart().slice(0, 22).replace(/\s+/g, " ").padEnd(22)} plan ${ms("Planning Time").padStart(9)}  exec ${ms("Execution Time").padStart(10)}`,
-      )
-      return real as never
-    },
-  }
+    query: (text, params) =>
+      Effect.gen(function* () {
+        // Run once unexplained first (caches warm, lookup names loaded), then explain: the plan of a warm query.
+        const real = yield* sql.query(text, params)
+        const plan = yield* sql.query<{ "QUERY PLAN": string }>(
+          `explain (analyze, buffers, costs off) ${text}`,
+          params,
+        )
+        console.log(`\n-- ${text.replace(/\s+/g, " ").slice(0, 160)}…\n-- params: ${JSON.stringify(params)}`)
+        const lines = plan.rows.map((row) => row["QUERY PLAN"])
+        for (const line of lines) console.log(line)
+        const ms = (name: string) => lines.find((l) => l.startsWith(name))?.replace(/.*: /, "") ?? "?"
+        summary.push(
+          `${section.padEnd(58)} ${text.trimStart().slice(0, 22).replace(/\s+/g, " ").padEnd(22)} plan ${ms("Planning Time").padStart(9)}  exec ${ms("Execution Time").padStart(10)}`,
+        )
+        return real as never
+      }),
+  })
   const heading = (name: string) => {
     section = name
     console.log(`\n## ${name}`)
   }
-  const q = makePostgresPayloadQueries(explaining)
+  const q = makePostgresPayloadQueries(explaining, makeLookupNames(explaining))
   const hour = 3_600_000_000
   const base = { page: 0, pageSize: 10, sortDir: "desc" as const }
   const payloads = (p: Partial<PayloadListQuery>) =>
@@ -59,9 +61,7 @@ const main = Effect.gen(function* () {
   const p = yield* Effect.promise(() =>
     pick<{ id: number }>(`select id::float8 as id from payloads where request_id = '${sample.request_id}'`),
   )
-  yield* Effect.promise(() =>
-    explaining.query(`select * from payload_statuses s where s.payload_id = $1`, [p.id]),
-  )
+  yield* explaining.query(`select * from payload_statuses s where s.payload_id = $1`, [p.id])
   yield* q.payloadHistory(sample.request_id)
   heading("GET /payloads?account=…")
   yield* payloads({ account: sample.account })

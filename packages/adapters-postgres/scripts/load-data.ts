@@ -59,7 +59,7 @@ const main = async () => {
         const s = yield* openStore(config)
         const now = Date.now()
         const from = now - DAYS * DAY
-        yield* Effect.promise(() => ensurePartitions(s.sql, startOfDay(from), startOfDay(now) + 3 * DAY))
+        yield* ensurePartitions(s.sql, startOfDay(from), startOfDay(now) + 3 * DAY)
         const names = { services: new Set<string>(), sources: new Set<string>(), statuses: new Set<string>() }
         for (let i = 0; i < 200; i++)
           for (const e of payloadEvents(i, 0, { extraApps: EXTRA_APPS })) {
@@ -70,17 +70,17 @@ const main = async () => {
         const ids: Record<string, Map<string, number>> = {}
         for (const [table, set] of Object.entries(names)) {
           yield* Effect.promise(() =>
-            s.sql.query(`insert into ${table} (name) select unnest($1::text[]) on conflict do nothing`, [
+            s.pg.query(`insert into ${table} (name) select unnest($1::text[]) on conflict do nothing`, [
               [...set],
             ]),
           )
           const rows = yield* Effect.promise(() =>
-            s.sql.query<{ id: number; name: string }>(`select id, name from ${table}`),
+            s.pg.query<{ id: number; name: string }>(`select id, name from ${table}`),
           )
           ids[table] = new Map(rows.rows.map((r) => [r.name, r.id]))
         }
         const first = (yield* Effect.promise(() =>
-          s.sql.query<{ n: number }>("select coalesce(max(id), 0)::float8 as n from payloads"),
+          s.pg.query<{ n: number }>("select coalesce(max(id), 0)::float8 as n from payloads"),
         )).rows[0]!.n
         const start = (i: number) => (from + (i * DAYS * DAY) / PAYLOADS) * 1000
         const tag = Date.now().toString(16) // fresh request ids on every run
@@ -107,7 +107,7 @@ const main = async () => {
           ),
         )
         yield* Effect.promise(() =>
-          s.sql.query(`select setval(pg_get_serial_sequence('payloads', 'id'), ${first + PAYLOADS})`),
+          s.pg.query(`select setval(pg_get_serial_sequence('payloads', 'id'), ${first + PAYLOADS})`),
         )
         log(`payloads done in ${((performance.now() - t0) / 1000).toFixed(1)} s; COPY statuses`)
         let statuses = 0
@@ -131,14 +131,14 @@ const main = async () => {
         )
         // COPY bypasses the write path: the exact totals (store_counts) are added here.
         yield* Effect.promise(() =>
-          s.sql.query(
+          s.pg.query(
             `insert into store_counts as c (slot, payloads, statuses) values (0, $1, $2)
              on conflict (slot) do update set payloads = c.payloads + excluded.payloads, statuses = c.statuses + excluded.statuses`,
             [PAYLOADS, statuses],
           ),
         )
         yield* Effect.promise(() =>
-          s.sql.query(
+          s.pg.query(
             `insert into status_counts as c (hour, slot, service_id, status_id, n)
              select date_bin('1 hour', date, timestamptz 'epoch'), 0, service_id, status_id, count(*)
              from payload_statuses where payload_id > $1 group by 1, 3, 4
@@ -147,7 +147,7 @@ const main = async () => {
           ),
         )
         log("ANALYZE")
-        yield* Effect.promise(() => s.sql.query("analyze payloads; analyze payload_statuses"))
+        yield* Effect.promise(() => s.pg.query("analyze payloads; analyze payload_statuses"))
         const seconds = (performance.now() - t0) / 1000
         log(
           `loaded ${PAYLOADS.toLocaleString()} payloads and ${statuses.toLocaleString()} statuses in ${seconds.toFixed(1)} s`,

@@ -1,18 +1,18 @@
 import type { StoreUnavailable } from "@pt/domain/Errors"
 import type { Effect } from "effect"
 import type { StoreOrm } from "./MikroOrm.ts"
-import { tryQuery } from "./SqlClient.ts"
+import { ormCall } from "./StoreErrors.ts"
 
 /** Applies every pending migration; returns the names applied. Migrations are the only way the schema changes. */
 export const migrateUp = ({ orm }: StoreOrm): Effect.Effect<ReadonlyArray<string>, StoreUnavailable> =>
-  tryQuery("applying migrations", async () => (await orm.migrator.up()).map((m) => m.name))
+  ormCall("applying migrations", async () => (await orm.migrator.up()).map((m) => m.name))
 
 /** Reverts migrations: the last one, or all of them with `{ all: true }`. */
 export const migrateDown = (
   { orm }: StoreOrm,
   options: { readonly all?: boolean } = {},
 ): Effect.Effect<ReadonlyArray<string>, StoreUnavailable> =>
-  tryQuery("reverting migrations", async () =>
+  ormCall("reverting migrations", async () =>
     (await orm.migrator.down(options.all ? { to: 0 } : undefined)).map((m) => m.name),
   )
 
@@ -20,4 +20,4 @@ export const migrateDown = (
 export const pendingMigrations = ({
   orm,
 }: StoreOrm): Effect.Effect<ReadonlyArray<string>, StoreUnavailable> =>
-  tryQuery("listing pending migrations", async () => (await orm.migrator.getPending()).map((m) => m.name))
+  ormCall("listing pending migrations", async () => (await orm.migrator.getPending()).map((m) => m.name))

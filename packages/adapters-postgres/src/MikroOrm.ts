@@ -1,4 +1,3 @@
-import type { Transaction } from "@electric-sql/pglite"
 import type { MikroORM, Options } from "@mikro-orm/core"
 import { Migrator } from "@mikro-orm/migrations"
 import { MikroORM as PgliteMikroORM } from "@mikro-orm/pglite"
@@ -7,13 +6,16 @@ import type { StoreUnavailable } from "@pt/domain/Errors"
 import { Effect, Redacted, type Scope } from "effect"
 import { allEntities } from "./entities/Entities.ts"
 import { migrationsList } from "./migrations/Migrations.ts"
+import { type PgliteDatabase, pgliteSqlClient } from "./PgliteSqlClient.ts"
+import { pgPool, pgSqlClient } from "./PgSqlClient.ts"
 import type { PostgresConfig } from "./PostgresConfig.ts"
-import { pgPool, pgSqlClient, type SqlClient, tryQuery } from "./SqlClient.ts"
+import type { SqlClient } from "./SqlClient.ts"
+import { ormCall } from "./StoreErrors.ts"
 
 /** The ORM handle and the raw SQL client on the same pool; closed with the scope. */
 export interface StoreOrm {
   readonly orm: MikroORM
-  readonly sql: SqlClient
+  readonly sql: SqlClient["Service"]
 }
 
 const common = {
@@ -36,7 +38,7 @@ export const postgresOrm = (config: PostgresConfig): Effect.Effect<StoreOrm, Sto
     const onError = (e: Error) =>
       Effect.runForkWith(services)(Effect.logWarning(`PostgreSQL idle connection lost: ${e.message}`))
     return yield* Effect.acquireRelease(
-      tryQuery("connecting to PostgreSQL", async () => {
+      ormCall("connecting to PostgreSQL", async () => {
         const orm = await PostgreSqlMikroORM.init({
           ...common,
           host: config.host,
@@ -70,26 +72,10 @@ export const postgresOrm = (config: PostgresConfig): Effect.Effect<StoreOrm, Sto
 /** A MikroORM PGlite client: PostgreSQL compiled to WASM, in-process, persisted to `dataDir`. */
 export const pgliteOrm = (dataDir: string): Effect.Effect<StoreOrm, StoreUnavailable, Scope.Scope> =>
   Effect.acquireRelease(
-    tryQuery("opening the embedded database", async () => {
+    ormCall("opening the embedded database", async () => {
       const orm = await PgliteMikroORM.init({ ...common, dbName: dataDir })
-      const db = await orm.driver.getConnection().getNativeClient()
-      const client: SqlClient = {
-        dialect: "pglite",
-        query: async (text, params) => {
-          const r = await db.query(text, params as Array<unknown>)
-          return { rows: r.rows as Array<never>, count: r.affectedRows ?? 0 }
-        },
-        transaction: (body) =>
-          db.transaction((tx: Transaction) =>
-            body({
-              query: async (text, params) => {
-                const r = await tx.query(text, params as Array<unknown>)
-                return { rows: r.rows as Array<never>, count: r.affectedRows ?? 0 }
-              },
-            }),
-          ),
-      }
-      return { orm, sql: client }
+      const db: PgliteDatabase = await orm.driver.getConnection().getNativeClient()
+      return { orm, sql: pgliteSqlClient(db) }
     }),
     ({ orm }) => Effect.promise(() => orm.close(true)),
   )

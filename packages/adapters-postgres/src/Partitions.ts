@@ -1,6 +1,9 @@
-import type { Queryable, SqlClient } from "./SqlClient.ts"
+import { Effect, Schema } from "effect"
+import { decodeRows } from "./Rows.ts"
+import { type Queryable, type SqlClient, type SqlError, withTransaction } from "./SqlClient.ts"
 
 const DAY_MS = 86_400_000
+const NameRow = Schema.Struct({ name: Schema.String })
 /** Serialises partition DDL between processes (several consumers may run maintenance at once). */
 const PARTITION_DDL_LOCK = 7_260_002
 const PREFIX = "payload_statuses_p"
@@ -19,13 +22,16 @@ export const partitionDay = (name: string): number | undefined => {
 }
 
 /** Daily partitions that exist, as day starts (ms), ascending. */
-export const listPartitions = async (sql: Queryable): Promise<Array<number>> => {
-  const r = await sql.query<{ name: string }>(
-    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-     where i.inhparent = 'payload_statuses'::regclass`,
-  )
-  return r.rows.flatMap((row) => partitionDay(row.name) ?? []).sort((a, b) => a - b)
-}
+export const listPartitions = (sql: Queryable): Effect.Effect<Array<number>, SqlError> =>
+  sql
+    .query(
+      `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+       where i.inhparent = 'payload_statuses'::regclass`,
+    )
+    .pipe(
+      Effect.flatMap(decodeRows(NameRow)),
+      Effect.map((rows) => rows.flatMap((row) => partitionDay(row.name) ?? []).sort((a, b) => a - b)),
+    )
 
 const bounds = (dayStart: number) => [
   `${dayKey(dayStart)} 00:00:00+00`,
@@ -37,31 +43,33 @@ const bounds = (dayStart: number) => [
  * before the partition existed) are moved into it in the same transaction, so none is lost and PostgreSQL's
  * check that DEFAULT holds no rows of the new range passes.
  */
-const createPartition = (sql: SqlClient, dayStart: number): Promise<{ created: boolean; moved: number }> =>
-  sql.transaction(async (tx) => {
-    await tx.query("select pg_advisory_xact_lock($1)", [PARTITION_DDL_LOCK])
-    const name = partitionName(dayStart)
-    const exists = await tx.query("select 1 from pg_class where relname = $1 and relkind = 'r'", [name])
-    if (exists.rows.length > 0) return { created: false, moved: 0 }
-    const [from, to] = bounds(dayStart)
-    const range = `for values from ('${from}') to ('${to}')`
-    const inDefault = await tx.query(
-      "select 1 from payload_statuses_default where date >= $1::timestamptz and date < $2::timestamptz limit 1",
-      [from, to],
-    )
-    if (inDefault.rows.length === 0) {
-      await tx.query(`create table ${name} partition of payload_statuses ${range}`)
-      return { created: true, moved: 0 }
-    }
-    await tx.query(`create table ${name} (like payload_statuses including defaults including constraints)`)
-    const moved = await tx.query(
-      `with m as (delete from payload_statuses_default where date >= $1::timestamptz and date < $2::timestamptz
+const createPartition = (sql: SqlClient["Service"], dayStart: number) =>
+  withTransaction(sql, (tx) =>
+    Effect.gen(function* () {
+      yield* tx.query("select pg_advisory_xact_lock($1)", [PARTITION_DDL_LOCK])
+      const name = partitionName(dayStart)
+      const exists = yield* tx.query("select 1 from pg_class where relname = $1 and relkind = 'r'", [name])
+      if (exists.rows.length > 0) return { created: false, moved: 0 }
+      const [from, to] = bounds(dayStart)
+      const range = `for values from ('${from}') to ('${to}')`
+      const inDefault = yield* tx.query(
+        "select 1 from payload_statuses_default where date >= $1::timestamptz and date < $2::timestamptz limit 1",
+        [from, to],
+      )
+      if (inDefault.rows.length === 0) {
+        yield* tx.query(`create table ${name} partition of payload_statuses ${range}`)
+        return { created: true, moved: 0 }
+      }
+      yield* tx.query(`create table ${name} (like payload_statuses including defaults including constraints)`)
+      const moved = yield* tx.query(
+        `with m as (delete from payload_statuses_default where date >= $1::timestamptz and date < $2::timestamptz
        returning *) insert into ${name} select * from m`,
-      [from, to],
-    )
-    await tx.query(`alter table payload_statuses attach partition ${name} ${range}`)
-    return { created: true, moved: moved.count }
-  })
+        [from, to],
+      )
+      yield* tx.query(`alter table payload_statuses attach partition ${name} ${range}`)
+      return { created: true, moved: moved.count }
+    }),
+  )
 
 export interface PartitionReport {
   readonly created: ReadonlyArray<string>
@@ -70,19 +78,19 @@ export interface PartitionReport {
 }
 
 /** Ensures a daily partition for every day from `fromDay` to `toDay` (day starts in ms, inclusive). */
-export const ensurePartitions = async (
-  sql: SqlClient,
+export const ensurePartitions = Effect.fnUntraced(function* (
+  sql: SqlClient["Service"],
   fromDay: number,
   toDay: number,
-): Promise<PartitionReport> => {
-  const existing = new Set(await listPartitions(sql))
+): Effect.fn.Return<PartitionReport, SqlError> {
+  const existing = new Set(yield* listPartitions(sql))
   const created: Array<string> = []
   let moved = 0
   for (let day = startOfDay(fromDay); day <= toDay; day += DAY_MS) {
     if (existing.has(day)) continue
-    const r = await createPartition(sql, day)
+    const r = yield* createPartition(sql, day)
     if (r.created) created.push(partitionName(day))
     moved += r.moved
   }
   return { created, moved }
-}
+})

@@ -30,7 +30,10 @@ export const notifyChunks = (requestIds: Iterable<string>): Array<string> => {
  * dedicated connection (outside the pool: a pooled connection would lose its LISTEN when released) and
  * reconnects when the connection drops. In-process subscribers receive the ids through a PubSub.
  */
-export const PgNotifyFeedLayer = (sql: SqlClient, config: PostgresConfig): Layer.Layer<StatusFeed> =>
+export const PgNotifyFeedLayer = (
+  sql: SqlClient["Service"],
+  config: PostgresConfig,
+): Layer.Layer<StatusFeed> =>
   Layer.effect(
     StatusFeed,
     Effect.gen(function* () {
@@ -103,16 +106,13 @@ export const PgNotifyFeedLayer = (sql: SqlClient, config: PostgresConfig): Layer
       return StatusFeed.of({
         publish: (events) => {
           const chunks = notifyChunks(new Set(events.map((e) => e.request_id)))
-          return Effect.tryPromise(() =>
-            sql.query("select pg_notify($1, chunk) from unnest($2::text[]) as chunk", [
-              STATUS_CHANNEL,
-              chunks,
-            ]),
-          ).pipe(
-            // The statuses are stored already: a lost notification only delays a live view, never the write.
-            Effect.catch((e) => Effect.logWarning("status feed: NOTIFY failed", e)),
-            Effect.asVoid,
-          )
+          return sql
+            .query("select pg_notify($1, chunk) from unnest($2::text[]) as chunk", [STATUS_CHANNEL, chunks])
+            .pipe(
+              // The statuses are stored already: a lost notification only delays a live view, never the write.
+              Effect.catch((e) => Effect.logWarning("status feed: NOTIFY failed", e)),
+              Effect.asVoid,
+            )
         },
         subscribe: Stream.fromPubSub(hub),
       })

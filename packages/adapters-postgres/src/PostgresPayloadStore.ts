@@ -1,21 +1,15 @@
 import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
+import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
-import { noNul, type Queryable, type SqlClient, timestampFromMicros, tryQuery } from "./SqlClient.ts"
+import { decodeCount, decodeRows } from "./Rows.ts"
+import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
+import { noNul, timestampFromMicros } from "./SqlFragments.ts"
+import { orUnavailable } from "./StoreErrors.ts"
 
 /** Writers hold this advisory lock shared; retention takes it exclusive while deleting emptied payloads. */
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001
-
-type LookupTable = "services" | "sources" | "statuses"
-
-interface PayloadRow {
-  account: string
-  org_id: string
-  inventory_id: string
-  system_id: string
-  created_at: number
-}
 
 const clean = (e: StatusEvent): StatusEvent => ({
   request_id: noNul(e.request_id),
@@ -30,30 +24,21 @@ const clean = (e: StatusEvent): StatusEvent => ({
   system_id: noNul(e.system_id),
 })
 
-/** Payload rows merged inside the batch first: latest non-empty value in delivery order, earliest date. */
-const mergePayloads = (events: ReadonlyArray<StatusEvent>): Array<[string, PayloadRow]> => {
-  const rows = new Map<string, PayloadRow>()
-  for (const e of events) {
-    const row = rows.get(e.request_id)
-    if (row === undefined) {
-      const { account, org_id, inventory_id, system_id, date } = e
-      rows.set(e.request_id, { account, org_id, inventory_id, system_id, created_at: date })
-      continue
-    }
-    if (e.account !== "") row.account = e.account
-    if (e.org_id !== "") row.org_id = e.org_id
-    if (e.inventory_id !== "") row.inventory_id = e.inventory_id
-    if (e.system_id !== "") row.system_id = e.system_id
-    if (e.date < row.created_at) row.created_at = e.date
-  }
-  // One global lock order (request_id) so concurrent writers wait for each other instead of deadlocking.
-  return [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-}
+const latestNonEmpty = (column: string) =>
+  `coalesce((array_agg(${column} order by n desc) filter (where ${column} <> ''))[1], '')`
 
+// The payload merge rule (Payload.ts: the latest non-empty value in delivery order, the earliest date) is
+// applied here, in one statement: first among the batch's events of a payload (grouped by request_id, `n` is
+// the delivery order), then against the stored row on conflict. Rows go in one global lock order
+// (request_id) so concurrent writers wait for each other instead of deadlocking.
 const UPSERT_PAYLOADS = `
 insert into payloads as p (request_id, account, org_id, inventory_id, system_id, created_at)
-select r, a, o, i, s, ${timestampFromMicros("c")}
-from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[]) as u(r, a, o, i, s, c)
+select r, ${latestNonEmpty("a")}, ${latestNonEmpty("o")}, ${latestNonEmpty("i")}, ${latestNonEmpty("s")},
+  ${timestampFromMicros("min(c)")}
+from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])
+  with ordinality as u(r, a, o, i, s, c, n)
+group by r
+order by r collate "C"
 on conflict (request_id) do update set
   account = case when excluded.account <> '' then excluded.account else p.account end,
   org_id = case when excluded.org_id <> '' then excluded.org_id else p.org_id end,
@@ -66,6 +51,9 @@ where (excluded.account <> '' and excluded.account <> p.account)
    or (excluded.system_id <> '' and excluded.system_id <> p.system_id)
    or excluded.created_at < p.created_at
 returning id::float8 as id, request_id, (xmax = 0) as inserted`
+
+const UpsertedRow = Schema.Struct({ id: Schema.Number, request_id: Schema.String, inserted: Schema.Boolean })
+const PayloadIdRow = Schema.Struct({ id: Schema.Number, request_id: Schema.String })
 
 // The WHERE above skips no-op updates: a redelivered or uninformative status writes nothing to payloads, and
 // its id is not returned. Those ids are read in a statement of their own: its snapshot sees rows that concurrent
@@ -102,82 +90,66 @@ export interface PayloadStoreOptions {
   readonly writeStatementTimeoutMs?: number
 }
 
+const byKey = <A>([a]: readonly [string, A], [b]: readonly [string, A]) => (a < b ? -1 : a > b ? 1 : 0)
+
 /**
  * The consumer's hot path: a batch of N events is two set-wise statements in one transaction (plus, rarely,
  * one to add new lookup names), whatever N is.
  */
-export const makePostgresPayloadStore = (sql: SqlClient, options: PayloadStoreOptions = {}) =>
-  Effect.sync(() => {
-    const health = options.health ?? sql
-    const writeTimeout = {
-      ms: options.writeStatementTimeoutMs ?? DEFAULT_WRITE_STATEMENT_TIMEOUT_MS,
-      setting: "DB_WRITE_STATEMENT_TIMEOUT_MS",
-    }
-    const lookupIds: Record<LookupTable, Map<string, number>> = {
-      services: new Map(),
-      sources: new Map(),
-      statuses: new Map(),
-    }
+export const makePostgresPayloadStore = (
+  sql: SqlClient["Service"],
+  names: LookupNames,
+  options: PayloadStoreOptions = {},
+) => {
+  const health = options.health ?? sql
+  const writeTimeout = {
+    ms: options.writeStatementTimeoutMs ?? DEFAULT_WRITE_STATEMENT_TIMEOUT_MS,
+    setting: "DB_WRITE_STATEMENT_TIMEOUT_MS",
+  }
 
-    // New names are committed on their own (ON CONFLICT: concurrent writers of the same name both succeed);
-    // ids never change afterwards, so the cache needs no invalidation.
-    const resolve = async (table: LookupTable, names: Iterable<string>): Promise<Map<string, number>> => {
-      const cache = lookupIds[table]
-      const missing = [...new Set(names)].filter((n) => !cache.has(n)).sort()
-      if (missing.length > 0) {
-        const added = await sql.query(
-          `insert into ${table} (name) select unnest($1::text[]) on conflict (name) do nothing`,
-          [missing],
-        )
-        // Autovacuum never analyzes a table of a few rows (threshold: 50 changed rows), and without statistics
-        // the planner guesses ≈1,270 rows for each lookup table; the reads iterate over them (loose index scan).
-        if (added.count > 0) await sql.query(`analyze ${table}`)
-        const found = await sql.query<{ id: number; name: string }>(
-          `select id, name from ${table} where name = any($1::text[])`,
-          [missing],
-        )
-        for (const row of found.rows) cache.set(row.name, row.id)
-      }
-      return cache
-    }
-
-    const write = async (payloads: Array<[string, PayloadRow]>, statuses: Array<StatusEvent>) => {
-      // Outside the transaction: PGlite has one connection, and new names need not wait for the batch.
-      const services = await resolve(
-        "services",
-        statuses.map((e) => e.service),
-      )
-      const sources = await resolve(
-        "sources",
-        statuses.flatMap((e) => (e.source === "" ? [] : [e.source])),
-      )
-      const statusNames = await resolve(
-        "statuses",
-        statuses.map((e) => e.status),
-      )
-      return sql.transaction(
-        async (tx) => {
-          await tx.query("select pg_advisory_xact_lock_shared($1)", [PAYLOAD_CLEANUP_LOCK])
-          const upserted = await tx.query<{ id: number; request_id: string; inserted: boolean }>(
-            UPSERT_PAYLOADS,
-            [
-              payloads.map(([id]) => id),
-              payloads.map(([, p]) => p.account),
-              payloads.map(([, p]) => p.org_id),
-              payloads.map(([, p]) => p.inventory_id),
-              payloads.map(([, p]) => p.system_id),
-              payloads.map(([, p]) => p.created_at),
-            ],
-          )
-          const payloadIds = new Map(upserted.rows.map((r) => [r.request_id, r.id]))
-          const unchanged = payloads.flatMap(([id]) => (payloadIds.has(id) ? [] : [id]))
-          if (unchanged.length > 0) {
-            const found = await tx.query<{ id: number; request_id: string }>(PAYLOAD_IDS, [unchanged])
-            for (const r of found.rows) payloadIds.set(r.request_id, r.id)
-          }
-          // A new row has no xmax; a row updated on conflict carries this transaction's id there.
-          const newPayloads = upserted.rows.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
-          const statusRows = await tx.query<{ n: number }>(INSERT_STATUSES, [
+  const write = Effect.fnUntraced(function* (
+    events: ReadonlyArray<StatusEvent>,
+    statuses: Array<StatusEvent>,
+  ) {
+    // Outside the transaction: PGlite has one connection, and new names need not wait for the batch.
+    const services = yield* names.ensure(
+      "services",
+      statuses.map((e) => e.service),
+    )
+    const sources = yield* names.ensure(
+      "sources",
+      statuses.flatMap((e) => (e.source === "" ? [] : [e.source])),
+    )
+    const statusNames = yield* names.ensure(
+      "statuses",
+      statuses.map((e) => e.status),
+    )
+    return yield* withTransaction(
+      sql,
+      Effect.fnUntraced(function* (tx) {
+        yield* tx.query("select pg_advisory_xact_lock_shared($1)", [PAYLOAD_CLEANUP_LOCK])
+        const upserted = yield* tx
+          .query(UPSERT_PAYLOADS, [
+            events.map((e) => e.request_id),
+            events.map((e) => e.account),
+            events.map((e) => e.org_id),
+            events.map((e) => e.inventory_id),
+            events.map((e) => e.system_id),
+            events.map((e) => e.date),
+          ])
+          .pipe(Effect.flatMap(decodeRows(UpsertedRow)))
+        const payloadIds = new Map(upserted.map((r) => [r.request_id, r.id]))
+        const unchanged = [...new Set(events.map((e) => e.request_id))].filter((id) => !payloadIds.has(id))
+        if (unchanged.length > 0) {
+          const found = yield* tx
+            .query(PAYLOAD_IDS, [unchanged])
+            .pipe(Effect.flatMap(decodeRows(PayloadIdRow)))
+          for (const r of found) payloadIds.set(r.request_id, r.id)
+        }
+        // A new row has no xmax; a row updated on conflict carries this transaction's id there.
+        const newPayloads = upserted.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
+        return yield* tx
+          .query(INSERT_STATUSES, [
             statuses.map((e) => payloadIds.get(e.request_id)!),
             statuses.map((e) => services.get(e.service)!),
             statuses.map((e) => (e.source === "" ? null : sources.get(e.source)!)),
@@ -186,28 +158,29 @@ export const makePostgresPayloadStore = (sql: SqlClient, options: PayloadStoreOp
             statuses.map((e) => e.date),
             newPayloads,
           ])
-          return statusRows.rows[0]?.n ?? 0
-        },
-        { statementTimeout: writeTimeout },
-      )
-    }
-
-    const record = Effect.fnUntraced(function* (events: ReadonlyArray<StatusEvent>) {
-      if (events.length === 0) return { inserted: 0, duplicates: 0 } satisfies RecordResult
-      const cleaned = events.map(clean)
-      const unique = new Map<string, StatusEvent>()
-      for (const e of cleaned) {
-        const key = statusIdentity(e)
-        if (!unique.has(key)) unique.set(key, e)
-      }
-      const statuses = [...unique].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e)
-      const payloads = mergePayloads(cleaned)
-      const inserted = yield* tryQuery("recording statuses", () => write(payloads, statuses))
-      return { inserted, duplicates: events.length - inserted } satisfies RecordResult
-    })
-
-    return PayloadStore.of({
-      record,
-      ping: tryQuery("pinging the database", () => health.query("select 1")).pipe(Effect.asVoid),
-    })
+          .pipe(Effect.flatMap(decodeCount))
+      }),
+      { statementTimeout: writeTimeout },
+    )
   })
+
+  const record = Effect.fn("PostgresStore.record")(function* (events: ReadonlyArray<StatusEvent>) {
+    if (events.length === 0) return { inserted: 0, duplicates: 0 } satisfies RecordResult
+    const cleaned = events.map(clean)
+    const unique = new Map<string, StatusEvent>()
+    for (const e of cleaned) {
+      const key = statusIdentity(e)
+      if (!unique.has(key)) unique.set(key, e)
+    }
+    const statuses = [...unique].sort(byKey).map(([, e]) => e)
+    const inserted = yield* write(cleaned, statuses)
+    return { inserted, duplicates: events.length - inserted } satisfies RecordResult
+  }, orUnavailable("recording statuses"))
+
+  return PayloadStore.of({
+    record,
+    ping: health
+      .query("select 1")
+      .pipe(Effect.asVoid, orUnavailable("pinging the database"), Effect.withSpan("PostgresStore.ping")),
+  })
+}

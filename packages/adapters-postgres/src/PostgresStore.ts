@@ -4,14 +4,17 @@ import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { type Config, Context, Effect, Layer } from "effect"
 import type pg from "pg"
+import { makeLookupNames } from "./LookupNames.ts"
 import { migrateUp, pendingMigrations } from "./Migrate.ts"
 import { postgresOrm, type StoreOrm } from "./MikroOrm.ts"
 import { ensurePartitions, startOfDay } from "./Partitions.ts"
 import { PgNotifyFeedLayer } from "./PgNotifyFeed.ts"
+import { pgPool, pgSqlClient } from "./PgSqlClient.ts"
 import { loadPostgresConfig, type PostgresConfig } from "./PostgresConfig.ts"
 import { makePostgresPayloadQueries } from "./PostgresPayloadQueries.ts"
 import { makePostgresPayloadStore } from "./PostgresPayloadStore.ts"
-import { pgPool, pgSqlClient, type Queryable, tryQuery } from "./SqlClient.ts"
+import type { Queryable } from "./SqlClient.ts"
+import { orUnavailable } from "./StoreErrors.ts"
 import {
   type MaintenanceSettings,
   maintenanceClient,
@@ -68,13 +71,11 @@ export const storeServices = Effect.fnUntraced(function* (store: StoreOrm, setti
   if (pending.length === 0) {
     // Daily partitions exist from the first write on; StoreMaintenance keeps them coming.
     const today = startOfDay(Date.now())
-    yield* tryQuery("creating partitions", () =>
-      ensurePartitions(
-        maintenanceClient(store.sql),
-        today - settings.retentionDays * DAY_MS,
-        today + settings.partitionsAheadDays * DAY_MS,
-      ),
-    )
+    yield* ensurePartitions(
+      maintenanceClient(store.sql),
+      today - settings.retentionDays * DAY_MS,
+      today + settings.partitionsAheadDays * DAY_MS,
+    ).pipe(orUnavailable("creating partitions"))
   } else {
     yield* Effect.logWarning(`database schema not current, pending migrations: ${pending.join(", ")}`)
   }
@@ -92,14 +93,16 @@ export const storeServices = Effect.fnUntraced(function* (store: StoreOrm, setti
           ),
         ),
   )
-  const payloadStore = yield* makePostgresPayloadStore(store.sql, {
+  // One cache of the lookup names for the writes and the reads of this store.
+  const names = makeLookupNames(store.sql)
+  const payloadStore = makePostgresPayloadStore(store.sql, names, {
     ...(settings.health === undefined ? {} : { health: settings.health }),
     ...(settings.writeStatementTimeoutMs === undefined
       ? {}
       : { writeStatementTimeoutMs: settings.writeStatementTimeoutMs }),
   })
   return Context.make(PayloadStore, payloadStore).pipe(
-    Context.add(PayloadQueries, nulMatchesNothing(makePostgresPayloadQueries(store.sql))),
+    Context.add(PayloadQueries, nulMatchesNothing(makePostgresPayloadQueries(store.sql, names))),
     Context.add(StoreMaintenance, makeStoreMaintenance(store.sql, settings)),
     Context.add(StoreSchema, { pendingMigrations: schema }),
   )

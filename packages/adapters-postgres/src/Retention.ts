@@ -1,6 +1,8 @@
+import { Effect } from "effect"
 import { listPartitions, partitionName } from "./Partitions.ts"
 import { PAYLOAD_CLEANUP_LOCK } from "./PostgresPayloadStore.ts"
-import type { Queryable, SqlClient } from "./SqlClient.ts"
+import { decodeCount } from "./Rows.ts"
+import { type Queryable, type SqlClient, type SqlError, withTransaction } from "./SqlClient.ts"
 
 const DAY_MS = 86_400_000
 // Emptied payloads are deleted in chunks so writers (which wait on the cleanup lock) pause only briefly.
@@ -28,58 +30,67 @@ const subtractCounts = (tx: Queryable, payloads: number, statuses: number) =>
  * partition (old dates that never had a partition), then deletes payloads left without any status.
  * Only payloads created before `keepFrom` can have lost all their statuses, which bounds the search.
  */
-export const applyRetention = async (
-  sql: SqlClient,
+export const applyRetention = Effect.fnUntraced(function* (
+  sql: SqlClient["Service"],
   nowMs: number,
   retentionDays: number,
-): Promise<RetentionReport> => {
+): Effect.fn.Return<RetentionReport, SqlError> {
   const keepFrom = Math.floor(nowMs / DAY_MS) * DAY_MS - retentionDays * DAY_MS
-  const expired = (await listPartitions(sql)).filter((day) => day + DAY_MS <= keepFrom)
+  const expired = (yield* listPartitions(sql)).filter((day) => day + DAY_MS <= keepFrom)
   const droppedPartitions: Array<string> = []
   let deletedStatuses = 0
   for (const day of expired) {
     const name = partitionName(day)
-    deletedStatuses += await sql.transaction(async (tx) => {
-      // Parent first, like writers: nothing is inserted between the count and the drop (exact totals).
-      await tx.query(`lock table payload_statuses, ${name} in access exclusive mode`)
-      const n = await tx.query<{ n: number }>(`select count(*)::float8 as n from ${name}`)
-      await tx.query(`drop table ${name}`)
-      await subtractCounts(tx, 0, n.rows[0]?.n ?? 0)
-      await tx.query("delete from status_counts where hour >= $1::timestamptz and hour < $2::timestamptz", [
-        new Date(day).toISOString(),
-        new Date(day + DAY_MS).toISOString(),
-      ])
-      return n.rows[0]?.n ?? 0
-    })
+    deletedStatuses += yield* withTransaction(sql, (tx) =>
+      Effect.gen(function* () {
+        // Parent first, like writers: nothing is inserted between the count and the drop (exact totals).
+        yield* tx.query(`lock table payload_statuses, ${name} in access exclusive mode`)
+        const n = yield* tx
+          .query(`select count(*)::float8 as n from ${name}`)
+          .pipe(Effect.flatMap(decodeCount))
+        yield* tx.query(`drop table ${name}`)
+        yield* subtractCounts(tx, 0, n)
+        yield* tx.query(
+          "delete from status_counts where hour >= $1::timestamptz and hour < $2::timestamptz",
+          [new Date(day).toISOString(), new Date(day + DAY_MS).toISOString()],
+        )
+        return n
+      }),
+    )
     droppedPartitions.push(name)
   }
   const keepFromText = new Date(keepFrom).toISOString()
-  deletedStatuses += await sql.transaction(async (tx) => {
-    const fromDefault = await tx.query("delete from payload_statuses_default where date < $1::timestamptz", [
-      keepFromText,
-    ])
-    if (fromDefault.count > 0) await subtractCounts(tx, 0, fromDefault.count)
-    // Every hour before keepFrom is gone now (dropped partitions above, DEFAULT rows here): so are its counts.
-    await tx.query("delete from status_counts where hour < $1::timestamptz", [keepFromText])
-    return fromDefault.count
-  })
+  deletedStatuses += yield* withTransaction(sql, (tx) =>
+    Effect.gen(function* () {
+      const fromDefault = yield* tx.query(
+        "delete from payload_statuses_default where date < $1::timestamptz",
+        [keepFromText],
+      )
+      if (fromDefault.count > 0) yield* subtractCounts(tx, 0, fromDefault.count)
+      // Every hour before keepFrom is gone now (dropped partitions above, DEFAULT rows here): so are its counts.
+      yield* tx.query("delete from status_counts where hour < $1::timestamptz", [keepFromText])
+      return fromDefault.count
+    }),
+  )
   let deletedPayloads = 0
   for (;;) {
-    const n = await sql.transaction(async (tx) => {
-      await tx.query("select pg_advisory_xact_lock($1)", [PAYLOAD_CLEANUP_LOCK])
-      const r = await tx.query(
-        `delete from payloads where id in (
+    const n = yield* withTransaction(sql, (tx) =>
+      Effect.gen(function* () {
+        yield* tx.query("select pg_advisory_xact_lock($1)", [PAYLOAD_CLEANUP_LOCK])
+        const r = yield* tx.query(
+          `delete from payloads where id in (
            select p.id from payloads p
            where p.created_at < $1::timestamptz
              and not exists (select 1 from payload_statuses s where s.payload_id = p.id)
            limit ${PAYLOAD_CHUNK})`,
-        [keepFromText],
-      )
-      if (r.count > 0) await subtractCounts(tx, r.count, 0)
-      return r.count
-    })
+          [keepFromText],
+        )
+        if (r.count > 0) yield* subtractCounts(tx, r.count, 0)
+        return r.count
+      }),
+    )
     deletedPayloads += n
     if (n < PAYLOAD_CHUNK) break
   }
   return { keepFrom, droppedPartitions, deletedStatuses, deletedPayloads }
-}
+})

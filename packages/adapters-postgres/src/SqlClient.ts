@@ -1,12 +1,4 @@
-import { StoreUnavailable } from "@pt/domain/Errors"
-import { Effect } from "effect"
-import pg from "pg"
-import {
-  DEFAULT_POOL_ACQUIRE_TIMEOUT_MS,
-  DEFAULT_STATEMENT_TIMEOUT_MS,
-  type PostgresConfig,
-  pgConnection,
-} from "./PostgresConfig.ts"
+import { Context, Data, Effect, type Scope } from "effect"
 
 /** The result shape shared by `pg` and PGlite. */
 export interface SqlResult<R> {
@@ -23,13 +15,19 @@ export interface QueryOptions {
   readonly prepare?: string
 }
 
+/**
+ * A failed statement, with the driver's error as `cause` (or StatementTimedOut / PoolExhausted when the client
+ * knows what happened). Internal to the adapter: the store methods map it once to the port's StoreUnavailable.
+ */
+export class SqlError extends Data.TaggedError("SqlError")<{ readonly cause: unknown }> {}
+
 /** Something that runs one parameterised statement: a pool, a checked-out connection, a PGlite transaction. */
 export interface Queryable {
   readonly query: <R = Record<string, unknown>>(
     sql: string,
     params?: ReadonlyArray<unknown>,
     options?: QueryOptions,
-  ) => Promise<SqlResult<R>>
+  ) => Effect.Effect<SqlResult<R>, SqlError>
 }
 
 /** A statement_timeout and the setting it comes from (named in the error a client sees). */
@@ -43,16 +41,39 @@ export interface TransactionOptions {
   readonly statementTimeout?: StatementTimeout
 }
 
+/** An open transaction on one connection. Closing its scope without `commit` rolls it back. */
+export interface Transaction extends Queryable {
+  readonly commit: Effect.Effect<void, SqlError>
+}
+
 /**
  * The store's raw SQL access. The hot paths bypass MikroORM's query formatting (which inlines parameters into
- * the SQL text) and hand real bind parameters to the native driver: `pg`'s pool or the PGlite instance that
- * MikroORM opened. Both speak the same SQL, so one store implementation serves both.
+ * the SQL text) and hand real bind parameters to the native driver: `pg`'s pool (PgSqlClient) or the PGlite
+ * instance that MikroORM opened (PgliteSqlClient). Both speak the same SQL, so one store serves both.
  */
-export interface SqlClient extends Queryable {
-  readonly dialect: "postgres" | "pglite"
-  /** Runs `body` in one transaction on one connection; rolls back when it throws. */
-  readonly transaction: <A>(body: (tx: Queryable) => Promise<A>, options?: TransactionOptions) => Promise<A>
-}
+export class SqlClient extends Context.Service<
+  SqlClient,
+  Queryable & {
+    readonly dialect: "postgres" | "pglite"
+    /** A connection checked out and BEGIN sent; ROLLBACK on scope close unless committed, then released. */
+    readonly transaction: (options?: TransactionOptions) => Effect.Effect<Transaction, SqlError, Scope.Scope>
+  }
+>()("@pt/adapters-postgres/SqlClient") {}
+
+/** Runs `body` in one transaction: COMMIT when it succeeds, ROLLBACK when it fails or is interrupted. */
+export const withTransaction = <A, E, R>(
+  sql: SqlClient["Service"],
+  body: (tx: Queryable) => Effect.Effect<A, E, R>,
+  options?: TransactionOptions,
+): Effect.Effect<A, E | SqlError, R> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const tx = yield* sql.transaction(options)
+      const result = yield* body(tx)
+      yield* tx.commit
+      return result
+    }),
+  )
 
 /** A statement PostgreSQL cancelled because it ran past its statement_timeout (SQLSTATE 57014). */
 export class StatementTimedOut extends Error {
@@ -74,152 +95,20 @@ export class PoolExhausted extends Error {
   }
 }
 
-// A client learns what happened and what to do, never the database's own text (that goes to the log).
-const clientMessage = (cause: unknown): string | undefined => {
-  if (cause instanceof StatementTimedOut) {
-    const { ms, setting } = cause.timeout
-    return setting === "DB_STATEMENT_TIMEOUT_MS"
-      ? `the query was cancelled after ${ms} ms (${setting}); narrow the filters or the time window`
-      : `the database statement was cancelled after ${ms} ms (${setting}); try again later`
-  }
-  if (cause instanceof PoolExhausted)
-    return `the database is busy: no connection became free within ${cause.waitedMs} ms (DB_POOL_ACQUIRE_TIMEOUT_MS); try again shortly`
-  return undefined
-}
-
-/** Wraps a failed database call once, as the port's error (never swallowed). */
-export const unavailable = (what: string) => (cause: unknown) => {
-  const forClient = clientMessage(cause)
-  return new StoreUnavailable({
-    message: `${what}: ${cause instanceof Error ? cause.message : String(cause)}`,
-    ...(forClient === undefined ? {} : { clientMessage: forClient }),
-    cause,
-  })
-}
-
-export const tryQuery = <A>(what: string, run: () => Promise<A>): Effect.Effect<A, StoreUnavailable> =>
-  Effect.tryPromise({ try: run, catch: unavailable(what) })
-
-// PostgreSQL text cannot hold NUL; the domain strips it, and this is the store's own guarantee.
-export const noNul = (text: string): string =>
-  text.includes("\u0000") ? text.replaceAll("\u0000", "") : text
-
-/** Exact microseconds of a timestamptz column, as a JS number (exact until the year 2255). */
-export const micros = (column: string): string => `(extract(epoch from ${column}) * 1000000)::float8`
-
-/** A microseconds parameter (or array element) as timestamptz, without float rounding. */
-export const timestampFromMicros = (expr: string): string =>
-  `(timestamptz 'epoch' + ${expr} * interval '1 microsecond')`
-
-const QUERY_CANCELED = "57014"
-// pg-pool's error when a checkout waited connectionTimeoutMillis in the queue (a pool with every client busy).
-const POOL_QUEUE_TIMEOUT = "timeout exceeded when trying to connect"
-
-const translate = (error: unknown, timeout: StatementTimeout, acquireMs: number): unknown => {
-  if (
-    (error as { code?: unknown } | null)?.code === QUERY_CANCELED &&
-    /statement timeout/.test(String(error))
-  )
-    return new StatementTimedOut(timeout, error)
-  if (error instanceof Error && error.message === POOL_QUEUE_TIMEOUT)
-    return new PoolExhausted(acquireMs, error)
-  return error
-}
-
-export interface PgPoolSettings {
-  readonly max: number
-  /** Called with errors of idle connections (a dropped server): without a listener they would crash the process. */
-  readonly onError: (error: Error) => void
-}
-
-/**
- * A `pg` pool whose every connection starts with the configured statement_timeout (a startup parameter: no extra
- * round trip) and whose checkouts give up after the acquire timeout.
- */
-export const pgPool = (config: PostgresConfig, settings: PgPoolSettings): pg.Pool => {
-  const pool = new pg.Pool({
-    ...pgConnection(config),
-    max: settings.max,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: config.poolAcquireTimeoutMs ?? DEFAULT_POOL_ACQUIRE_TIMEOUT_MS,
-    statement_timeout: config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-    // JIT compiles expressions of any statement the planner costs high; on these short OLTP reads it added
-    // 80-100 ms (LLVM inlining/optimisation) to queries that run in under 1 ms. Off for the pool.
-    options: "-c jit=off",
-  })
-  pool.on("error", settings.onError)
-  return pool
-}
-
-/** The SqlClient over a `pg` pool: errors of a statement timeout or a full pool say so (StatementTimedOut, PoolExhausted). */
-export const pgSqlClient = (pool: pg.Pool, config: PostgresConfig): SqlClient => {
-  const session: StatementTimeout = {
-    ms: config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-    setting: "DB_STATEMENT_TIMEOUT_MS",
-  }
-  const acquireMs = config.poolAcquireTimeoutMs ?? DEFAULT_POOL_ACQUIRE_TIMEOUT_MS
-  return {
-    dialect: "postgres",
-    query: async (text, params, options) => {
-      const values = params as Array<unknown>
-      try {
-        const r = await (options?.prepare === undefined
-          ? pool.query(text, values)
-          : pool.query({ name: options.prepare, text, values }))
-        return { rows: r.rows, count: r.rowCount ?? 0 }
-      } catch (error) {
-        throw translate(error, session, acquireMs)
-      }
-    },
-    transaction: async (body, options) => {
-      const timeout = options?.statementTimeout ?? session
-      const client = await pool.connect().catch((error: unknown) => {
-        throw translate(error, session, acquireMs)
-      })
-      const tx: Queryable = {
-        query: async (text, params) => {
-          try {
-            const r = await client.query(text, params as Array<unknown>)
-            return { rows: r.rows, count: r.rowCount ?? 0 }
-          } catch (error) {
-            throw translate(error, timeout, acquireMs)
-          }
-        },
-      }
-      let broken: Error | undefined
-      try {
-        // One round trip: a simple-protocol query may hold several statements.
-        await client.query(
-          options?.statementTimeout === undefined
-            ? "begin"
-            : `begin; set local statement_timeout = ${Math.max(0, Math.trunc(options.statementTimeout.ms))}`,
-        )
-        const result = await body(tx)
-        await client.query("commit")
-        return result
-      } catch (error) {
-        await client.query("rollback").catch((e: Error) => {
-          broken = e // a connection that cannot roll back is destroyed, not reused
-        })
-        throw error
-      } finally {
-        client.release(broken)
-      }
-    },
-  }
-}
-
 /**
  * The same client with every statement under `timeout` instead of the session's: each statement outside a
  * transaction runs in one of its own, so `SET LOCAL` scopes it. For maintenance (partitions, retention) that the
  * user-read timeout must not cancel half-way. PGlite has no statement timeout: returned as is.
  */
-export const withStatementTimeout = (sql: SqlClient, timeout: StatementTimeout): SqlClient =>
+export const withStatementTimeout = (
+  sql: SqlClient["Service"],
+  timeout: StatementTimeout,
+): SqlClient["Service"] =>
   sql.dialect === "pglite"
     ? sql
-    : {
+    : SqlClient.of({
         dialect: sql.dialect,
         query: <R>(text: string, params?: ReadonlyArray<unknown>) =>
-          sql.transaction((tx) => tx.query<R>(text, params), { statementTimeout: timeout }),
-        transaction: (body, options) => sql.transaction(body, { statementTimeout: timeout, ...options }),
-      }
+          withTransaction(sql, (tx) => tx.query<R>(text, params), { statementTimeout: timeout }),
+        transaction: (options) => sql.transaction({ statementTimeout: timeout, ...options }),
+      })

@@ -2,7 +2,8 @@ import type { StoreUnavailable } from "@pt/domain/Errors"
 import { Clock, Context, Duration, Effect, Layer, Metric, Schedule } from "effect"
 import { ensurePartitions, type PartitionReport, startOfDay } from "./Partitions.ts"
 import { applyRetention, type RetentionReport } from "./Retention.ts"
-import { type SqlClient, type StatementTimeout, tryQuery, withStatementTimeout } from "./SqlClient.ts"
+import { type SqlClient, type StatementTimeout, withStatementTimeout } from "./SqlClient.ts"
+import { orUnavailable } from "./StoreErrors.ts"
 
 const DAY_MS = 86_400_000
 
@@ -43,24 +44,23 @@ export interface MaintenanceSettings {
 export const MAINTENANCE_TIMEOUT: StatementTimeout = { ms: 0, setting: "maintenance (none)" }
 
 /** The client maintenance runs on: every statement in a transaction with `SET LOCAL statement_timeout = 0`. */
-export const maintenanceClient = (sql: SqlClient): SqlClient => withStatementTimeout(sql, MAINTENANCE_TIMEOUT)
+export const maintenanceClient = (sql: SqlClient["Service"]): SqlClient["Service"] =>
+  withStatementTimeout(sql, MAINTENANCE_TIMEOUT)
 
-export const makeStoreMaintenance = (pooled: SqlClient, settings: MaintenanceSettings) => {
+export const makeStoreMaintenance = (pooled: SqlClient["Service"], settings: MaintenanceSettings) => {
   const sql = maintenanceClient(pooled)
   return StoreMaintenance.of({
     run: Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const today = startOfDay(now)
       // Partitions cover the retained days too, so late statuses of those days land in a daily partition.
-      const partitions = yield* tryQuery("creating partitions", () =>
-        ensurePartitions(
-          sql,
-          today - settings.retentionDays * DAY_MS,
-          today + settings.partitionsAheadDays * DAY_MS,
-        ),
-      )
-      const retention = yield* tryQuery("applying retention", () =>
-        applyRetention(sql, now, settings.retentionDays),
+      const partitions = yield* ensurePartitions(
+        sql,
+        today - settings.retentionDays * DAY_MS,
+        today + settings.partitionsAheadDays * DAY_MS,
+      ).pipe(orUnavailable("creating partitions"))
+      const retention = yield* applyRetention(sql, now, settings.retentionDays).pipe(
+        orUnavailable("applying retention"),
       )
       yield* Metric.update(partitionsCreated, partitions.created.length)
       yield* Metric.update(partitionsDropped, retention.droppedPartitions.length)

@@ -19,7 +19,7 @@ const withFeed = <A>(config: PostgresConfig, body: (lines: Array<Line>) => Promi
     lines.push({ level: o.logLevel, text: (o.message as ReadonlyArray<unknown>).map(String).join(" ") })
   })
   // The feed's publish is not used here: no query client needed.
-  const feed = PgNotifyFeedLayer(undefined as unknown as SqlClient, config).pipe(
+  const feed = PgNotifyFeedLayer(undefined as unknown as SqlClient["Service"], config).pipe(
     Layer.provide(Logger.layer([capture])),
     Layer.provide(Layer.succeed(References.MinimumLogLevel, "Debug")),
   )

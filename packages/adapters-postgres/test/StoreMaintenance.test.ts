@@ -33,7 +33,7 @@ describe("StoreMaintenance", () => {
           Effect.gen(function* () {
             const s = yield* openStore(config)
             yield* makeStoreMaintenance(s.sql, { retentionDays: 3, partitionsAheadDays: 2 }).run
-            return yield* Effect.promise(() => listPartitions(s.sql))
+            return yield* listPartitions(s.sql)
           }),
         ),
       )

@@ -5,13 +5,19 @@ import { freshId, statusEvent } from "@pt/domain/testing/Fixtures"
 import { ConfigProvider, Context, Effect, Exit } from "effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { makeLookupNames } from "../src/LookupNames.ts"
 import { postgresOrm } from "../src/MikroOrm.ts"
 import { loadPostgresConfig, type PostgresConfig } from "../src/PostgresConfig.ts"
 import { makePostgresPayloadQueries } from "../src/PostgresPayloadQueries.ts"
 import { healthClient, StoreSchema, storeServices } from "../src/PostgresStore.ts"
-import { type SqlClient, tryQuery } from "../src/SqlClient.ts"
+import { type SqlClient, type SqlError, withTransaction } from "../src/SqlClient.ts"
+import { orUnavailable } from "../src/StoreErrors.ts"
 import { maintenanceClient } from "../src/StoreMaintenance.ts"
 import { createTestDatabase, dropTestDatabase } from "../testing/PostgresTestServer.ts"
+
+/** A statement as a store method runs it: its failure mapped once to StoreUnavailable. */
+const tryQuery = <A>(what: string, run: () => Effect.Effect<A, SqlError>) =>
+  orUnavailable(what)(Effect.suspend(run))
 
 const STATEMENT_TIMEOUT_MS = 3_000
 const ACQUIRE_TIMEOUT_MS = 300
@@ -72,14 +78,15 @@ describe("statement timeout, pool acquire timeout, health connection", () => {
   it("every statement of the query pool runs under DB_STATEMENT_TIMEOUT_MS; writes and maintenance under their own", () =>
     withStore(({ sql }) =>
       Effect.promise(async () => {
-        const show = async (client: SqlClient) =>
-          (await client.query<{ statement_timeout: string }>("show statement_timeout")).rows[0]
-            ?.statement_timeout
+        const show = async (client: SqlClient["Service"]) =>
+          (await Effect.runPromise(client.query<{ statement_timeout: string }>("show statement_timeout")))
+            .rows[0]?.statement_timeout
         expect(await show(sql)).toBe("3s")
         expect(await show(maintenanceClient(sql))).toBe("0")
-        const inWrite = await sql.transaction(
-          (tx) => tx.query<{ statement_timeout: string }>("show statement_timeout"),
-          { statementTimeout: { ms: 60_000, setting: "DB_WRITE_STATEMENT_TIMEOUT_MS" } },
+        const inWrite = await Effect.runPromise(
+          withTransaction(sql, (tx) => tx.query<{ statement_timeout: string }>("show statement_timeout"), {
+            statementTimeout: { ms: 60_000, setting: "DB_WRITE_STATEMENT_TIMEOUT_MS" },
+          }),
         )
         expect(inWrite.rows[0]?.statement_timeout).toBe("1min")
         // SET LOCAL ends with its transaction: the connection goes back to the pool with the session's timeout.
@@ -168,7 +175,7 @@ describe("statement timeout, pool acquire timeout, health connection", () => {
         expect(yield* queries.payloadHistory(`${request_id.slice(1)}\u0000`)).toBeUndefined()
         expect(yield* queries.countStatuses(0, ["\u0000"])).toEqual([])
         // The same filter sent to PostgreSQL fails; its text stays in `message` (the log), never `clientMessage`.
-        const raw = makePostgresPayloadQueries(sql)
+        const raw = makePostgresPayloadQueries(sql, makeLookupNames(sql))
         const e = failure(
           yield* Effect.exit(raw.listPayloads({ ...base, account: "\u0000", sortBy: "created_at" })),
         )
