@@ -1,14 +1,27 @@
 import { MemoryPayloadStoreLayer } from "@pt/adapters-memory/MemoryPayloadStore"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
 import { PostgresStoreLayer } from "@pt/adapters-postgres/PostgresStore"
-import { StoreMaintenanceSchedule } from "@pt/adapters-postgres/StoreMaintenance"
+import { StoreMaintenance, StoreMaintenanceSchedule } from "@pt/adapters-postgres/StoreMaintenance"
 import type { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import type { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { Effect, Layer } from "effect"
 import type { ConsumerSettings } from "./ConsumerConfig.ts"
+import { ConsumerMetrics, ConsumerMetricsLayer } from "./Metrics.ts"
 
 export type StorePorts = PayloadStore | PayloadQueries | StatusFeed
+
+/** Each maintenance run counted in the consumer's metrics (the same ConsumerMetricsLayer: layers are shared). */
+const CountedMaintenance = Layer.effect(
+  StoreMaintenance,
+  Effect.gen(function* () {
+    const maintenance = yield* StoreMaintenance
+    const { maintenanceDone } = yield* ConsumerMetrics
+    return StoreMaintenance.of({
+      run: Effect.tap(maintenance.run, (report) => Effect.sync(() => maintenanceDone(report))),
+    })
+  }),
+).pipe(Layer.provide(ConsumerMetricsLayer))
 
 /**
  * The one place that chooses the store. PostgreSQL (with partition maintenance and retention on their schedule)
@@ -16,7 +29,10 @@ export type StorePorts = PayloadStore | PayloadQueries | StatusFeed
  */
 export const StoreLayer = (settings: ConsumerSettings): Layer.Layer<StorePorts, unknown> =>
   settings.store === "postgres"
-    ? StoreMaintenanceSchedule(settings.maintenanceIntervalMs).pipe(Layer.provideMerge(PostgresStoreLayer))
+    ? StoreMaintenanceSchedule(settings.maintenanceIntervalMs).pipe(
+        Layer.provide(CountedMaintenance),
+        Layer.provideMerge(PostgresStoreLayer),
+      )
     : Layer.mergeAll(MemoryPayloadStoreLayer, MemoryStatusFeedLayer).pipe(
         Layer.tap(() =>
           Effect.logWarning("no database configured: using the in-memory store (data is lost on restart)"),
