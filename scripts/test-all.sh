@@ -15,6 +15,7 @@ trap cleanup EXIT
 step "typecheck and lint"
 turbo run typecheck lint --continue --output-logs=errors-only
 tsc -p . && biome check scripts *.json
+bash scripts/check-dockerfile.sh
 
 step "services: PostgreSQL and Kafka"
 if [[ -z "${DATABASE_URL:-}" && -z "${DB_HOST:-}" ]]; then
