@@ -1,18 +1,11 @@
 import { KafkaConfigLayer } from "@pt/adapters-kafka/KafkaConfig"
 import { KafkaStatusSource } from "@pt/adapters-kafka/KafkaStatusSource"
-import { Effect, Layer, Logger, References } from "effect"
-import type { ConsumerSettings } from "./ConsumerConfig.ts"
+import { Effect, Layer } from "effect"
+import { type ConsumerSettings, consumerSettings } from "./ConsumerConfig.ts"
 import { ConsumerHealthLayer } from "./Health.ts"
 import { ConsumerMetricsLayer } from "./Metrics.ts"
 import { MetricsServerLayer } from "./MetricsServer.ts"
 import { StoreLayer, type StorePorts } from "./StoreLayer.ts"
-
-/** JSON log lines (one object per line, for the platform's log shipping) at LOGLEVEL. */
-export const LoggingLayer = (settings: ConsumerSettings) =>
-  Layer.mergeAll(
-    Logger.layer([Logger.consoleJson]),
-    Layer.succeed(References.MinimumLogLevel, settings.logLevel),
-  )
 
 /**
  * The consumer process: store → metrics and health → Kafka source and the metrics server. Layers close in
@@ -34,10 +27,10 @@ export const consumerLayer = (
   )
 }
 
-/** Runs until SIGTERM/SIGINT (clean stop) or a consumer crash kafkajs gave up on (exit non-zero). */
-export const runConsumer = (settings: ConsumerSettings) =>
-  Effect.flatMap(KafkaStatusSource, (source) => source.fatal).pipe(
-    // The logger is provided to the layers too, so their background fibers (store feed, maintenance) log JSON.
-    Effect.provide(consumerLayer(settings).pipe(Layer.provide(LoggingLayer(settings)))),
-    Effect.provide(LoggingLayer(settings)),
-  )
+/**
+ * Runs until SIGTERM/SIGINT (clean stop) or a consumer crash kafkajs gave up on (exit non-zero). Settings, JSON
+ * logs and the exit rule come from `runApp` (main.ts), whose logger the layers' background fibers inherit.
+ */
+export const runConsumer = Effect.flatMap(consumerSettings, (settings) =>
+  Effect.flatMap(KafkaStatusSource, (source) => source.fatal).pipe(Effect.provide(consumerLayer(settings))),
+)
