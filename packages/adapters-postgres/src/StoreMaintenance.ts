@@ -1,5 +1,5 @@
 import type { StoreUnavailable } from "@pt/domain/Errors"
-import { Clock, Context, Duration, Effect, Layer, Metric, Schedule } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect"
 import { ensurePartitions, type PartitionReport, startOfDay } from "./Partitions.ts"
 import { applyRetention, type RetentionReport } from "./Retention.ts"
 import { type SqlClient, type StatementTimeout, withStatementTimeout } from "./SqlClient.ts"
@@ -12,24 +12,14 @@ export interface MaintenanceReport {
   readonly retention: RetentionReport
 }
 
-/** Creates daily partitions ahead and applies retention. The consumer runs it on a schedule. */
+/**
+ * Creates daily partitions ahead and applies retention. The consumer runs it on a schedule and turns the report
+ * into its metrics (payload_tracker_partitions_created, payload_tracker_retention_*).
+ */
 export class StoreMaintenance extends Context.Service<
   StoreMaintenance,
   { readonly run: Effect.Effect<MaintenanceReport, StoreUnavailable> }
 >()("@pt/adapters-postgres/StoreMaintenance") {}
-
-const partitionsCreated = Metric.counter("payload_tracker_partitions_created", {
-  description: "Daily payload_statuses partitions created ahead of time",
-})
-const partitionsDropped = Metric.counter("payload_tracker_retention_dropped_partitions", {
-  description: "Daily partitions dropped by retention",
-})
-const statusesDeleted = Metric.counter("payload_tracker_retention_deleted_statuses", {
-  description: "Statuses removed by retention",
-})
-const payloadsDeleted = Metric.counter("payload_tracker_retention_deleted_payloads", {
-  description: "Payloads removed by retention because no status remained",
-})
 
 export interface MaintenanceSettings {
   readonly retentionDays: number
@@ -62,10 +52,6 @@ export const makeStoreMaintenance = (pooled: SqlClient["Service"], settings: Mai
       const retention = yield* applyRetention(sql, now, settings.retentionDays).pipe(
         orUnavailable("applying retention"),
       )
-      yield* Metric.update(partitionsCreated, partitions.created.length)
-      yield* Metric.update(partitionsDropped, retention.droppedPartitions.length)
-      yield* Metric.update(statusesDeleted, retention.deletedStatuses)
-      yield* Metric.update(payloadsDeleted, retention.deletedPayloads)
       yield* Effect.logInfo("store maintenance").pipe(
         Effect.annotateLogs({
           partitions_created: partitions.created.join(",") || "none",
