@@ -16,7 +16,6 @@ COPY packages/adapters-memory/package.json packages/adapters-memory/
 COPY packages/adapters-postgres/package.json packages/adapters-postgres/
 COPY packages/adapters-kafka/package.json packages/adapters-kafka/
 COPY packages/runtime/package.json packages/runtime/
-COPY packages/runtime/package.json packages/runtime/
 COPY tests/e2e/package.json tests/e2e/
 RUN pnpm install --frozen-lockfile
 COPY . .
