@@ -10,6 +10,7 @@ import {
   ServiceUnavailable,
   Unauthorized,
 } from "./ApiErrors.ts"
+import * as P from "./QueryParams.ts"
 import * as S from "./Schemas.ts"
 
 /**
@@ -20,25 +21,8 @@ import * as S from "./Schemas.ts"
 export const API_PREFIX = "/api/v1"
 export const APP_API_PREFIX = "/app/payload-tracker/api/v1"
 
-// Query parameters are declared as optional strings (for the docs) and validated by QueryParams.ts, which
-// produces the exact 400 messages and validation order of the spec.
+// Query parameters are Schemas (QueryParams.ts): typed, documented, and carrying the spec's 400 messages.
 const q = (description: string) => Schema.optional(Schema.String).annotate({ description })
-const timeFilters = (field: string) => ({
-  [`${field}_lt`]: q(`${field} < value (RFC 3339)`),
-  [`${field}_lte`]: q(`${field} <= value (RFC 3339)`),
-  [`${field}_gt`]: q(`${field} > value (RFC 3339)`),
-  [`${field}_gte`]: q(`${field} >= value (RFC 3339)`),
-})
-const paging = {
-  page: q("Zero-based page, default 0; (page + 1) * page_size at most API_MAX_RESULT_WINDOW (default 10000)"),
-  page_size: q("1..1000, default 10"),
-  sort_dir: q("asc or desc, default desc"),
-  cursor: q(
-    'Keyset paging: the page after the row a cursor points at. A full page answers `Link: <…>; rel="next"` ' +
-      "with the next page's URL (this parameter set); not with page > 0, and only with the sort_by and " +
-      "sort_dir it was made for. Walks any depth at the cost of a first page.",
-  ),
-}
 const Lubdub = Schema.String.pipe(HttpApiSchema.asText())
 const RequestIdParam = {
   request_id: Schema.String.annotate({ description: "32 hex characters or a dashed UUID" }),
@@ -56,32 +40,19 @@ export class PayloadsGroup extends HttpApiGroup.make("payloads")
   .add(
     HttpApiEndpoint.get("root", "/", { success: Lubdub }),
     HttpApiEndpoint.get("list", "/payloads", {
-      query: {
-        account: q("Exact match"),
-        org_id: q("Exact match"),
-        inventory_id: q("Exact match"),
-        system_id: q("Exact match"),
-        request_id: q("Exact match (normalised like the consumer does)"),
-        ...timeFilters("created_at"),
-        sort_by: q("account, org_id, inventory_id, system_id, created_at (default)"),
-        ...paging,
-      },
+      query: P.PayloadListParams,
       success: S.PayloadList,
       error: [BadRequest, ServiceUnavailable],
     }),
     HttpApiEndpoint.get("track", "/payloads/:request_id", {
       params: RequestIdParam,
-      query: {
-        sort_by: q("service, source, status, status_msg, date (default), created_at"),
-        sort_dir: q("asc or desc (default)"),
-        verbosity: q("0 (default, full), 1 or 2"),
-      },
+      query: P.HistoryParams,
       success: S.PayloadHistory,
       error: [BadRequest, NotFound, ServiceUnavailable],
     }),
     HttpApiEndpoint.get("events", "/payloads/:request_id/events", {
       params: RequestIdParam,
-      success: HttpApiSchema.StreamSse({ data: S.StatusEventData }).annotate({
+      success: HttpApiSchema.StreamSse({ events: S.PayloadEvent }).annotate({
         description:
           "Server-Sent Events: `connected` once, then one `status` event per newly stored status of the payload; " +
           "`: heartbeat` comments every 15 s",
@@ -94,17 +65,7 @@ export class PayloadsGroup extends HttpApiGroup.make("payloads")
 export class StatusesGroup extends HttpApiGroup.make("statuses")
   .add(
     HttpApiEndpoint.get("list", "/statuses", {
-      query: {
-        service: q("Exact match, case-insensitive"),
-        source: q("Exact match, case-insensitive"),
-        status: q("Exact match, case-insensitive"),
-        status_msg: q("Exact match"),
-        request_id: q("Exact match"),
-        ...timeFilters("date"),
-        ...timeFilters("created_at"),
-        sort_by: q("service, source, request_id, status, status_msg, date (default), created_at"),
-        ...paging,
-      },
+      query: P.StatusListParams,
       success: S.StatusList,
       error: [BadRequest, ServiceUnavailable],
     }),
@@ -114,7 +75,7 @@ export class StatusesGroup extends HttpApiGroup.make("statuses")
       error: [BadRequest, NotFound, PayloadTooLarge, ServiceUnavailable],
     }),
     HttpApiEndpoint.get("stats", "/stats", {
-      query: { stat: q("SuccessRate (default)"), since: q("RFC 3339, default 24 h ago") },
+      query: P.StatsParams,
       success: S.SuccessRate,
       error: [BadRequest, ServiceUnavailable],
     }),

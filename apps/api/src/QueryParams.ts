@@ -1,7 +1,6 @@
 import {
   type After,
   HISTORY_SORT_FIELDS,
-  type HistorySortField,
   PAYLOAD_SORT_FIELDS,
   type PayloadListQuery,
   type SortDir,
@@ -10,107 +9,233 @@ import {
   type TimeRange,
 } from "@pt/domain/Queries"
 import { normalizeRequestId } from "@pt/domain/RequestId"
-import { STATS, type StatName } from "@pt/domain/Stats"
-import { type Micros, parseRfc3339 } from "@pt/domain/Timestamp"
-import { Result } from "effect"
+import { STATS } from "@pt/domain/Stats"
+import { formatTimestamp, type Micros, parseRfc3339 } from "@pt/domain/Timestamp"
+import { Option, Result, Schema, SchemaAST, SchemaGetter } from "effect"
 import { BadRequest } from "./ApiErrors.ts"
 
 /**
- * Query validation for the list endpoints, in the spec's order (integer params → sort_by → sort_dir →
- * timestamps → filters) and with its exact 400 messages. HttpApi only declares the parameters as optional
- * strings; everything that can be wrong about them is decided here, once.
+ * The query parameters of the REST API v1 (docs/api.md) as Schemas: HttpApi decodes them (Api.ts), openapi.json documents them, and
+ * each one carries the spec's exact 400 message as its `message` annotation. An endpoint's query fields are
+ * declared in the spec's validation order (integer params → sort_by → sort_dir → cursor → timestamps →
+ * filters) and decoding stops at the first failing field, so the first message is the one answered (Routing.ts).
  *
- * New checks slot into that order: the result window belongs to the integer params (it bounds page and
- * page_size together), `cursor` follows sort_dir (it must match both sorts), and the NUL check is part of
- * the filters. An empty value (`sort_by=`) is the parameter left out, for every parameter, as the Go service
- * reads it.
+ * Every parameter accepts "" as the parameter left out, as the Go service reads it; the documented schema says
+ * so (`""` or the value), so a generated client may send it. What no single parameter can decide — the result
+ * window (page with page_size) and a cursor's binding to its sort — is checked in the small mappings at the
+ * bottom, from the decoded query to the domain's query types.
  */
-type Raw = Readonly<Record<string, string | undefined>>
-type Checked<A> = Result.Result<A, BadRequest>
 
-const NON_NEGATIVE_INT = /^\d+$/
-const MAX_PAGE_SIZE = 1000
+/** `""` or `inner`, decoded to `inner`'s value or absent; any failure answers `message`. */
+const param = <S extends Schema.Codec<unknown, string>>(inner: S, message: string, description: string) =>
+  Schema.optionalKey(Schema.Union([Schema.Literal(""), inner]).annotate({ description })).pipe(
+    Schema.decodeTo(Schema.optionalKey(Schema.toType(inner).annotate({ message })), {
+      decode: SchemaGetter.transformOptional((o) => Option.filter(o, (v) => v !== "")),
+      encode: SchemaGetter.passthrough(),
+    }),
+  ) as unknown as Schema.optionalKey<Schema.Codec<S["Type"], string>>
 
-const nonEmpty = (value: string | undefined): string | undefined =>
-  value === undefined || value === "" ? undefined : value
+/**
+ * The 400 message of query parameter `name` of an endpoint's query schema: the `message` its `param` carries,
+ * whatever inside it failed (wrong type, pattern, bounds, a repeated parameter).
+ */
+export const paramMessage = (query: Schema.Top, name: string): string | undefined => {
+  if (!SchemaAST.isObjects(query.ast)) return undefined
+  const property = query.ast.propertySignatures.find((p) => p.name === name)
+  const message = property && SchemaAST.resolve(property.type)?.message
+  return typeof message === "string" ? message : undefined
+}
 
-const integer = (raw: Raw, name: string, fallback: number, max: number, min = 0): Checked<number> => {
-  const value = nonEmpty(raw[name])
-  if (value === undefined) return Result.succeed(fallback)
-  const n = NON_NEGATIVE_INT.test(value) ? Number(value) : Number.NaN
-  if (Number.isSafeInteger(n) && n >= min && n <= max) return Result.succeed(n)
-  return Result.fail(
-    BadRequest.of(
-      max === Number.MAX_SAFE_INTEGER
-        ? `${name} must be a non-negative integer`
-        : `${name} must be an integer between ${min} and ${max}`,
-    ),
+const digits = (maxLength: number) =>
+  Schema.String.check(Schema.isPattern(new RegExp(`^[0-9]{1,${maxLength}}$`, "u")))
+
+/** A decimal integer in [minimum, maximum]. */
+const integer = (minimum: number, maximum: number) =>
+  digits(String(maximum).length).pipe(
+    Schema.decodeTo(Schema.Int.check(Schema.isBetween({ minimum, maximum })), {
+      decode: SchemaGetter.transform(Number),
+      encode: SchemaGetter.transform(String),
+    }),
   )
-}
 
-const oneOf = <L extends string>(
-  raw: Raw,
-  name: string,
-  allowed: ReadonlyArray<L>,
-  fallback: L,
-): Checked<L> => {
-  const value = nonEmpty(raw[name])
-  if (value === undefined) return Result.succeed(fallback)
-  return (allowed as ReadonlyArray<string>).includes(value)
-    ? Result.succeed(value as L)
-    : Result.fail(BadRequest.of(`${name} must be one of ${allowed.join(", ")}`))
-}
+export const MAX_PAGE_SIZE = 1000
+// The configured result window (ListLimits) is the real bound on page, checked with page_size.
+const MAX_PAGE = Number.MAX_SAFE_INTEGER
 
 const INVALID_TIMESTAMP = "invalid timestamp format provided"
 
-export const timestamp = (value: string): Checked<Micros> => {
-  const micros = parseRfc3339(value)
-  return micros === undefined ? Result.fail(BadRequest.of(INVALID_TIMESTAMP)) : Result.succeed(micros)
-}
+/** RFC 3339 (`Z` or `±HH:MM`, optional fraction), decoded to the domain's microseconds. */
+const Rfc3339 = Schema.String.check(
+  Schema.makeFilter((s: string) => parseRfc3339(s) !== undefined, {
+    expected: "an RFC 3339 timestamp",
+    toJsonSchema: () => ({ format: "date-time" }),
+  }),
+).pipe(
+  // The filter above has accepted the text, so it parses.
+  Schema.decodeTo(Schema.Number, {
+    decode: SchemaGetter.transform((s: string) => parseRfc3339(s) ?? Number.NaN),
+    encode: SchemaGetter.transform((n: number) => formatTimestamp(n)),
+  }),
+)
 
-const timeRange = (raw: Raw, field: string): Checked<TimeRange> => {
-  const range: { -readonly [K in keyof TimeRange]: Micros } = {}
-  for (const op of ["lt", "lte", "gt", "gte"] as const) {
-    const value = nonEmpty(raw[`${field}_${op}`])
-    if (value === undefined) continue
-    const parsed = timestamp(value)
-    if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
-    range[op] = parsed.success
-  }
-  return Result.succeed(range)
-}
+export const timestamp = (description: string) => param(Rfc3339, INVALID_TIMESTAMP, description)
+
+const timeFilters = <F extends string>(field: F) =>
+  ({
+    [`${field}_lt`]: timestamp(`${field} < value (RFC 3339)`),
+    [`${field}_lte`]: timestamp(`${field} <= value (RFC 3339)`),
+    [`${field}_gt`]: timestamp(`${field} > value (RFC 3339)`),
+    [`${field}_gte`]: timestamp(`${field} >= value (RFC 3339)`),
+  }) as Record<`${F}_${"lt" | "lte" | "gt" | "gte"}`, ReturnType<typeof timestamp>>
 
 /**
- * A free-text value. PostgreSQL text cannot hold U+0000: such a value is bad input (a 400 naming the parameter),
- * not a database error answered as an outage.
+ * A free-text filter. PostgreSQL text cannot hold U+0000: such a value is bad input (a 400 naming the
+ * parameter), not a database error answered as an outage.
  */
-const text = (raw: Raw, name: string): Checked<string | undefined> => {
-  const value = nonEmpty(raw[name])
-  return value?.includes("\u0000")
-    ? Result.fail(BadRequest.of(`${name} must not contain a NUL character`))
-    : Result.succeed(value)
-}
-
-const filters = <K extends string>(
-  raw: Raw,
-  names: ReadonlyArray<K>,
-  lower: ReadonlyArray<K> = [],
-): Checked<Partial<Record<K, string>>> => {
-  const out: Partial<Record<K, string>> = {}
-  for (const name of names) {
-    const value = text(raw, name)
-    if (Result.isFailure(value)) return Result.fail(value.failure)
-    if (value.success !== undefined)
-      out[name] = lower.includes(name) ? value.success.toLowerCase() : value.success
-  }
-  return Result.succeed(out)
-}
-
-/** A filter on request_id matches the stored (normalised) id; a value that is no id matches nothing. */
-const requestIdFilter = (raw: Raw): Checked<{ request_id?: string }> =>
-  Result.map(text(raw, "request_id"), (value) =>
-    value === undefined ? {} : { request_id: normalizeRequestId(value) ?? value },
+// `u` lets openapi.json carry the pattern.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly the character this rule is about
+const NUL_FREE = /^[^\u0000]*$/u
+const NoNul = Schema.String.check(Schema.isPattern(NUL_FREE))
+const text = (name: string, description: string) =>
+  param(NoNul, `${name} must not contain a NUL character`, description)
+/** Names are stored lower-case: service, source and status filters match case-insensitively. */
+const name = (field: string, description: string) =>
+  param(
+    NoNul.pipe(
+      Schema.decodeTo(Schema.String, {
+        decode: SchemaGetter.transform((s: string) => s.toLowerCase()),
+        encode: SchemaGetter.passthrough(),
+      }),
+    ),
+    `${field} must not contain a NUL character`,
+    description,
   )
+/** A filter on request_id matches the stored (normalised) id; a value that is no id matches nothing. */
+const requestIdFilter = param(
+  NoNul.pipe(
+    Schema.decodeTo(Schema.String, {
+      decode: SchemaGetter.transform((s: string) => normalizeRequestId(s) ?? s),
+      encode: SchemaGetter.passthrough(),
+    }),
+  ),
+  "request_id must not contain a NUL character",
+  "Exact match; a dashed UUID finds the same payload",
+)
+
+const oneOf = <const L extends ReadonlyArray<string>>(field: string, allowed: L, description: string) =>
+  param(Schema.Literals(allowed), `${field} must be one of ${allowed.join(", ")}`, description)
+
+const sortDir = (description: string) => oneOf("sort_dir", ["asc", "desc"], description)
+
+/**
+ * Keyset cursors: opaque to clients, base64url of a small JSON object naming what the cursor was made for
+ * (endpoint, sort_by, sort_dir) and the position of the last row of its page (sort key, unique id).
+ */
+type Endpoint = "payloads" | "statuses"
+const TIMESTAMP_SORTS: ReadonlyArray<string> = ["created_at", "date"]
+const CursorBody = Schema.Struct({
+  v: Schema.Literal(1),
+  e: Schema.Literals(["payloads", "statuses"]),
+  s: Schema.String,
+  d: Schema.Literals(["asc", "desc"]),
+  k: Schema.Union([Schema.Int, Schema.String.check(Schema.isPattern(NUL_FREE))]),
+  i: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+}).check(
+  Schema.makeFilter((c) =>
+    TIMESTAMP_SORTS.includes(c.s) ? typeof c.k === "number" : typeof c.k === "string",
+  ),
+)
+type CursorBody = typeof CursorBody.Type
+
+const CursorJson = Schema.fromJsonString(CursorBody)
+const Base64UrlJson = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]+$/u)).pipe(
+  Schema.decodeTo(Schema.String, {
+    decode: SchemaGetter.transform((s: string) => Buffer.from(s, "base64url").toString("utf8")),
+    encode: SchemaGetter.transform((s: string) => Buffer.from(s).toString("base64url")),
+  }),
+  Schema.decodeTo(CursorJson),
+)
+
+export const encodeCursor = (endpoint: Endpoint, sortBy: string, sortDir: SortDir, after: After): string =>
+  Schema.encodeSync(Base64UrlJson)({ v: 1, e: endpoint, s: sortBy, d: sortDir, k: after.key, i: after.id })
+
+const cursor = param(
+  Base64UrlJson,
+  `cursor is not a valid cursor; send back the one of a Link rel="next" header unchanged`,
+  'Keyset paging: the page after the row a cursor points at. A full page answers `Link: <…>; rel="next"` ' +
+    "with the next page's URL (this parameter set); not with page > 0, and only with the sort_by and " +
+    "sort_dir it was made for. Walks any depth at the cost of a first page.",
+)
+
+const paging = {
+  page: param(
+    integer(0, MAX_PAGE),
+    "page must be a non-negative integer",
+    "Zero-based page, default 0; (page + 1) * page_size at most API_MAX_RESULT_WINDOW (default 10000)",
+  ),
+  page_size: param(
+    integer(1, MAX_PAGE_SIZE),
+    `page_size must be an integer between 1 and ${MAX_PAGE_SIZE}`,
+    `1..${MAX_PAGE_SIZE}, default 10`,
+  ),
+}
+
+/** `GET /payloads`, in validation order. */
+export const PayloadListParams = {
+  ...paging,
+  sort_by: oneOf("sort_by", PAYLOAD_SORT_FIELDS, "Default created_at"),
+  sort_dir: sortDir("Default desc"),
+  cursor,
+  ...timeFilters("created_at"),
+  account: text("account", "Exact match"),
+  org_id: text("org_id", "Exact match"),
+  inventory_id: text("inventory_id", "Exact match"),
+  system_id: text("system_id", "Exact match"),
+  request_id: requestIdFilter,
+}
+
+/** `GET /statuses`, in validation order. */
+export const StatusListParams = {
+  ...paging,
+  sort_by: oneOf("sort_by", STATUS_SORT_FIELDS, "Default date"),
+  sort_dir: sortDir("Default desc"),
+  cursor,
+  ...timeFilters("date"),
+  ...timeFilters("created_at"),
+  service: name("service", "Exact match, case-insensitive"),
+  source: name("source", "Exact match, case-insensitive"),
+  status: name("status", "Exact match, case-insensitive"),
+  status_msg: text("status_msg", "Exact match"),
+  request_id: requestIdFilter,
+}
+
+/** `GET /payloads/{request_id}`, in validation order. */
+export const HistoryParams = {
+  verbosity: param(
+    Schema.Literals(["0", "1", "2"]).pipe(
+      Schema.decodeTo(Schema.Literals([0, 1, 2]), {
+        decode: SchemaGetter.transform((s: "0" | "1" | "2") => Number(s) as 0 | 1 | 2),
+        encode: SchemaGetter.transform((n: 0 | 1 | 2) => String(n) as "0" | "1" | "2"),
+      }),
+    ),
+    "verbosity must be one of 0, 1, 2",
+    "0 (default, full), 1 or 2",
+  ),
+  sort_by: oneOf("sort_by", HISTORY_SORT_FIELDS, "Default date"),
+  sort_dir: sortDir("Default desc: data[0] is the latest status"),
+}
+
+export const StatsParams = {
+  stat: oneOf("stat", STATS, "Default SuccessRate"),
+  since: timestamp("RFC 3339, default 24 h ago"),
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// From the decoded query to the domain's query types; the rules that relate two parameters live here.
+// ---------------------------------------------------------------------------------------------------------
+
+type Decoded<F extends Schema.Struct.Fields> = Schema.Struct.Type<F>
+type Checked<A> = Result.Result<A, BadRequest>
 
 /** What the list endpoints need to know besides the query: the deepest row offset paging may reach. */
 export interface ListLimits {
@@ -118,177 +243,101 @@ export interface ListLimits {
 }
 
 /**
- * `page` and `page_size`, and the result window (Elasticsearch's `max_result_window`): offset paging reads and
- * discards every row before the page, so `(page + 1) * page_size` is bounded. Deeper rows are reached by
- * cursor, whose cost does not grow with the depth.
+ * The result window (Elasticsearch's `max_result_window`): offset paging reads and discards every row before
+ * the page, so `(page + 1) * page_size` is bounded. Deeper rows are reached by cursor, whose cost does not
+ * grow with the depth. In the validation order it follows page and page_size (Routing.ts asks it first when
+ * a later parameter is wrong too).
  */
-const paging = (raw: Raw, limits: ListLimits): Checked<{ page: number; pageSize: number }> =>
-  Result.gen(function* () {
-    const paged = yield* Result.all({
-      page: integer(raw, "page", 0, Number.MAX_SAFE_INTEGER),
-      pageSize: integer(raw, "page_size", 10, MAX_PAGE_SIZE, 1),
-    })
-    // page + 1 ≤ window / page_size: no product, so no integer overflow for a page near 2^53.
-    if (paged.page + 1 > Math.floor(limits.maxResultWindow / paged.pageSize))
-      return yield* Result.fail(
-        BadRequest.of(
-          `page and page_size reach past the result window: (page + 1) * page_size must be at most ` +
-            `${limits.maxResultWindow}; to read further, use cursor (follow the Link rel="next" header ` +
-            `of each full page)`,
-        ),
+export const windowError = (
+  q: { readonly page?: number; readonly page_size?: number },
+  limits: ListLimits,
+): BadRequest | undefined => {
+  const page = q.page ?? 0
+  const pageSize = q.page_size ?? 10
+  // page + 1 ≤ window / page_size: no product, so no integer overflow.
+  return page + 1 > Math.floor(limits.maxResultWindow / pageSize)
+    ? BadRequest.of(
+        `page and page_size reach past the result window: (page + 1) * page_size must be at most ` +
+          `${limits.maxResultWindow}; to read further, use cursor (follow the Link rel="next" header ` +
+          `of each full page)`,
       )
-    return paged
-  })
-
-/**
- * Keyset cursors: opaque to clients, base64url of a small JSON object naming what the cursor was made for
- * (endpoint, sort_by, sort_dir) and the position of the last row of its page (sort key, unique id).
- */
-type Endpoint = "payloads" | "statuses"
-
-interface CursorBody {
-  readonly v: 1
-  readonly e: Endpoint
-  readonly s: string
-  readonly d: SortDir
-  readonly k: string | number
-  readonly i: number
-}
-
-/** Sort fields whose key is a timestamp (microseconds); every other sort key is text. */
-const TIMESTAMP_SORTS: ReadonlyArray<string> = ["created_at", "date"]
-
-export const encodeCursor = (endpoint: Endpoint, sortBy: string, sortDir: SortDir, after: After): string =>
-  Buffer.from(
-    JSON.stringify({
-      v: 1,
-      e: endpoint,
-      s: sortBy,
-      d: sortDir,
-      k: after.key,
-      i: after.id,
-    } satisfies CursorBody),
-  ).toString("base64url")
-
-const BASE64URL = /^[A-Za-z0-9_-]+$/
-
-const decodeCursor = (value: string): CursorBody | undefined => {
-  if (!BASE64URL.test(value)) return undefined
-  let body: unknown
-  try {
-    body = JSON.parse(Buffer.from(value, "base64url").toString("utf8"))
-  } catch {
-    return undefined
-  }
-  if (typeof body !== "object" || body === null) return undefined
-  const c = body as Partial<Record<keyof CursorBody, unknown>>
-  const keyOk = TIMESTAMP_SORTS.includes(String(c.s))
-    ? Number.isSafeInteger(c.k)
-    : typeof c.k === "string" && !c.k.includes("\u0000")
-  return c.v === 1 &&
-    (c.e === "payloads" || c.e === "statuses") &&
-    typeof c.s === "string" &&
-    (c.d === "asc" || c.d === "desc") &&
-    keyOk &&
-    Number.isSafeInteger(c.i) &&
-    (c.i as number) >= 0
-    ? (c as CursorBody)
     : undefined
 }
 
-/** `cursor`, checked against the endpoint and the sort it is used with; `undefined` when absent. */
-const cursor = (
-  raw: Raw,
-  endpoint: Endpoint,
-  sortBy: string,
-  sortDir: SortDir,
-  page: number,
-): Checked<After | undefined> => {
-  const value = nonEmpty(raw.cursor)
-  if (value === undefined) return Result.succeed(undefined)
+/** The paging fields alone, for Routing.ts: the window is judged before the parameters after it. */
+export const PagingParams = Schema.Struct(paging)
+
+const after = (c: CursorBody | undefined, endpoint: Endpoint, sortBy: string, dir: SortDir, page: number) => {
+  if (c === undefined) return Result.succeed(undefined)
   if (page > 0)
     return Result.fail(
       BadRequest.of("cursor cannot be combined with page: a cursor page starts at the cursor"),
     )
-  const c = decodeCursor(value)
-  if (c === undefined)
-    return Result.fail(
-      BadRequest.of(`cursor is not a valid cursor; send back the one of a Link rel="next" header unchanged`),
-    )
-  if (c.e !== endpoint || c.s !== sortBy || c.d !== sortDir)
+  if (c.e !== endpoint || c.s !== sortBy || c.d !== dir)
     return Result.fail(
       BadRequest.of(
         `cursor was made for /${c.e} with sort_by=${c.s} and sort_dir=${c.d}; use it with the same ones`,
       ),
     )
-  return Result.succeed({ key: c.k, id: c.i })
+  return Result.succeed<After>({ key: c.k, id: c.i })
 }
 
-export const payloadListQuery = (raw: Raw, limits: ListLimits): Checked<PayloadListQuery> =>
-  Result.gen(function* () {
-    const { page, pageSize } = yield* paging(raw, limits)
-    const sortBy = yield* oneOf(raw, "sort_by", PAYLOAD_SORT_FIELDS, "created_at")
-    const sortDir = yield* oneOf<SortDir>(raw, "sort_dir", ["asc", "desc"], "desc")
-    const after = yield* cursor(raw, "payloads", sortBy, sortDir, page)
-    const created_at = yield* timeRange(raw, "created_at")
-    return {
-      ...(yield* filters(raw, ["account", "org_id", "inventory_id", "system_id"])),
-      ...(yield* requestIdFilter(raw)),
-      created_at,
-      sortBy,
-      sortDir,
-      page,
-      pageSize,
-      ...(after === undefined ? {} : { after }),
-    }
-  })
-
-export const statusListQuery = (raw: Raw, limits: ListLimits): Checked<StatusListQuery> =>
-  Result.gen(function* () {
-    const { page, pageSize } = yield* paging(raw, limits)
-    const sortBy = yield* oneOf(raw, "sort_by", STATUS_SORT_FIELDS, "date")
-    const sortDir = yield* oneOf<SortDir>(raw, "sort_dir", ["asc", "desc"], "desc")
-    const after = yield* cursor(raw, "statuses", sortBy, sortDir, page)
-    const date = yield* timeRange(raw, "date")
-    const created_at = yield* timeRange(raw, "created_at")
-    return {
-      ...(yield* filters(
-        raw,
-        ["service", "source", "status", "status_msg"],
-        ["service", "source", "status"],
-      )),
-      ...(yield* requestIdFilter(raw)),
-      date,
-      created_at,
-      sortBy,
-      sortDir,
-      page,
-      pageSize,
-      ...(after === undefined ? {} : { after }),
-    }
-  })
-
-export interface HistoryQuery {
-  readonly verbosity: 0 | 1 | 2
-  readonly sortBy: HistorySortField
-  readonly sortDir: SortDir
+const range = <F extends string>(q: Readonly<Record<string, unknown>>, field: F): TimeRange => {
+  const out: { -readonly [K in keyof TimeRange]: Micros } = {}
+  for (const op of ["lt", "lte", "gt", "gte"] as const) {
+    const value = q[`${field}_${op}`]
+    if (typeof value === "number") out[op] = value
+  }
+  return out
 }
 
-export const historyQuery = (raw: Raw): Checked<HistoryQuery> =>
+const pick = <K extends string>(q: Partial<Record<K, string>>, keys: ReadonlyArray<K>) =>
+  Object.fromEntries(keys.flatMap((k) => (q[k] === undefined ? [] : [[k, q[k]]]))) as Partial<
+    Record<K, string>
+  >
+
+const listPaging = (
+  q: Decoded<typeof paging> & { readonly cursor?: CursorBody },
+  endpoint: Endpoint,
+  sortBy: string,
+  sortDir: SortDir,
+  limits: ListLimits,
+): Checked<{ page: number; pageSize: number; after?: After }> =>
   Result.gen(function* () {
-    const verbosity = yield* oneOf(raw, "verbosity", ["0", "1", "2"], "0")
-    const sortBy = yield* oneOf(raw, "sort_by", HISTORY_SORT_FIELDS, "date")
-    const sortDir = yield* oneOf<SortDir>(raw, "sort_dir", ["asc", "desc"], "desc")
-    return { verbosity: Number(verbosity) as 0 | 1 | 2, sortBy, sortDir }
+    const tooDeep = windowError(q, limits)
+    if (tooDeep) return yield* Result.fail(tooDeep)
+    const page = q.page ?? 0
+    const position = yield* after(q.cursor, endpoint, sortBy, sortDir, page)
+    return { page, pageSize: q.page_size ?? 10, ...(position === undefined ? {} : { after: position }) }
   })
 
-export const statsQuery = (
-  raw: Raw,
-  now: Micros,
-): Checked<{ readonly stat: StatName; readonly since: Micros }> =>
-  Result.gen(function* () {
-    const stat = yield* oneOf(raw, "stat", STATS, "SuccessRate")
-    const sinceRaw = nonEmpty(raw.since)
-    const since = sinceRaw === undefined ? now - 24 * 3_600_000_000 : yield* timestamp(sinceRaw)
-    return { stat, since }
-  })
+export const payloadListQuery = (
+  q: Decoded<typeof PayloadListParams>,
+  limits: ListLimits,
+): Checked<PayloadListQuery> => {
+  const sortBy = q.sort_by ?? "created_at"
+  const sortDir = q.sort_dir ?? "desc"
+  return Result.map(listPaging(q, "payloads", sortBy, sortDir, limits), (paged) => ({
+    ...pick(q, ["account", "org_id", "inventory_id", "system_id", "request_id"]),
+    created_at: range(q, "created_at"),
+    sortBy,
+    sortDir,
+    ...paged,
+  }))
+}
+
+export const statusListQuery = (
+  q: Decoded<typeof StatusListParams>,
+  limits: ListLimits,
+): Checked<StatusListQuery> => {
+  const sortBy = q.sort_by ?? "date"
+  const sortDir = q.sort_dir ?? "desc"
+  return Result.map(listPaging(q, "statuses", sortBy, sortDir, limits), (paged) => ({
+    ...pick(q, ["service", "source", "status", "status_msg", "request_id"]),
+    date: range(q, "date"),
+    created_at: range(q, "created_at"),
+    sortBy,
+    sortDir,
+    ...paged,
+  }))
+}

@@ -1,9 +1,11 @@
-import { Cause, Effect, Result } from "effect"
+import { Cause, Effect, Option, Result, Schema, SchemaAST } from "effect"
 import { HttpRouter, HttpServerRequest, type HttpServerResponse } from "effect/http"
 import { HttpApiSchemaError } from "effect/http-api/HttpApiError"
 import { API_PREFIX, APP_API_PREFIX, Api } from "./Api.ts"
 import { errorResponse } from "./ApiErrors.ts"
+import { ApiConfig } from "./Config.ts"
 import { ApiMetrics } from "./Metrics.ts"
+import { type ListLimits, PagingParams, paramMessage, windowError } from "./QueryParams.ts"
 import { APP_PATH } from "./Static.ts"
 
 /**
@@ -22,10 +24,23 @@ const toCanonical = (url: string): string | undefined => {
 const patternOf = (path: string): RegExp =>
   new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z_]+/g, "[^/]+")}/?$`)
 
+const hasParam = (query: Schema.Top | undefined, name: string): boolean =>
+  query !== undefined &&
+  SchemaAST.isObjects(query.ast) &&
+  query.ast.propertySignatures.some((p) => p.name === name)
+
 /** Every path the server answers, with its methods: decides 405 versus 404. */
-const KNOWN_ROUTES: ReadonlyArray<{ readonly method: string; readonly pattern: RegExp }> = [
+const KNOWN_ROUTES: ReadonlyArray<{
+  readonly method: string
+  readonly pattern: RegExp
+  readonly query?: Schema.Top
+}> = [
   ...Object.values(Api.groups).flatMap((group) =>
-    Object.values(group.endpoints).map((e) => ({ method: e.method, pattern: patternOf(e.path) })),
+    Object.values(group.endpoints).map((e) => ({
+      method: e.method,
+      pattern: patternOf(e.path),
+      ...(e.query === undefined ? {} : { query: e.query as Schema.Top }),
+    })),
   ),
   { method: "GET", pattern: patternOf(`${API_PREFIX}/openapi.json`) },
   { method: "GET", pattern: patternOf(`${API_PREFIX}/docs`) },
@@ -45,9 +60,36 @@ const notRouted = (request: HttpServerRequest.HttpServerRequest): HttpServerResp
   return errorResponse(404, `no route for ${request.method} ${path}`)
 }
 
+const decodePaging = Schema.decodeUnknownOption(PagingParams)
+
+/**
+ * The 400 of a query that failed to decode. Each parameter's Schema carries its spec message and the fields
+ * decode in the spec's order, so the first issue is the answer; except that the result window (page with
+ * page_size, a limit from configuration) comes right after page and page_size in that order, before every
+ * parameter the Schema would report.
+ */
+const queryMessage = (
+  request: HttpServerRequest.HttpServerRequest,
+  error: Schema.SchemaError,
+  limits: ListLimits,
+) => {
+  const path = request.url.split("?")[0] ?? "/"
+  const query = KNOWN_ROUTES.find((r) => r.method === request.method && r.pattern.test(path))?.query
+  if (query !== undefined && hasParam(query, "page_size")) {
+    const params = new URLSearchParams(request.url.slice(path.length))
+    const paging = decodePaging({ page: params.get("page") ?? "", page_size: params.get("page_size") ?? "" })
+    const tooDeep = Option.isSome(paging) ? windowError(paging.value, limits) : undefined
+    if (tooDeep) return tooDeep.message
+  }
+  const name = /at \["([^"]+)"\]/.exec(error.message)?.[1]
+  const message = query !== undefined && name !== undefined ? paramMessage(query, name) : undefined
+  return message ?? `invalid query parameter: ${error.message.split("\n")[0]}`
+}
+
 const fromCause = (
   request: HttpServerRequest.HttpServerRequest,
   cause: Cause.Cause<unknown>,
+  limits: ListLimits,
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
   const failure = Cause.findError(cause)
   if (Result.isSuccess(failure)) {
@@ -59,9 +101,10 @@ const fromCause = (
   const defect = Cause.findDefect(cause)
   if (Result.isSuccess(defect) && HttpApiSchemaError.is(defect.success)) {
     const { kind, cause: schemaError } = defect.success
+    if (kind === "Query")
+      return Effect.succeed(errorResponse(400, queryMessage(request, schemaError, limits)))
     if (kind !== "Body" && kind !== "ResponseHeaders") {
-      const label =
-        kind === "Params" ? "path parameter" : kind === "Query" ? "query parameter" : kind.toLowerCase()
+      const label = kind === "Params" ? "path parameter" : kind.toLowerCase()
       return Effect.succeed(errorResponse(400, `invalid ${label}: ${schemaError.message.split("\n")[0]}`))
     }
   }
@@ -73,22 +116,23 @@ const fromCause = (
 
 export const RoutingMiddleware = HttpRouter.middleware(
   Effect.map(
-    ApiMetrics,
-    (metrics) => (httpEffect) =>
-      Effect.gen(function* () {
-        let request = yield* HttpServerRequest.HttpServerRequest
-        const canonical = toCanonical(request.url)
-        if (canonical !== undefined) request = request.modify({ url: canonical })
-        metrics.requests.inc()
-        const response = yield* httpEffect.pipe(
-          Effect.provideService(HttpServerRequest.HttpServerRequest, request),
-          Effect.catchCause((cause) =>
-            Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause) : fromCause(request, cause),
-          ),
-        )
-        metrics.responses.inc({ code: String(response.status) })
-        return response
-      }),
+    Effect.all([ApiMetrics, ApiConfig]),
+    ([metrics, limits]) =>
+      (httpEffect) =>
+        Effect.gen(function* () {
+          let request = yield* HttpServerRequest.HttpServerRequest
+          const canonical = toCanonical(request.url)
+          if (canonical !== undefined) request = request.modify({ url: canonical })
+          metrics.requests.inc()
+          const response = yield* httpEffect.pipe(
+            Effect.provideService(HttpServerRequest.HttpServerRequest, request),
+            Effect.catchCause((cause) =>
+              Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause) : fromCause(request, cause, limits),
+            ),
+          )
+          metrics.responses.inc({ code: String(response.status) })
+          return response
+        }),
   ),
   { global: true },
 )

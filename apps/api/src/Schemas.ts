@@ -69,10 +69,18 @@ export const IngestResult = Schema.Struct({
 }).annotate({ identifier: "IngestResult" })
 
 /** What `POST /statuses` accepts: one status message or an array of them (docs/status-messages.md). */
+/**
+ * What `POST /statuses` accepts: one status message or an array of anything. Each array item is judged on its
+ * own (a non-object item is one `rejected` entry, not a 400 for the whole batch), so the documented schema
+ * promises no more than the handler checks.
+ */
 export const IngestBody = Schema.Union([
   Schema.Record(Schema.String, Schema.Unknown),
-  Schema.Array(Schema.Record(Schema.String, Schema.Unknown)),
-]).annotate({ description: "A status message object (as sent on Kafka) or a JSON array of them" })
+  Schema.Array(Schema.Unknown),
+]).annotate({
+  description:
+    "A status message object (as sent on Kafka) or a JSON array of items; each item is accepted or rejected on its own",
+})
 
 export const SuccessRate = Schema.Struct({
   stat: Schema.Literal("SuccessRate"),
@@ -90,5 +98,27 @@ export const SuccessRate = Schema.Struct({
 export const Allowed = Schema.Struct({ allowed: Schema.Boolean })
 export const Link = Schema.Struct({ url: Schema.String })
 
-/** One SSE `status` event: the newly stored status, shaped like a verbosity-0 item. */
-export const StatusEventData = HistoryStatus
+/** The first SSE event: which payload the stream follows and how many statuses it already has. */
+export const ConnectedEventData = Schema.Struct({ request_id: Schema.String, statuses: Schema.Int }).annotate(
+  {
+    identifier: "ConnectedEvent",
+  },
+)
+
+/**
+ * The events of `/payloads/{request_id}/events`: `connected` once, one `status` (id = the status id) per
+ * newly stored status, shaped like a verbosity-0 item, and `error` when the store fails mid-stream.
+ */
+export const PayloadEvent = Schema.Union([
+  Schema.Struct({ event: Schema.Literal("connected"), data: Schema.fromJsonString(ConnectedEventData) }),
+  Schema.Struct({
+    id: Schema.String,
+    event: Schema.Literal("status"),
+    data: Schema.fromJsonString(HistoryStatus),
+  }),
+  Schema.Struct({
+    event: Schema.Literal("error"),
+    data: Schema.fromJsonString(Schema.Struct({ message: Schema.String })),
+  }),
+])
+export type PayloadEvent = typeof PayloadEvent.Type

@@ -1,7 +1,9 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
-import { Duration, Effect, Stream } from "effect"
+import { Duration, Effect, Schema, Stream } from "effect"
+import { Sse } from "effect/encoding"
 import { HttpServerResponse } from "effect/http"
+import { PayloadEvent } from "./Schemas.ts"
 import { historyView } from "./Views.ts"
 
 /**
@@ -11,8 +13,21 @@ import { historyView } from "./Views.ts"
  */
 export const HEARTBEAT = Duration.seconds(15)
 
-const frame = (event: string, data: unknown, id?: number): string =>
-  `${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
+/**
+ * One event, encoded by the endpoint's declared schema (Schemas.PayloadEvent, the one openapi.json shows). The
+ * response itself is written here rather than by HttpApi's SSE encoder because the stream also carries what is
+ * no event: the `retry:` hint and the `: heartbeat` comments that keep proxies from closing an idle stream.
+ */
+const encodeEvent = Schema.encodeSync(PayloadEvent)
+const frame = (event: PayloadEvent): string => {
+  const encoded = encodeEvent(event)
+  return Sse.encoder.write({
+    _tag: "Event",
+    event: encoded.event,
+    id: "id" in encoded ? encoded.id : undefined,
+    data: encoded.data,
+  })
+}
 
 export const payloadEvents = (requestId: string, heartbeat: Duration.Input = HEARTBEAT) =>
   Stream.unwrap(
@@ -31,7 +46,9 @@ export const payloadEvents = (requestId: string, heartbeat: Duration.Input = HEA
           if (history === undefined) return []
           const news = history.statuses.filter((s) => !seen.has(s.status_id)).sort((a, b) => a.date - b.date)
           for (const s of news) seen.add(s.status_id)
-          return news.map((s) => frame("status", historyView(history.payload, s, 0), s.status_id))
+          return news.map((s) =>
+            frame({ event: "status", id: String(s.status_id), data: historyView(history.payload, s, 0) }),
+          )
         }),
       )
       const updates = notified.pipe(
@@ -43,11 +60,11 @@ export const payloadEvents = (requestId: string, heartbeat: Duration.Input = HEA
         Stream.drop(1),
         Stream.map(() => ": heartbeat\n\n"),
       )
-      const connected = `retry: 3000\n${frame("connected", { request_id: requestId, statuses: seen.size })}`
+      const connected = `retry: 3000\n${frame({ event: "connected", data: { request_id: requestId, statuses: seen.size } })}`
       return Stream.concat(Stream.make(connected), Stream.merge(updates, heartbeats))
     }),
   ).pipe(
-    Stream.catch((error) => Stream.make(frame("error", { message: String(error.message) }))),
+    Stream.catch((error) => Stream.make(frame({ event: "error", data: { message: String(error.message) } }))),
     Stream.encodeText,
   )
 

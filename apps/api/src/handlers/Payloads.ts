@@ -9,7 +9,7 @@ import { Api } from "../Api.ts"
 import { BadRequest, NotFound } from "../ApiErrors.ts"
 import { ApiConfig } from "../Config.ts"
 import { ApiMetrics } from "../Metrics.ts"
-import { historyQuery, payloadListQuery } from "../QueryParams.ts"
+import { payloadListQuery } from "../QueryParams.ts"
 import { ShutdownSignal } from "../Shutdown.ts"
 import { payloadEvents, sseResponse } from "../Sse.ts"
 import { historyView, linkNextPage, payloadView } from "../Views.ts"
@@ -40,14 +40,16 @@ export const PayloadsHandlers = HttpApiBuilder.group(
 
       track: ({ params, query }) =>
         Effect.gen(function* () {
-          const q = yield* validated(historyQuery(query))
+          const verbosity = query.verbosity ?? 0
           const notFound = NotFound.of(`payload with id: ${params.request_id} not found`)
           const id = normalizeRequestId(params.request_id)
           if (id === undefined) return yield* notFound
-          const track = yield* orUnavailable(trackPayload(id, q.sortBy, q.sortDir))
+          const track = yield* orUnavailable(
+            trackPayload(id, query.sort_by ?? "date", query.sort_dir ?? "desc"),
+          )
           if (track === undefined) return yield* notFound
           return {
-            data: track.statuses.map((s) => historyView(track.payload, s, q.verbosity)),
+            data: track.statuses.map((s) => historyView(track.payload, s, verbosity)),
             duration: track.duration,
           }
         }).pipe(

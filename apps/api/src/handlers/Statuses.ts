@@ -10,7 +10,7 @@ import { Api } from "../Api.ts"
 import { ApiConfig } from "../Config.ts"
 import { ingestRequest } from "../Ingest.ts"
 import { ApiMetrics } from "../Metrics.ts"
-import { statsQuery, statusListQuery } from "../QueryParams.ts"
+import { statusListQuery } from "../QueryParams.ts"
 import { linkNextPage, statusView } from "../Views.ts"
 import { elapsedSince, orUnavailable, validated } from "./Common.ts"
 
@@ -37,9 +37,9 @@ export const StatusesHandlers = HttpApiBuilder.group(
         stats: ({ query }) =>
           Effect.gen(function* () {
             const now = (yield* Clock.currentTimeMillis) * 1000
-            const q = yield* validated(statsQuery(query, now))
-            const data = yield* orUnavailable(successRate(q.since))
-            return { stat: q.stat, since: formatTimestamp(q.since), data }
+            const since = query.since ?? now - 24 * 3_600_000_000
+            const data = yield* orUnavailable(successRate(since))
+            return { stat: query.stat ?? "SuccessRate", since: formatTimestamp(since), data }
           }).pipe(Effect.provideService(PayloadQueries, queries)),
       })
       .handleRaw("ingest", ({ request }) =>
