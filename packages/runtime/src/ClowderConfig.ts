@@ -50,7 +50,7 @@ export type ClowderDocument = typeof ClowderDocument.Type
  * The topic settings and the name each requests when the environment does not name one. Clowder maps a
  * requested topic name to the actual one of the environment (`kafka.topics[].requestedName → name`).
  */
-export const REQUESTED_TOPICS = {
+const REQUESTED_TOPICS = {
   KAFKA_TOPIC: "platform.payload-status",
   KAFKA_DLQ_TOPIC: "platform.payload-status.dlq",
 } as const

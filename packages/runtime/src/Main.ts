@@ -15,7 +15,7 @@ export const exitZeroOnInterrupt: Runtime.Teardown = (exit, onExit) =>
  * at start, crash) logged as one JSON line "<name> stopped" — runMain's own report would use Effect's default
  * (pretty) logger.
  */
-export const withAppRuntime = <A, E>(
+const withAppRuntime = <A, E>(
   name: string,
   program: Effect.Effect<A, E>,
   output: LogOutput = {},
