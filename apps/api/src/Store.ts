@@ -45,6 +45,7 @@ export const InstrumentedQueriesLayer = Layer.effect(
       listStatuses: (q) => timed(inner.listStatuses(q)),
       payloadHistory: (id) => timed(inner.payloadHistory(id)),
       countStatuses: (since, statuses) => timed(inner.countStatuses(since, statuses)),
+      hostHistory: (q) => timed(inner.hostHistory(q)),
     })
   }),
 )

@@ -17,6 +17,7 @@ const FailingStore = Layer.mergeAll(
     listStatuses: () => down,
     payloadHistory: () => down,
     countStatuses: () => down,
+    hostHistory: () => down,
   }),
   Layer.succeed(PayloadStore, { record: () => down, ping: down }),
   MemoryStatusFeedLayer,

@@ -42,6 +42,7 @@ describe("store errors at the API", () => {
         listStatuses: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
         payloadHistory: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
         countStatuses: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
+        hostHistory: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
       }),
     )
     const api = await startApi({ store: failing })

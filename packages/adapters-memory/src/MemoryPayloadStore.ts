@@ -162,6 +162,8 @@ export const makeMemoryStore = Effect.sync(() => {
         }
         return [...counts.values()]
       }),
+    // Implemented with the summary (issue 10); until then no host is known.
+    hostHistory: () => Effect.succeed(undefined),
   })
   return { store, queries }
 })

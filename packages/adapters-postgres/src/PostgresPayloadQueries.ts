@@ -35,5 +35,7 @@ export const makePostgresPayloadQueries = (sql: SqlClient["Service"], names: Loo
     ) {
       return yield* counts(since, wanted)
     }, orUnavailable("counting statuses")),
+    // Implemented by the summary queries (issue 10); until then no host is known.
+    hostHistory: () => Effect.succeed(undefined),
   })
 }

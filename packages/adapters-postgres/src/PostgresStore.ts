@@ -52,6 +52,7 @@ export const nulMatchesNothing = (queries: PayloadQueries["Service"]): PayloadQu
         ? Effect.succeed([])
         : queries.countStatuses(since, stored)
     },
+    hostHistory: (q) => (hasNul(q) ? Effect.succeed(undefined) : queries.hostHistory(q)),
   })
 
 export interface StoreSettings extends MaintenanceSettings {

@@ -1,4 +1,6 @@
+import type { PayloadOutcome } from "./Lifecycle.ts"
 import type { Payload, StoredStatus } from "./Payload.ts"
+import type { OutcomeAt, PayloadSummary } from "./Summary.ts"
 import type { Micros } from "./Timestamp.ts"
 
 /** Bounds on a timestamp column; each bound is optional and they are AND-ed. */
@@ -62,6 +64,54 @@ export interface PayloadListQuery extends Paging {
   readonly created_at: TimeRange
   readonly sortBy: PayloadSortField
   readonly sortDir: SortDir
+  /** Only payloads with this outcome (Lifecycle.ts rules, from the stored summary). */
+  readonly outcome?: PayloadOutcome
+  /**
+   * The clock and threshold that tell `stalled` from `in_progress`; required with those two outcomes (a store
+   * answers the other two without it). Callers pass their Clock and `StalledAfter` (Track.ts).
+   */
+  readonly outcomeAt?: OutcomeAt
+  /** Only payloads with a status from this service (matched lower-case). */
+  readonly service?: string
+  /** Only payloads with a status of this word (matched lower-case); with `service`, from that service. */
+  readonly status?: string
+  /** Items then carry `summary` (the default item is the plain payload). */
+  readonly withSummary?: boolean
+}
+
+/** A listed payload; `summary` only when the query asked `withSummary`. */
+export type PayloadListItem = Payload & { readonly summary?: PayloadSummary }
+
+/** A host's uploads: by `inventory_id` or `system_id` (exactly one is given). */
+export interface HostHistoryQuery {
+  readonly inventory_id?: string
+  readonly system_id?: string
+  /** At most this many uploads, newest first (the totals count all of them). */
+  readonly limit: number
+  readonly now: Micros
+  readonly stalledAfter: Micros
+}
+
+export interface HostUpload {
+  readonly payload: Payload
+  readonly summary: PayloadSummary
+}
+
+export interface HostHistory {
+  /** Newest first (by `created_at`, then id), at most `limit`. */
+  readonly uploads: ReadonlyArray<HostUpload>
+  /** Every non-empty inventory_id of the host's payloads (the asked one included), sorted. */
+  readonly inventory_ids: ReadonlyArray<string>
+  /** Every non-empty system_id of the host's payloads (the asked one included), sorted. */
+  readonly system_ids: ReadonlyArray<string>
+  /** Earliest `created_at` of the host's payloads. */
+  readonly firstSeen: Micros
+  /** Latest status date of the host's payloads. */
+  readonly lastSeen: Micros
+  /** Payloads of the host. */
+  readonly total: number
+  /** Of them, those whose outcome is `success`. */
+  readonly succeeded: number
 }
 
 /** `GET /statuses`: `service`, `source` and `status` are matched lower-case (they are stored lower-case). */

@@ -1,6 +1,14 @@
 import { Context, type Effect } from "effect"
 import type { Payload, StoredStatus } from "../Payload.ts"
-import type { Page, PayloadListQuery, StatusCount, StatusListQuery } from "../Queries.ts"
+import type {
+  HostHistory,
+  HostHistoryQuery,
+  Page,
+  PayloadListItem,
+  PayloadListQuery,
+  StatusCount,
+  StatusListQuery,
+} from "../Queries.ts"
 import type { Micros } from "../Timestamp.ts"
 import type { StoreUnavailable } from "./StoreUnavailable.ts"
 
@@ -11,7 +19,7 @@ import type { StoreUnavailable } from "./StoreUnavailable.ts"
 export class PayloadQueries extends Context.Service<
   PayloadQueries,
   {
-    readonly listPayloads: (query: PayloadListQuery) => Effect.Effect<Page<Payload>, StoreUnavailable>
+    readonly listPayloads: (query: PayloadListQuery) => Effect.Effect<Page<PayloadListItem>, StoreUnavailable>
     readonly listStatuses: (query: StatusListQuery) => Effect.Effect<Page<StoredStatus>, StoreUnavailable>
     /** The payload and all its statuses (unsorted), or undefined when the payload has no statuses. */
     readonly payloadHistory: (
@@ -25,5 +33,9 @@ export class PayloadQueries extends Context.Service<
       since: Micros,
       statuses: ReadonlyArray<string>,
     ) => Effect.Effect<ReadonlyArray<StatusCount>, StoreUnavailable>
+    /** A host's uploads with their summaries, or undefined when no payload has that inventory_id/system_id. */
+    readonly hostHistory: (
+      query: HostHistoryQuery,
+    ) => Effect.Effect<HostHistory | undefined, StoreUnavailable>
   }
 >()("@pt/domain/ports/PayloadQueries") {}
