@@ -1,8 +1,28 @@
 import { mergePayloadField, PAYLOAD_FIELDS, type Payload, type StoredStatus } from "@pt/domain/Payload"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
-import { inRange, type Page, type Paging, type SortDir, type StatusCount } from "@pt/domain/Queries"
+import {
+  type HostHistoryQuery,
+  inRange,
+  type Page,
+  type Paging,
+  type PayloadListItem,
+  type PayloadListQuery,
+  type SortDir,
+  type StatusCount,
+} from "@pt/domain/Queries"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
+import {
+  compareText,
+  mergeServiceSummary,
+  type OutcomeAt,
+  type PayloadSummary,
+  type ServiceSummary,
+  statusSummary,
+  summaryOfServices,
+  summaryOutcome,
+} from "@pt/domain/Summary"
+import { StalledAfter } from "@pt/domain/Track"
 import { Clock, Context, Effect, Layer } from "effect"
 
 /**
@@ -43,12 +63,28 @@ const firstAfter = <A>(rows: ReadonlyArray<A>, isAfter: (row: A) => boolean): nu
   return lo
 }
 
+const wordKey = (service: string | undefined, status: string | undefined): string =>
+  `${service ?? ""}\u0001${status ?? ""}\u0001${service === undefined ? 0 : 1}${status === undefined ? 0 : 1}`
+
+/** The query's clock and threshold, else the reader's Clock and StalledAfter (Track.ts). */
+const outcomeAt = (given: OutcomeAt | undefined): Effect.Effect<OutcomeAt> =>
+  given !== undefined
+    ? Effect.succeed(given)
+    : Effect.gen(function* () {
+        return { now: (yield* Clock.currentTimeMillis) * 1000, stalledAfter: yield* StalledAfter }
+      })
+
 export const makeMemoryStore = Effect.sync(() => {
   const payloads = new Map<string, MutablePayload>()
   const payloadsById = new Map<number, MutablePayload>()
   const statuses: Array<StoredStatus> = []
   const statusesByRequest = new Map<string, Array<StoredStatus>>()
   const seen = new Set<string>()
+  // The summary of each payload's statuses, merged in `record` (docs/status-messages.md; Summary.ts), and the
+  // (service, word) pairs it has, for the `service`/`status` filters.
+  const services = new Map<number, Map<string, ServiceSummary>>()
+  const summaries = new Map<number, PayloadSummary>()
+  const words = new Map<number, Set<string>>()
   let nextPayloadId = 1
   let nextStatusId = 1
 
@@ -68,6 +104,51 @@ export const makeMemoryStore = Effect.sync(() => {
       payloadsById.set(p.id, p)
     }
     return p
+  }
+
+  const summarizeInto = (payloadId: number, e: StatusEvent) => {
+    let byService = services.get(payloadId)
+    if (byService === undefined) {
+      byService = new Map()
+      services.set(payloadId, byService)
+    }
+    const one = statusSummary(e)
+    const known = byService.get(e.service)
+    byService.set(e.service, known === undefined ? one : mergeServiceSummary(known, one))
+    summaries.delete(payloadId)
+    let seenWords = words.get(payloadId)
+    if (seenWords === undefined) {
+      seenWords = new Set()
+      words.set(payloadId, seenWords)
+    }
+    seenWords.add(wordKey(e.service, e.status))
+    seenWords.add(wordKey(undefined, e.status))
+    seenWords.add(wordKey(e.service, undefined))
+  }
+
+  /** The payload's summary (built from its services on first read after a write). */
+  const summaryOf = (payloadId: number): PayloadSummary | undefined => {
+    const cached = summaries.get(payloadId)
+    if (cached !== undefined) return cached
+    const byService = services.get(payloadId)
+    if (byService === undefined) return undefined
+    const summary = summaryOfServices(
+      Object.fromEntries([...byService].sort(([a], [b]) => compareText(a, b))),
+    )!
+    summaries.set(payloadId, summary)
+    return summary
+  }
+
+  const matchesSummary = (p: Payload, q: PayloadListQuery, at: OutcomeAt): boolean => {
+    if (q.service !== undefined || q.status !== undefined) {
+      const key = wordKey(q.service?.toLowerCase(), q.status?.toLowerCase())
+      if (!words.get(p.id)?.has(key)) return false
+    }
+    if (q.outcome !== undefined) {
+      const summary = summaryOf(p.id)
+      if (summary === undefined || summaryOutcome(summary, at) !== q.outcome) return false
+    }
+    return true
   }
 
   const record = (events: ReadonlyArray<StatusEvent>) =>
@@ -93,6 +174,7 @@ export const makeMemoryStore = Effect.sync(() => {
           created_at: now * 1000,
         }
         statuses.push(row)
+        summarizeInto(p.id, e)
         const list = statusesByRequest.get(e.request_id)
         if (list) list.push(row)
         else statusesByRequest.set(e.request_id, [row])
@@ -105,7 +187,7 @@ export const makeMemoryStore = Effect.sync(() => {
 
   const queries = PayloadQueries.of({
     listPayloads: (q) =>
-      Effect.sync(() => {
+      Effect.map(outcomeAt(q.outcomeAt), (at): Page<PayloadListItem> => {
         const rows = [...payloads.values()].filter(
           (p) =>
             (q.account === undefined || p.account === q.account) &&
@@ -113,7 +195,8 @@ export const makeMemoryStore = Effect.sync(() => {
             (q.inventory_id === undefined || p.inventory_id === q.inventory_id) &&
             (q.system_id === undefined || p.system_id === q.system_id) &&
             (q.request_id === undefined || p.request_id === q.request_id) &&
-            inRange(p.created_at, q.created_at),
+            inRange(p.created_at, q.created_at) &&
+            matchesSummary(p, q, at),
         )
         const page = sortAndPage(
           rows,
@@ -122,7 +205,10 @@ export const makeMemoryStore = Effect.sync(() => {
           q.sortDir,
           q,
         )
-        return { count: page.count, data: page.data.map((p) => ({ ...p })) }
+        return {
+          count: page.count,
+          data: page.data.map((p) => (q.withSummary ? { ...p, summary: summaryOf(p.id)! } : { ...p })),
+        }
       }),
     listStatuses: (q) =>
       Effect.sync(() => {
@@ -162,8 +248,29 @@ export const makeMemoryStore = Effect.sync(() => {
         }
         return [...counts.values()]
       }),
-    // Implemented with the summary (issue 10); until then no host is known.
-    hostHistory: () => Effect.succeed(undefined),
+    hostHistory: (q: HostHistoryQuery) =>
+      Effect.sync(() => {
+        const host = [...payloads.values()].filter(
+          (p) =>
+            (q.inventory_id === undefined || p.inventory_id === q.inventory_id) &&
+            (q.system_id === undefined || p.system_id === q.system_id) &&
+            summaryOf(p.id) !== undefined,
+        )
+        if (host.length === 0 || (q.inventory_id === undefined && q.system_id === undefined)) return undefined
+        host.sort((a, b) => b.created_at - a.created_at || b.id - a.id)
+        const ids = (field: "inventory_id" | "system_id") =>
+          [...new Set(host.map((p) => p[field]).filter((v) => v !== ""))].sort(compareText)
+        const at = { now: q.now, stalledAfter: q.stalledAfter }
+        return {
+          uploads: host.slice(0, q.limit).map((p) => ({ payload: { ...p }, summary: summaryOf(p.id)! })),
+          inventory_ids: ids("inventory_id"),
+          system_ids: ids("system_id"),
+          firstSeen: Math.min(...host.map((p) => p.created_at)),
+          lastSeen: Math.max(...host.map((p) => summaryOf(p.id)!.lastDate)),
+          total: host.length,
+          succeeded: host.filter((p) => summaryOutcome(summaryOf(p.id)!, at) === "success").length,
+        }
+      }),
   })
   return { store, queries }
 })
