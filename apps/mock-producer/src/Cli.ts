@@ -1,40 +1,10 @@
-import { parseArgs } from "node:util"
+import { Cause, ConfigProvider, Effect, Exit, FileSystem, Layer, Option, Path, Stdio, Terminal } from "effect"
+import { CliError, CliOutput, Command, CliConfig as EffectCliConfig, GlobalFlag } from "effect/cli"
+import { ChildProcessSpawner } from "effect/process"
+import { type Flags, flags, MODES_HELP, OUTPUTS } from "./CliFlags.ts"
 import { randomSeed } from "./Random.ts"
 import { parseScenario, SCENARIO_NAMES, SCENARIOS, type ScenarioName } from "./Scenarios.ts"
-import { defaultTraceOptions } from "./Trace.ts"
 import { DEFAULT_MIX, type Mix, parseMix } from "./Traffic.ts"
-
-export const USAGE = `Usage: node apps/mock-producer/src/main.ts <mode> [options]
-
-Modes
-  single   one payload through --scenario, paced in real time; prints its request_id and tracker links
-  load     --rate N per second of --unit uploads|statuses, for --duration or --count;
-           --max = as fast as possible (--count and the summary in statuses)
-  replay   send the JSON lines of --file (at --rate statuses/s, or as fast as possible)
-  serve    ingress + storage-broker stand-ins on --port, plus background traffic at --rate uploads/s (0 = none)
-
-Output
-  --output kafka|http|stdout   default kafka (env MOCK_OUTPUT)
-  --api URL                    tracker for http output and links (default http://localhost:8080, env PT_API_URL)
-  --prefix PATH                API prefix (default /api/v1)
-  --brokers LIST --topic NAME  Kafka (default env KAFKA_BOOTSTRAP_SERVERS / KAFKA_TOPIC, platform.payload-status)
-  --batch-size N --concurrency N   records per send (500) and sends in flight (4)
-
-Traffic
-  --scenario X      single: ${SCENARIO_NAMES.map((k) => `${k}=${SCENARIOS[k].name}`).join(", ")}
-  --mix A=80,B=5    scenario weights (default ${Object.entries(DEFAULT_MIX)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(",")})
-  --noise P         probability of a noise record (invalid id, malformed) after each record (default 0)
-  --duplicates P    payloads with a redelivered received (default ${defaultTraceOptions.duplicateRate})
-  --swaps P         adjacent records sent swapped (default ${defaultTraceOptions.swapRate})
-  --seed N          reproducible traffic
-  --rate N --unit uploads|statuses --duration 30s|5m --count N --max --no-progress
-
-Stand-ins (serve)
-  --port N (8081)  --public-url URL  --data-dir DIR (.data/mock-producer)  --deny-orgs 1,2
-  --max-upload-size BYTES (104857600; qpc gets 150 MiB)
-`
 
 export interface CliConfig {
   readonly mode: "single" | "load" | "replay" | "serve"
@@ -65,8 +35,6 @@ export interface CliConfig {
   readonly maxUploadSize: number
 }
 
-const MODES: ReadonlyArray<CliConfig["mode"]> = ["single", "load", "replay", "serve"]
-
 const scenarioChoices = () => SCENARIO_NAMES.map((k) => `${k} (${SCENARIOS[k].name})`).join(", ")
 
 /** `30s`, `5m`, `1h`, `250ms` or plain seconds. */
@@ -77,121 +45,130 @@ export const parseDuration = (text: string): number | undefined => {
   return Number(m[1]) * factor
 }
 
+/** The mode-dependent defaults and the rules across flags, once the library has typed every flag. */
+const toConfig = ({ mode: given, ...v }: Flags, fromEnv: boolean): CliConfig | string => {
+  if (Option.isNone(given)) return ""
+  const mode = given.value
+  const scenario = parseScenario(v.scenario)
+  if (scenario === undefined) return `--scenario must be one of ${scenarioChoices()}, got "${v.scenario}"`
+  const mix = Option.match(v.mix, { onNone: () => DEFAULT_MIX, onSome: parseMix })
+  if (typeof mix === "string") return `--mix: ${mix}`
+  const output = Option.getOrElse(v.output, () => "kafka")
+  if (!OUTPUTS.includes(output as never))
+    return `--output must be kafka, http or stdout, got "${output}"${fromEnv ? " (from MOCK_OUTPUT)" : ""}`
+  // `--max` pulls records in send order, so its count and rates are in statuses (uploads only start there).
+  if (v.max && Option.getOrUndefined(v.unit) === "uploads")
+    return "--max counts statuses: use --unit statuses, or --rate for uploads/s"
+  const unit = mode === "replay" || v.max ? "statuses" : Option.getOrElse(v.unit, () => "uploads" as const)
+  const duration = Option.getOrUndefined(v.duration)
+  const durationMs = duration === undefined ? undefined : parseDuration(duration)
+  if (duration !== undefined && durationMs === undefined)
+    return `--duration must be a number with an optional unit (250ms, 30s, 5m, 1h), got "${duration}"`
+  if (mode === "replay" && Option.isNone(v.file)) return "replay needs --file <path to a JSON-lines file>"
+  const count = Option.getOrUndefined(v.count)
+  const rate = Option.getOrElse(v.rate, () => (mode === "serve" ? 2 : mode === "load" ? 10 : undefined))
+  return {
+    mode,
+    output: output as CliConfig["output"],
+    api: v.api,
+    prefix: v.prefix,
+    brokers: Option.getOrUndefined(v.brokers),
+    topic: Option.getOrUndefined(v.topic),
+    batchSize: Math.max(1, v.batchSize),
+    concurrency: Math.max(1, v.concurrency),
+    scenario,
+    mix,
+    noise: v.noise,
+    duplicates: v.duplicates,
+    swaps: v.swaps,
+    seed: Option.getOrElse(v.seed, randomSeed),
+    rate: v.max || (mode === "replay" && Option.isNone(v.rate)) ? undefined : rate,
+    unit,
+    durationMs: durationMs ?? (mode === "load" && count === undefined ? 30_000 : undefined),
+    count,
+    max: v.max,
+    progress: !v.noProgress,
+    file: Option.getOrUndefined(v.file),
+    port: v.port,
+    publicUrl: Option.getOrElse(v.publicUrl, () => `http://localhost:${v.port}`),
+    dataDir: v.dataDir,
+    denyOrgs: v.denyOrgs.split(",").filter((s) => s !== ""),
+    maxUploadSize: v.maxUploadSize,
+  }
+}
+
+/** What the parse needs of a platform: nothing touches files, a terminal or processes. */
+const ParseEnvironment = Layer.mergeAll(
+  FileSystem.layerNoop({}),
+  Path.layer,
+  Stdio.layerTest({}),
+  Layer.succeed(
+    Terminal.Terminal,
+    Terminal.make({
+      columns: Effect.succeed(100),
+      rows: Effect.succeed(24),
+      size: Effect.die("no terminal"),
+      readInput: Effect.die("no terminal"),
+      readLine: Effect.die("no terminal"),
+      display: () => Effect.void,
+    }),
+  ),
+  Layer.succeed(
+    ChildProcessSpawner.ChildProcessSpawner,
+    ChildProcessSpawner.make(() => Effect.die("no processes")),
+  ),
+)
+
+const command = (onParsed: (v: Flags) => void) =>
+  Command.make("main.ts", flags, (v) => Effect.sync(() => onParsed(v))).pipe(
+    Command.withDescription(
+      `node --disable-warning=TimeoutNegativeWarning apps/mock-producer/src/main.ts <mode> [flags]\n\n${MODES_HELP}`,
+    ),
+  )
+
+/**
+ * Parses by Effect's CLI module (`effect/cli`): typed flags and its errors (unknown flag with a suggestion, missing
+ * value, bad choice), the help rendered from the flags' descriptions. The environment supplies MOCK_OUTPUT and
+ * PT_API_URL through a ConfigProvider, so tests pass their own. Runs synchronously: nothing touches a terminal.
+ */
+const parse = (argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv) => {
+  let result: CliConfig | string = ""
+  let help = ""
+  const formatter = CliOutput.defaultFormatter({ colors: false })
+  const explicitOutput = argv.some((a) => a === "--output" || a.startsWith("--output="))
+  const exit = Effect.runSyncExit(
+    Command.runWith(
+      command((v) => (result = toConfig(v, Option.isSome(v.output) && !explicitOutput))),
+      {
+        version: "0",
+        renderErrors: false,
+      },
+    )(argv).pipe(
+      Effect.provide(ParseEnvironment),
+      // --help only: no --version, --wizard, --completions, and LOGLEVEL (not --log-level) sets the log level.
+      Effect.provide(EffectCliConfig.layer({ builtIns: [GlobalFlag.Help] })),
+      Effect.provide(
+        CliOutput.layerPresenter({
+          present: (event) =>
+            Effect.sync(() => {
+              if (event._tag === "Help") help = formatter.formatHelpDoc(event.helpDoc)
+            }),
+        }),
+      ),
+      Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: env as Record<string, string> }))),
+    ),
+  )
+  if (Exit.isSuccess(exit)) return { result, help }
+  const error = Cause.squash(exit.cause)
+  const first = CliError.isCliError(error) && error._tag === "ShowHelp" ? error.errors[0] : error
+  return { result: first === undefined ? "" : (first as Error).message, help }
+}
+
+/** The settings, or the text to print: "" for the usage (no mode, --help), else the first error. */
 export const parseCli = (
   argv: ReadonlyArray<string>,
   env: NodeJS.ProcessEnv = process.env,
-): CliConfig | string => {
-  const str = { type: "string" } as const
-  let parsed: ReturnType<typeof parse>
-  const parse = () =>
-    parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        output: str,
-        api: str,
-        prefix: str,
-        brokers: str,
-        topic: str,
-        "batch-size": str,
-        concurrency: str,
-        scenario: str,
-        mix: str,
-        noise: str,
-        duplicates: str,
-        swaps: str,
-        seed: str,
-        rate: str,
-        unit: str,
-        duration: str,
-        count: str,
-        max: { type: "boolean" },
-        "no-progress": { type: "boolean" },
-        file: str,
-        port: str,
-        "public-url": str,
-        "data-dir": str,
-        "deny-orgs": str,
-        "max-upload-size": str,
-        help: { type: "boolean", short: "h" },
-      },
-    })
-  try {
-    parsed = parse()
-  } catch (error) {
-    // node:util's messages name the option ("Unknown option '--rat'", "Option '--rate <value>' argument missing").
-    return `${(error as Error).message.split(/\.\s/)[0]} (--help lists every option)`
-  }
-  const { values: v, positionals } = parsed
-  const mode = positionals[0]
-  if (v.help || mode === undefined) return ""
-  if (!MODES.includes(mode as CliConfig["mode"]))
-    return `mode must be one of ${MODES.join(", ")}, got "${mode}"`
-  const num = (name: string, text: string | undefined, fallback: number, max?: number): number | string => {
-    if (text === undefined) return fallback
-    const n = Number(text)
-    const range = max === undefined ? "a number >= 0" : `a number from 0 to ${max}`
-    return text.trim() !== "" && Number.isFinite(n) && n >= 0 && (max === undefined || n <= max)
-      ? n
-      : `--${name} must be ${range}, got "${text}"`
-  }
-  const numbers = {
-    batchSize: num("batch-size", v["batch-size"], 500),
-    concurrency: num("concurrency", v.concurrency, 4),
-    noise: num("noise", v.noise, 0, 1),
-    duplicates: num("duplicates", v.duplicates, defaultTraceOptions.duplicateRate, 1),
-    swaps: num("swaps", v.swaps, defaultTraceOptions.swapRate, 1),
-    seed: num("seed", v.seed, randomSeed()),
-    rate: num("rate", v.rate, mode === "serve" ? 2 : mode === "load" ? 10 : -1),
-    count: num("count", v.count, -1),
-    port: num("port", v.port, 8081, 65_535),
-    maxUploadSize: num("max-upload-size", v["max-upload-size"], 104_857_600),
-  }
-  for (const value of Object.values(numbers)) if (typeof value === "string") return value
-  const n = numbers as Record<keyof typeof numbers, number>
-  const scenario = parseScenario(v.scenario ?? "A")
-  if (scenario === undefined) return `--scenario must be one of ${scenarioChoices()}, got "${v.scenario}"`
-  const mix = v.mix === undefined ? DEFAULT_MIX : parseMix(v.mix)
-  if (typeof mix === "string") return `--mix: ${mix}`
-  const output = v.output ?? env.MOCK_OUTPUT ?? "kafka"
-  if (output !== "kafka" && output !== "http" && output !== "stdout")
-    return `--output must be kafka, http or stdout, got "${output}"${v.output === undefined ? " (from MOCK_OUTPUT)" : ""}`
-  if (v.unit !== undefined && v.unit !== "uploads" && v.unit !== "statuses")
-    return `--unit must be uploads or statuses, got "${v.unit}"`
-  // `--max` pulls records in send order, so its count and rates are in statuses (uploads only start there).
-  if (v.max && v.unit === "uploads")
-    return "--max counts statuses: use --unit statuses, or --rate for uploads/s"
-  const unit = mode === "replay" || v.max ? "statuses" : (v.unit ?? "uploads")
-  const durationMs = v.duration === undefined ? undefined : parseDuration(v.duration)
-  if (v.duration !== undefined && durationMs === undefined)
-    return `--duration must be a number with an optional unit (250ms, 30s, 5m, 1h), got "${v.duration}"`
-  if (mode === "replay" && v.file === undefined) return "replay needs --file <path to a JSON-lines file>"
-  return {
-    mode: mode as CliConfig["mode"],
-    output,
-    api: v.api ?? env.PT_API_URL ?? "http://localhost:8080",
-    prefix: v.prefix ?? "/api/v1",
-    brokers: v.brokers,
-    topic: v.topic,
-    batchSize: Math.max(1, n.batchSize),
-    concurrency: Math.max(1, n.concurrency),
-    scenario,
-    mix,
-    noise: n.noise,
-    duplicates: n.duplicates,
-    swaps: n.swaps,
-    seed: n.seed,
-    rate: v.max || n.rate < 0 || (mode === "replay" && v.rate === undefined) ? undefined : n.rate,
-    unit,
-    durationMs: durationMs ?? (mode === "load" && n.count < 0 ? 30_000 : undefined),
-    count: n.count < 0 ? undefined : n.count,
-    max: v.max === true,
-    progress: v["no-progress"] !== true,
-    file: v.file,
-    port: n.port,
-    publicUrl: v["public-url"] ?? `http://localhost:${n.port}`,
-    dataDir: v["data-dir"] ?? ".data/mock-producer",
-    denyOrgs: (v["deny-orgs"] ?? "").split(",").filter((s) => s !== ""),
-    maxUploadSize: n.maxUploadSize,
-  }
-}
+): CliConfig | string => parse(argv, env).result
+
+/** The usage with every flag, its default and description, as the library renders `--help`. */
+export const USAGE = parse(["--help"], {}).help

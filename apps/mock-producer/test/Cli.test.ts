@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { type CliConfig, parseCli, parseDuration } from "../src/Cli.ts"
+import { type CliConfig, parseCli, parseDuration, USAGE } from "../src/Cli.ts"
 
 const parse = (...argv: Array<string>) => parseCli(argv, {})
 const config = (...argv: Array<string>): CliConfig => {
@@ -9,8 +9,10 @@ const config = (...argv: Array<string>): CliConfig => {
 }
 
 describe("command line", () => {
-  it("no mode or --help gives the usage (empty message)", () => {
+  it("no mode or --help gives the usage (empty message); the usage lists every flag", () => {
     expect(parse()).toBe("")
+    for (const flag of ["--output", "--rate", "--max", "--no-progress", "--max-upload-size", "--deny-orgs"])
+      expect(USAGE).toContain(flag)
     expect(parse("load", "--help")).toBe("")
     expect(parse("-h")).toBe("")
   })
@@ -63,6 +65,11 @@ describe("command line", () => {
     expect(config("replay", "--file", "x.jsonl")).toMatchObject({ unit: "statuses", rate: undefined })
   })
 
+  it("a boolean flag takes an explicit value (effect/cli): --max=1 is --max", () => {
+    expect(config("load", "--max=1").max).toBe(true)
+    expect(config("load", "--max=false").max).toBe(false)
+  })
+
   it("durations with and without a unit", () => {
     expect(parseDuration("250ms")).toBe(250)
     expect(parseDuration("30s")).toBe(30_000)
@@ -72,25 +79,41 @@ describe("command line", () => {
     expect(parseDuration("soon")).toBeUndefined()
   })
 
-  // Each bad flag is named, with what it accepts and what it got.
+  // Each bad flag is named, with what it accepts and what it got (the parse errors in effect/cli's wording).
   const bad: Array<[Array<string>, string]> = [
-    [["load", "--rat", "5"], "Unknown option '--rat' (--help lists every option)"],
-    [["load", "--rate"], "Option '--rate <value>' argument missing (--help lists every option)"],
-    [["load", "--max=1"], "Option '--max' does not take an argument (--help lists every option)"],
-    [["lod"], 'mode must be one of single, load, replay, serve, got "lod"'],
+    [
+      ["load", "--rat", "5"],
+      "Unrecognized flag: --rat in command main.ts\n\n  Did you mean this?\n    --rate",
+    ],
+    [["load", "--rate"], "Missing value for flag --rate. Expected: number"],
+    [
+      ["load", "--max=maybe"],
+      'Invalid value for flag --max: "maybe". Expected "true" | "yes" | "on" | "1" | "y" | "false" | "no" | "off" | "0" | "n"',
+    ],
+    [["lod"], 'Invalid value for argument <mode>: "lod". Expected: "single" | "load" | "replay" | "serve"'],
+    [["load", "extra"], 'Unexpected positional argument: "extra"'],
     [["load", "--output", "kafak"], '--output must be kafka, http or stdout, got "kafak"'],
-    [["load", "--unit", "upload"], '--unit must be uploads or statuses, got "upload"'],
+    [
+      ["load", "--unit", "upload"],
+      'Invalid value for flag --unit: "upload". Expected: "uploads" | "statuses"',
+    ],
     [
       ["load", "--max", "--unit", "uploads"],
       "--max counts statuses: use --unit statuses, or --rate for uploads/s",
     ],
-    [["load", "--rate", "fast"], '--rate must be a number >= 0, got "fast"'],
-    [["load", "--rate=-1"], '--rate must be a number >= 0, got "-1"'],
-    [["load", "--rate", "-1"], "Option '--rate' argument is ambiguous (--help lists every option)"],
-    [["load", "--count", ""], '--count must be a number >= 0, got ""'],
-    [["load", "--noise", "1.5"], '--noise must be a number from 0 to 1, got "1.5"'],
-    [["load", "--duplicates", "x"], '--duplicates must be a number from 0 to 1, got "x"'],
-    [["serve", "--port", "70000"], '--port must be a number from 0 to 65535, got "70000"'],
+    [["load", "--rate", "fast"], 'Invalid value for flag --rate: "fast". Expected: a number >= 0'],
+    [["load", "--rate=-1"], 'Invalid value for flag --rate: "-1". Expected: a number >= 0'],
+    [["load", "--rate", "-1"], 'Invalid value for flag --rate: "-1". Expected: a number >= 0'],
+    [["load", "--count", ""], "Missing value for flag --count. Expected: a number >= 0"],
+    [["load", "--noise", "1.5"], 'Invalid value for flag --noise: "1.5". Expected: a number from 0 to 1'],
+    [
+      ["load", "--duplicates", "x"],
+      'Invalid value for flag --duplicates: "x". Expected: a number from 0 to 1',
+    ],
+    [
+      ["serve", "--port", "70000"],
+      'Invalid value for flag --port: "70000". Expected: a number from 0 to 65535',
+    ],
     [
       ["load", "--duration", "5x"],
       '--duration must be a number with an optional unit (250ms, 30s, 5m, 1h), got "5x"',
