@@ -12,7 +12,7 @@ import { ConsumerMetrics, ConsumerMetricsLayer } from "./Metrics.ts"
 export type StorePorts = PayloadStore | PayloadQueries | StatusFeed
 
 /** Each maintenance run counted in the consumer's metrics (the same ConsumerMetricsLayer: layers are shared). */
-const CountedMaintenance = Layer.effect(
+export const CountedMaintenance = Layer.effect(
   StoreMaintenance,
   Effect.gen(function* () {
     const maintenance = yield* StoreMaintenance
