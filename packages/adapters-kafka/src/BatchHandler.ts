@@ -1,7 +1,7 @@
 import { recordEvents } from "@pt/domain/Ingest"
 import type { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
-import { Cause, Clock, Deferred, Duration, Effect, Exit, Fiber, Option, Schedule } from "effect"
+import { Clock, Deferred, Duration, Effect, Option, Schedule } from "effect"
 import type { EachBatchPayload } from "kafkajs"
 import { decodeBatch } from "./BatchDecoder.ts"
 import { toDeadLetter } from "./DeadLetter.ts"
@@ -51,36 +51,37 @@ export interface RetryHooks<E> {
 }
 
 /**
- * Runs `attempt` until it succeeds, waiting by `schedule` after each failure; `None` once abandoned. An attempt in
- * flight is never cut short (a half-done write would only be redone after redelivery); only the wait is.
+ * Runs `attempt` until it succeeds, waiting by `schedule` after each failure; `None` once given up. The wait is
+ * done inside the schedule's step, raced with `abandon`, so that only the wait is ever cut short: an attempt in
+ * flight is not interrupted (its own timeouts keep working, a half-done write is not left behind) and no further
+ * attempt starts. A defect is not retried.
  */
 export const retryUntilAbandoned = <A, E, R>(
   attempt: Effect.Effect<A, E, R>,
   schedule: Schedule.Schedule<unknown, E>,
   hooks: RetryHooks<E>,
 ): Effect.Effect<Option.Option<A>, never, R> =>
-  Effect.gen(function* () {
+  Effect.suspend(() => {
+    let abandoned = false
     const policy = schedule.pipe(
       Schedule.while(() => Effect.sync(hooks.keepTrying)),
       Schedule.modifyDelay(({ input, attempt: n, duration }) =>
-        Effect.as(hooks.onFailure(input, n, Duration.toMillis(duration)), duration),
+        hooks.onFailure(input, n, Duration.toMillis(duration)).pipe(
+          Effect.andThen(
+            Effect.raceFirst(Effect.as(Effect.sleep(duration), false), Effect.as(hooks.abandon, true)),
+          ),
+          Effect.map((gaveUp) => {
+            abandoned = gaveUp
+            return Duration.zero
+          }),
+        ),
       ),
+      Schedule.while(() => Effect.sync(() => !abandoned)),
     )
-    const retrying = yield* Effect.forkChild(Effect.retry(Effect.uninterruptible(attempt), policy))
-    const outcome = yield* Effect.raceFirst(
-      Effect.map(Fiber.await(retrying), Option.some),
-      Effect.as(hooks.abandon, Option.none()),
+    return Effect.retry(attempt, policy).pipe(
+      Effect.map(Option.some),
+      Effect.catch(() => Effect.succeed(Option.none<A>())),
     )
-    if (Option.isNone(outcome)) {
-      // Waits for an attempt in flight to end, so nothing of this batch runs on after the handler returns.
-      yield* Fiber.interrupt(retrying)
-      return Option.none<A>()
-    }
-    const exit = outcome.value
-    if (Exit.isSuccess(exit)) return Option.some(exit.value)
-    // A typed failure here means `keepTrying` said stop; a defect stays a defect.
-    if (Cause.hasFails(exit.cause)) return Option.none<A>()
-    return yield* Effect.failCause(exit.cause as Cause.Cause<never>)
   })
 
 /**

@@ -102,19 +102,29 @@ describe("retryUntilAbandoned", () => {
     }),
   )
 
-  it.effect("an attempt in flight is not cut short by abandoning: it ends before the retry returns", () =>
-    Effect.gen(function* () {
-      let finished = false
-      const slowWrite = Effect.sleep(1_000).pipe(Effect.andThen(Effect.sync(() => (finished = true))))
-      const abandon = yield* Deferred.make<void>()
-      const { hooks: h } = hooks({ abandon: Deferred.await(abandon) })
-      const fiber = yield* Effect.forkChild(retryUntilAbandoned(slowWrite, retryBackoff(), h))
-      yield* TestClock.adjust(100)
-      yield* Deferred.succeed(abandon, undefined)
-      yield* TestClock.adjust(1_000)
-      assert.deepStrictEqual(yield* Fiber.join(fiber), Option.none())
-      assert.isTrue(finished)
-    }),
+  it.effect(
+    "an attempt in flight is not cut short by abandoning: its success counts, its failure ends it",
+    () =>
+      Effect.gen(function* () {
+        let finished = 0
+        const slow = (ok: boolean) =>
+          Effect.sleep(1_000).pipe(
+            Effect.andThen(Effect.sync(() => finished++)),
+            Effect.andThen(ok ? Effect.succeed("stored") : Effect.fail("down")),
+          )
+        for (const ok of [true, false]) {
+          const abandon = yield* Deferred.make<void>()
+          const { waits, hooks: h } = hooks({ abandon: Deferred.await(abandon) })
+          const fiber = yield* Effect.forkChild(retryUntilAbandoned(slow(ok), retryBackoff(), h))
+          yield* TestClock.adjust(100)
+          yield* Deferred.succeed(abandon, undefined)
+          yield* TestClock.adjust(900)
+          assert.deepStrictEqual(yield* Fiber.join(fiber), ok ? Option.some("stored") : Option.none())
+          // The failed attempt was reported, and no wait followed it: nothing more was tried.
+          assert.strictEqual(waits.length, ok ? 0 : 1)
+        }
+        assert.strictEqual(finished, 2)
+      }),
   )
 
   it.effect("keepTrying false after a failure gives up without waiting", () =>
