@@ -82,10 +82,22 @@ export const pgSqlClient = (pool: pg.Pool, config: PostgresConfig): SqlClient["S
       Effect.suspend(() => {
         const timeout = options?.statementTimeout ?? session
         let committed = false
+        // A checked-out client has no error listener of the pool's: a connection that drops while the
+        // transaction holds it (between two statements, or before the release ran) would emit an unhandled
+        // 'error' and crash the process. Kept until the release, which then destroys the connection.
+        let lost: Error | undefined
+        const onError = (error: Error) => {
+          lost = error
+        }
+        const release = (client: pg.PoolClient, error?: Error) => {
+          client.off("error", onError)
+          client.release(error ?? lost)
+        }
         return Effect.acquireRelease(
           Effect.tryPromise({
             try: async () => {
               const client = await pool.connect()
+              client.on("error", onError)
               try {
                 // One round trip: a simple-protocol query may hold several statements.
                 await client.query(
@@ -94,7 +106,7 @@ export const pgSqlClient = (pool: pg.Pool, config: PostgresConfig): SqlClient["S
                     : `begin; set local statement_timeout = ${Math.max(0, Math.trunc(options.statementTimeout.ms))}`,
                 )
               } catch (error) {
-                client.release(error as Error)
+                release(client, error as Error)
                 throw error
               }
               return client
@@ -103,12 +115,12 @@ export const pgSqlClient = (pool: pg.Pool, config: PostgresConfig): SqlClient["S
           }),
           (client) =>
             committed
-              ? Effect.sync(() => client.release())
+              ? Effect.sync(() => release(client))
               : Effect.promise(() =>
                   // A connection that cannot roll back is destroyed, not reused.
                   client.query("rollback").then(
-                    () => client.release(),
-                    (error: Error) => client.release(error),
+                    () => release(client),
+                    (error: Error) => release(client, error),
                   ),
                 ),
         ).pipe(

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Deferred, Effect, Exit, Fiber, type Scope } from "effect"
+import pg from "pg"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { pgliteOrm, postgresOrm } from "../src/MikroOrm.ts"
 import type { PostgresConfig } from "../src/PostgresConfig.ts"
@@ -89,6 +90,54 @@ beforeAll(async () => {
 })
 afterAll(() => dropTestDatabase(url, config))
 transactionSuite("PostgreSQL", () => Effect.map(postgresOrm(config), (s) => s.sql))
+
+describe("SqlClient transactions (PostgreSQL connection lost)", () => {
+  // Regression: the consumer crashed ("Unhandled 'error' event") when PostgreSQL stopped while a batch's
+  // transaction held a connection: a checked-out pg client has no error listener of the pool's.
+  it("a connection dropped while a transaction holds it fails that transaction, never the process", () =>
+    Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { sql } = yield* postgresOrm(config)
+          const held = yield* Deferred.make<number>()
+          const dropped = yield* Deferred.make<void>()
+          const fiber = yield* Effect.forkChild(
+            withTransaction(sql, (tx) =>
+              tx.query<{ pid: number }>("select pg_backend_pid() as pid").pipe(
+                Effect.flatMap((r) => Deferred.succeed(held, r.rows[0]!.pid)),
+                // The connection sits idle in the transaction while the server drops it.
+                Effect.andThen(Deferred.await(dropped)),
+                Effect.andThen(tx.query("select 1")),
+              ),
+            ),
+          )
+          const pid = yield* Deferred.await(held)
+          yield* Effect.promise(async () => {
+            const admin = new pg.Client({ connectionString: url })
+            await admin.connect()
+            try {
+              await admin.query("select pg_terminate_backend($1)", [pid])
+              // Until the server process is gone (its socket closed): the client then sees the drop idle.
+              for (;;) {
+                const r = await admin.query("select 1 from pg_stat_activity where pid = $1", [pid])
+                if (r.rows.length === 0) break
+                await new Promise((resolve) => setTimeout(resolve, 20))
+              }
+              await admin.query("select pg_sleep(0.05)")
+            } finally {
+              await admin.end()
+            }
+          })
+          yield* Deferred.succeed(dropped, undefined)
+          const exit = yield* Fiber.await(fiber)
+          expect(Exit.isFailure(exit)).toBe(true)
+          // The dropped connection was destroyed, not returned: the pool of one serves the next statement.
+          const r = yield* sql.query<{ ok: number }>("select 1 as ok")
+          expect(r.rows[0]?.ok).toBe(1)
+        }),
+      ),
+    ))
+})
 
 const dataDir = mkdtempSync(join(tmpdir(), "pt-pglite-tx-"))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
