@@ -1,5 +1,5 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
-import type { PayloadListQuery, StatusListQuery } from "@pt/domain/Queries"
+import type { HostHistoryQuery, PayloadListQuery, StatusListQuery } from "@pt/domain/Queries"
 import type { Micros } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
@@ -7,6 +7,7 @@ import { listPayloads } from "./queries/ListPayloads.ts"
 import { listStatuses } from "./queries/ListStatuses.ts"
 import { payloadHistory } from "./queries/PayloadHistory.ts"
 import { countStatuses } from "./queries/StatusCounts.ts"
+import { hostHistory } from "./queries/Summaries.ts"
 import type { SqlClient } from "./SqlClient.ts"
 import { orUnavailable } from "./StoreErrors.ts"
 
@@ -15,7 +16,8 @@ import { orUnavailable } from "./StoreErrors.ts"
  * per method, and the one place their failures become the port's StoreUnavailable.
  */
 export const makePostgresPayloadQueries = (sql: SqlClient["Service"], names: LookupNames) => {
-  const payloads = listPayloads(sql)
+  const payloads = listPayloads(sql, names)
+  const host = hostHistory(sql)
   const statuses = listStatuses(sql, names)
   const history = payloadHistory(sql, names)
   const counts = countStatuses(sql)
@@ -35,7 +37,8 @@ export const makePostgresPayloadQueries = (sql: SqlClient["Service"], names: Loo
     ) {
       return yield* counts(since, wanted)
     }, orUnavailable("counting statuses")),
-    // Implemented by the summary queries (issue 10); until then no host is known.
-    hostHistory: () => Effect.succeed(undefined),
+    hostHistory: Effect.fn("PostgresStore.hostHistory")(function* (q: HostHistoryQuery) {
+      return yield* host(q)
+    }, orUnavailable("reading a host's uploads")),
   })
 }

@@ -1,8 +1,10 @@
 import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
+import { mergeServiceSummary, type ServiceSummary, statusSummary } from "@pt/domain/Summary"
 import { Effect, Schema } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
+import { MERGE_SUMMARIES } from "./queries/SummarySql.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
@@ -90,11 +92,50 @@ export interface PayloadStoreOptions {
   readonly writeStatementTimeoutMs?: number
 }
 
+/**
+ * The batch's statuses merged per payload and service by the domain's own merge (Summary.ts), in (payload id,
+ * service id) order: the rows MERGE_SUMMARIES merges into the stored summary, as its 14 parameter arrays.
+ */
+const summaryParams = (
+  statuses: ReadonlyArray<StatusEvent>,
+  payloadIds: ReadonlyMap<string, number>,
+  services: ReadonlyMap<string, number>,
+): Array<Array<unknown>> => {
+  const groups = new Map<string, { p: number; sv: number; s: ServiceSummary }>()
+  for (const e of statuses) {
+    const p = payloadIds.get(e.request_id)!
+    const sv = services.get(e.service)!
+    const key = `${p}:${sv}`
+    const one = statusSummary(e)
+    const known = groups.get(key)
+    if (known === undefined) groups.set(key, { p, sv, s: one })
+    else known.s = mergeServiceSummary(known.s, one)
+  }
+  const rows = [...groups.values()].sort((a, b) => a.p - b.p || a.sv - b.sv)
+  const column = (f: (r: (typeof rows)[number]) => unknown) => rows.map(f)
+  return [
+    column((r) => r.p),
+    column((r) => r.sv),
+    column((r) => r.s.firstDate),
+    column((r) => r.s.lastDate),
+    column((r) => r.s.firstReceived ?? null),
+    column((r) => r.s.lastReceived ?? null),
+    column((r) => r.s.lastTerminal ?? null),
+    column((r) => r.s.sawError),
+    column((r) => r.s.firstError?.date ?? null),
+    column((r) => r.s.firstError?.status ?? null),
+    column((r) => r.s.firstError?.status_msg ?? null),
+    column((r) => r.s.lastStatus.date),
+    column((r) => r.s.lastStatus.status),
+    column((r) => r.s.lastStatus.status_msg),
+  ]
+}
+
 const byKey = <A>([a]: readonly [string, A], [b]: readonly [string, A]) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
- * The consumer's hot path: a batch of N events is two set-wise statements in one transaction (plus, rarely,
- * one to add new lookup names), whatever N is.
+ * The consumer's hot path: a batch of N events is three set-wise statements in one transaction (payloads, the
+ * summary, statuses; plus, rarely, one to add new lookup names), whatever N is.
  */
 export const makePostgresPayloadStore = (
   sql: SqlClient["Service"],
@@ -148,6 +189,8 @@ export const makePostgresPayloadStore = (
         }
         // A new row has no xmax; a row updated on conflict carries this transaction's id there.
         const newPayloads = upserted.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
+        // The summary of docs/postgres.md, in the same transaction; before the statuses, which stay last.
+        yield* tx.query(MERGE_SUMMARIES, summaryParams(statuses, payloadIds, services))
         return yield* tx
           .query(INSERT_STATUSES, [
             statuses.map((e) => payloadIds.get(e.request_id)!),

@@ -1,12 +1,24 @@
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { listPartitions, partitionName } from "./Partitions.ts"
 import { PAYLOAD_CLEANUP_LOCK } from "./PostgresPayloadStore.ts"
-import { decodeCount } from "./Rows.ts"
+import { rebuildSummaries } from "./queries/SummarySql.ts"
+import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, type SqlError, withTransaction } from "./SqlClient.ts"
 
 const DAY_MS = 86_400_000
 // Emptied payloads are deleted in chunks so writers (which wait on the cleanup lock) pause only briefly.
 const PAYLOAD_CHUNK = 5_000
+
+const IdRow = Schema.Struct({ id: Schema.Number })
+
+/**
+ * The payloads whose summary still counts removed statuses: its earliest date is before `keepFrom`. Only
+ * payloads created before `keepFrom` can have one (created_at is their earliest status), which bounds the search.
+ */
+const STALE_SUMMARIES = `select p.id::float8 as id from payloads p
+  where p.created_at < $1::timestamptz
+    and exists (select 1 from payload_services s where s.payload_id = p.id and s.first_date < $1::timestamptz)
+  limit ${PAYLOAD_CHUNK}`
 
 export interface RetentionReport {
   /** Statuses older than this (ms) were removed: the start of the UTC day `retentionDays` before today. */
@@ -15,6 +27,8 @@ export interface RetentionReport {
   /** Statuses removed: rows of the dropped partitions plus expired rows of the DEFAULT partition. */
   readonly deletedStatuses: number
   readonly deletedPayloads: number
+  /** Payloads whose summary was rebuilt from their remaining statuses (optional: reports made before it). */
+  readonly rebuiltSummaries?: number
 }
 
 /** Removed rows leave the exact totals (migration StoreCounts) in the same transaction as the removal. */
@@ -29,6 +43,9 @@ const subtractCounts = (tx: Queryable, payloads: number, statuses: number) =>
  * Drops whole daily partitions older than the retention, deletes expired rows that sit in the DEFAULT
  * partition (old dates that never had a partition), then deletes payloads left without any status.
  * Only payloads created before `keepFrom` can have lost all their statuses, which bounds the search.
+ * The summaries (docs/postgres.md, "The payload summary") of payloads that lost statuses are rebuilt from the
+ * statuses left, under the cleanup lock (writers wait, so none merges into a summary being rebuilt); a payload
+ * left without statuses loses its summary rows, and then itself.
  */
 export const applyRetention = Effect.fnUntraced(function* (
   sql: SqlClient["Service"],
@@ -72,25 +89,52 @@ export const applyRetention = Effect.fnUntraced(function* (
       return fromDefault.count
     }),
   )
+  let rebuiltSummaries = 0
+  for (;;) {
+    const n = yield* withTransaction(sql, (tx) =>
+      Effect.gen(function* () {
+        yield* tx.query("select pg_advisory_xact_lock($1)", [PAYLOAD_CLEANUP_LOCK])
+        const stale = yield* tx.query(STALE_SUMMARIES, [keepFromText]).pipe(Effect.flatMap(decodeRows(IdRow)))
+        if (stale.length === 0) return 0
+        const ids = stale.map((r) => r.id)
+        for (const statement of rebuildSummaries("s.payload_id = any($1::int8[])"))
+          yield* tx.query(statement, [ids])
+        return ids.length
+      }),
+    )
+    rebuiltSummaries += n
+    if (n < PAYLOAD_CHUNK) break
+  }
   let deletedPayloads = 0
   for (;;) {
     const n = yield* withTransaction(sql, (tx) =>
       Effect.gen(function* () {
         yield* tx.query("select pg_advisory_xact_lock($1)", [PAYLOAD_CLEANUP_LOCK])
-        const r = yield* tx.query(
-          `delete from payloads where id in (
-           select p.id from payloads p
-           where p.created_at < $1::timestamptz
-             and not exists (select 1 from payload_statuses s where s.payload_id = p.id)
-           limit ${PAYLOAD_CHUNK})`,
-          [keepFromText],
-        )
-        if (r.count > 0) yield* subtractCounts(tx, r.count, 0)
-        return r.count
+        // With their summary rows (none are left after the rebuild above; this keeps it so on its own).
+        const n = yield* tx
+          .query(
+            `with gone as (
+             delete from payloads where id in (
+               select p.id from payloads p
+               where p.created_at < $1::timestamptz
+                 and not exists (select 1 from payload_statuses s where s.payload_id = p.id)
+               limit ${PAYLOAD_CHUNK})
+             returning id
+           ), services as (
+             delete from payload_services where payload_id in (select id from gone)
+           ), summaries as (
+             delete from payload_summaries where payload_id in (select id from gone)
+           )
+           select count(*)::float8 as n from gone`,
+            [keepFromText],
+          )
+          .pipe(Effect.flatMap(decodeCount))
+        if (n > 0) yield* subtractCounts(tx, n, 0)
+        return n
       }),
     )
     deletedPayloads += n
     if (n < PAYLOAD_CHUNK) break
   }
-  return { keepFrom, droppedPartitions, deletedStatuses, deletedPayloads }
+  return { keepFrom, droppedPartitions, deletedStatuses, deletedPayloads, rebuiltSummaries }
 })

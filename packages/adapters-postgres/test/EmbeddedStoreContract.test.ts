@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { cursorPagingSuite } from "@pt/domain/testing/CursorPagingSuite"
 import { payloadStoreSuite } from "@pt/domain/testing/PayloadStoreSuite"
 import { statusFeedSuite } from "@pt/domain/testing/StatusFeedSuite"
+import { summarySuite } from "@pt/domain/testing/SummarySuite"
 import { afterAll } from "vitest"
 import { EmbeddedStoreLayer } from "../src/Embedded.ts"
 
@@ -11,12 +12,15 @@ const dataDir = mkdtempSync(join(tmpdir(), "pt-pglite-"))
 // Its own directory: two PGlite instances cannot share one.
 const cursorDataDir = mkdtempSync(join(tmpdir(), "pt-pglite-cursor-"))
 const feedDataDir = mkdtempSync(join(tmpdir(), "pt-pglite-feed-"))
+const summaryDataDir = mkdtempSync(join(tmpdir(), "pt-pglite-summary-"))
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true })
   rmSync(cursorDataDir, { recursive: true, force: true })
   rmSync(feedDataDir, { recursive: true, force: true })
+  rmSync(summaryDataDir, { recursive: true, force: true })
 })
 
 payloadStoreSuite("embedded (PGlite)", EmbeddedStoreLayer(dataDir))
 cursorPagingSuite("embedded (PGlite)", EmbeddedStoreLayer(cursorDataDir))
 statusFeedSuite("embedded (PGlite)", EmbeddedStoreLayer(feedDataDir))
+summarySuite("embedded (PGlite)", EmbeddedStoreLayer(summaryDataDir))

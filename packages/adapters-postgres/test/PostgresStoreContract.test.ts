@@ -1,7 +1,9 @@
 import { cursorPagingSuite } from "@pt/domain/testing/CursorPagingSuite"
 import { payloadStoreSuite } from "@pt/domain/testing/PayloadStoreSuite"
+import { summarySuite } from "@pt/domain/testing/SummarySuite"
 import { inject } from "vitest"
 import { testStoreLayer } from "../testing/PostgresTestServer.ts"
 
 payloadStoreSuite("postgres", testStoreLayer(inject("databaseUrl"), "contract"))
 cursorPagingSuite("postgres", testStoreLayer(inject("databaseUrl"), "cursor"))
+summarySuite("postgres", testStoreLayer(inject("databaseUrl"), "summary"))

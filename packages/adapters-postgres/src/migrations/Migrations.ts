@@ -3,6 +3,7 @@ import { Migration20261123000000Initial } from "./Migration20261123000000Initial
 import { Migration20261123140000StoreCounts } from "./Migration20261123140000StoreCounts.ts"
 import { Migration20261123150000StatusCounts } from "./Migration20261123150000StatusCounts.ts"
 import { Migration20261123160000StatusMsgIndex } from "./Migration20261123160000StatusMsgIndex.ts"
+import { Migration20261201000000PayloadSummary } from "./Migration20261201000000PayloadSummary.ts"
 
 /** Every migration, in order. Listed explicitly: no file globbing, so it works from source and in bundles. */
 export const migrationsList: Array<MigrationObject> = [
@@ -10,4 +11,5 @@ export const migrationsList: Array<MigrationObject> = [
   { name: "Migration20261123140000StoreCounts", class: Migration20261123140000StoreCounts },
   { name: "Migration20261123150000StatusCounts", class: Migration20261123150000StatusCounts },
   { name: "Migration20261123160000StatusMsgIndex", class: Migration20261123160000StatusMsgIndex },
+  { name: "Migration20261201000000PayloadSummary", class: Migration20261201000000PayloadSummary },
 ]

@@ -1,0 +1,215 @@
+import type { Payload } from "@pt/domain/Payload"
+import type { HostHistory, HostHistoryQuery, PayloadListQuery } from "@pt/domain/Queries"
+import {
+  compareText,
+  type OutcomeAt,
+  type PayloadSummary,
+  type ServiceSummary,
+  summaryOfServices,
+} from "@pt/domain/Summary"
+import { formatTimestamp } from "@pt/domain/Timestamp"
+import { StalledAfter } from "@pt/domain/Track"
+import { Clock, Effect, Schema } from "effect"
+import type { LookupNames } from "../LookupNames.ts"
+import { decodeRows, PAYLOAD_COLUMNS, PayloadRow } from "../Rows.ts"
+import type { SqlClient, SqlError } from "../SqlClient.ts"
+import { micros, type Where } from "../SqlFragments.ts"
+
+const ServiceSummaryRow = Schema.Struct({
+  payload_id: Schema.Number,
+  service: Schema.String,
+  first_date: Schema.Number,
+  last_date: Schema.Number,
+  first_received: Schema.NullOr(Schema.Number),
+  last_received: Schema.NullOr(Schema.Number),
+  last_terminal: Schema.NullOr(Schema.Number),
+  saw_error: Schema.Boolean,
+  first_error_date: Schema.NullOr(Schema.Number),
+  first_error_status: Schema.NullOr(Schema.String),
+  first_error_msg: Schema.NullOr(Schema.String),
+  last_status_date: Schema.Number,
+  last_status: Schema.String,
+  last_status_msg: Schema.String,
+})
+type ServiceSummaryRow = typeof ServiceSummaryRow.Type
+
+const SERVICE_SUMMARIES = `select s.payload_id::float8 as payload_id, n.name as service,
+  ${micros("s.first_date")} as first_date, ${micros("s.last_date")} as last_date,
+  ${micros("s.first_received")} as first_received, ${micros("s.last_received")} as last_received,
+  ${micros("s.last_terminal")} as last_terminal, s.saw_error,
+  ${micros("s.first_error_date")} as first_error_date, s.first_error_status, s.first_error_msg,
+  ${micros("s.last_status_date")} as last_status_date, s.last_status, s.last_status_msg
+from payload_services s join services n on n.id = s.service_id where s.payload_id = any($1::int8[])`
+
+// The domain's shape: optional keys absent rather than undefined, so summaries compare deep-equal.
+const serviceSummary = (r: ServiceSummaryRow): ServiceSummary => ({
+  firstDate: r.first_date,
+  lastDate: r.last_date,
+  ...(r.first_received === null ? {} : { firstReceived: r.first_received }),
+  ...(r.last_received === null ? {} : { lastReceived: r.last_received }),
+  ...(r.last_terminal === null ? {} : { lastTerminal: r.last_terminal }),
+  sawError: r.saw_error,
+  ...(r.first_error_date === null
+    ? {}
+    : {
+        firstError: {
+          date: r.first_error_date,
+          status: r.first_error_status ?? "",
+          status_msg: r.first_error_msg ?? "",
+        },
+      }),
+  lastStatus: { date: r.last_status_date, status: r.last_status, status_msg: r.last_status_msg },
+})
+
+/** The stored summaries of these payloads, by payload id (a payload without statuses has none). */
+export const readSummaries = (
+  sql: SqlClient["Service"],
+  ids: ReadonlyArray<number>,
+): Effect.Effect<ReadonlyMap<number, PayloadSummary>, SqlError> =>
+  ids.length === 0
+    ? Effect.succeed(new Map())
+    : sql.query(SERVICE_SUMMARIES, [ids]).pipe(
+        Effect.flatMap(decodeRows(ServiceSummaryRow)),
+        Effect.map((rows) => {
+          const byPayload = new Map<number, Array<ServiceSummaryRow>>()
+          for (const r of rows) {
+            const list = byPayload.get(r.payload_id)
+            if (list) list.push(r)
+            else byPayload.set(r.payload_id, [r])
+          }
+          const summaries = new Map<number, PayloadSummary>()
+          for (const [id, list] of byPayload) {
+            list.sort((a, b) => compareText(a.service, b.service))
+            const summary = summaryOfServices(
+              Object.fromEntries(list.map((r) => [r.service, serviceSummary(r)])),
+            )
+            if (summary !== undefined) summaries.set(id, summary)
+          }
+          return summaries
+        }),
+      )
+
+/** The query's clock and threshold, else the reader's Clock and StalledAfter (Track.ts), as the memory store. */
+export const outcomeAt = (given: OutcomeAt | undefined): Effect.Effect<OutcomeAt> =>
+  given !== undefined
+    ? Effect.succeed(given)
+    : Effect.gen(function* () {
+        return { now: (yield* Clock.currentTimeMillis) * 1000, stalledAfter: yield* StalledAfter }
+      })
+
+/**
+ * The `outcome`, `service` and `status` filters of `GET /payloads` as conditions on `payloads`. The created_at
+ * window is repeated on the summary (same value) so its index `(any_error, created_at)` bounds the scan, and
+ * its lower bound on the statuses' date (no status predates its payload's created_at) prunes partitions.
+ */
+export const addSummaryFilters = Effect.fnUntraced(function* (
+  w: Where,
+  q: PayloadListQuery,
+  names: LookupNames,
+) {
+  // Instants as RFC 3339 text, like Where.range: constants the planner can prune partitions with.
+  const at = (value: number) => `${w.param(formatTimestamp(value))}::timestamptz`
+  if (q.outcome !== undefined) {
+    const window: string[] = []
+    for (const [key, op] of [
+      ["lt", "<"],
+      ["lte", "<="],
+      ["gt", ">"],
+      ["gte", ">="],
+    ] as const) {
+      const bound = q.created_at[key]
+      if (bound !== undefined) window.push(`and ps.created_at ${op} ${at(bound)}`)
+    }
+    let outcome: string
+    if (q.outcome === "error") outcome = "ps.any_error"
+    else if (q.outcome === "success") outcome = "not ps.any_error and ps.open_services = 0"
+    else {
+      const now = yield* outcomeAt(q.outcomeAt)
+      const since = at(now.now - now.stalledAfter)
+      // stalled: now - last_date > stalledAfter, i.e. last_date < now - stalledAfter (Lifecycle.ts).
+      outcome = `not ps.any_error and ps.open_services > 0 and ps.last_date ${q.outcome === "stalled" ? "<" : ">="} ${since}`
+    }
+    // any_error spelled out as an equality, so the index's first column is used for every outcome.
+    const flag = q.outcome === "error" ? "true" : "false"
+    w.add(`payloads.id in (select ps.payload_id from payload_summaries ps
+      where ps.any_error = ${flag} and ${outcome} ${window.join(" ")})`)
+  }
+  const service = q.service === undefined ? undefined : yield* names.idOf("services", q.service.toLowerCase())
+  const status = q.status === undefined ? undefined : yield* names.idOf("statuses", q.status.toLowerCase())
+  // An unknown name matches nothing (no status can have it).
+  if (
+    (q.service !== undefined && service === undefined) ||
+    (q.status !== undefined && status === undefined)
+  ) {
+    w.add("false")
+    return
+  }
+  if (status !== undefined) {
+    const lower = q.created_at.gte ?? q.created_at.gt
+    const since = lower === undefined ? "" : `and st.date >= ${at(lower)}`
+    const from = service === undefined ? "" : `and st.service_id = ${w.param(service)}`
+    w.add(`exists (select 1 from payload_statuses st
+      where st.payload_id = payloads.id and st.status_id = ${w.param(status)} ${from} ${since})`)
+  } else if (service !== undefined) {
+    w.add(`exists (select 1 from payload_services sv
+      where sv.payload_id = payloads.id and sv.service_id = ${w.param(service)})`)
+  }
+})
+
+const HostRow = Schema.Struct({
+  total: Schema.Number,
+  succeeded: Schema.Number,
+  first_seen: Schema.NullOr(Schema.Number),
+  last_seen: Schema.NullOr(Schema.Number),
+  inventory_ids: Schema.NullOr(Schema.Array(Schema.String)),
+  system_ids: Schema.NullOr(Schema.Array(Schema.String)),
+})
+
+/** A host's uploads (docs/api.md), from the payloads' host columns (partial indexes) and their summaries. */
+export const hostHistory = (sql: SqlClient["Service"]) =>
+  Effect.fnUntraced(function* (q: HostHistoryQuery) {
+    const field =
+      q.inventory_id !== undefined ? "inventory_id" : q.system_id !== undefined ? "system_id" : undefined
+    const value = field === undefined ? undefined : q[field]
+    if (field === undefined || value === undefined || value === "") return undefined
+    // Spelled out so the planner uses the partial index (which leaves out the many empty values).
+    const host = `from payloads p join payload_summaries ps on ps.payload_id = p.id
+      where p.${field} = $1 and p.${field} <> ''`
+    const totals = yield* sql
+      .query(
+        `select count(*)::float8 as total,
+          (count(*) filter (where not ps.any_error and ps.open_services = 0))::float8 as succeeded,
+          ${micros("min(p.created_at)")} as first_seen, ${micros("max(ps.last_date)")} as last_seen,
+          array_agg(distinct p.inventory_id order by p.inventory_id) filter (where p.inventory_id <> '') as inventory_ids,
+          array_agg(distinct p.system_id order by p.system_id) filter (where p.system_id <> '') as system_ids
+        ${host}`,
+        [value],
+      )
+      .pipe(Effect.flatMap(decodeRows(HostRow)))
+    const t = totals[0]
+    if (t === undefined || t.total === 0 || t.first_seen === null || t.last_seen === null) return undefined
+    const payloads: ReadonlyArray<Payload> = yield* sql
+      .query(
+        `select ${PAYLOAD_COLUMNS} from payloads
+        where id in (select p.id ${host} order by p.created_at desc, p.id desc limit $2)
+        order by created_at desc, id desc`,
+        [value, q.limit],
+      )
+      .pipe(Effect.flatMap(decodeRows(PayloadRow)))
+    const summaries = yield* readSummaries(
+      sql,
+      payloads.map((p) => p.id),
+    )
+    return {
+      uploads: payloads.flatMap((payload) => {
+        const summary = summaries.get(payload.id)
+        return summary === undefined ? [] : [{ payload, summary }]
+      }),
+      inventory_ids: t.inventory_ids ?? [],
+      system_ids: t.system_ids ?? [],
+      firstSeen: t.first_seen,
+      lastSeen: t.last_seen,
+      total: t.total,
+      succeeded: t.succeeded,
+    } satisfies HostHistory
+  })
