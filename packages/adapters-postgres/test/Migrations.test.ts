@@ -18,6 +18,7 @@ const ALL = [
   "Migration20261123140000StoreCounts",
   "Migration20261123150000StatusCounts",
   "Migration20261123160000StatusMsgIndex",
+  "Migration20261201000000PayloadSummary",
 ]
 
 const tables = `select string_agg(relname, ',' order by relname) as names from pg_class
@@ -38,9 +39,9 @@ describe("migrations", () => {
             "payload_statuses,payload_statuses_default,payloads,services,sources,status_counts,statuses,store_counts",
           )
           // The last one alone, then all.
-          expect(yield* migrateDown(s.orm)).toEqual(["Migration20261123160000StatusMsgIndex"])
-          expect(yield* pendingMigrations(s.orm)).toEqual(["Migration20261123160000StatusMsgIndex"])
-          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261123160000StatusMsgIndex"])
+          expect(yield* migrateDown(s.orm)).toEqual(["Migration20261201000000PayloadSummary"])
+          expect(yield* pendingMigrations(s.orm)).toEqual(["Migration20261201000000PayloadSummary"])
+          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261201000000PayloadSummary"])
           expect(yield* migrateDown(s.orm, { all: true })).toEqual([...ALL].reverse())
           expect((yield* names()).rows[0]!.names).toBeNull()
           expect(yield* migrateUp(s.orm)).toEqual(ALL)
