@@ -24,8 +24,16 @@ export const APP_API_PREFIX = "/app/payload-tracker/api/v1"
 // Query parameters are Schemas (QueryParams.ts): typed, documented, and carrying the spec's 400 messages.
 const q = (description: string) => Schema.optional(Schema.String).annotate({ description })
 const Lubdub = Schema.String.pipe(HttpApiSchema.asText())
+/**
+ * The path id as documented: what `normalizeRequestId` accepts. Documented rather than enforced here, because
+ * each endpoint answers a bad id its own way (400 `<id> is not a valid UUID`, or 404 on `/payloads/{id}`).
+ */
+const REQUEST_ID =
+  /^\s*([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\s*$/u
 const RequestIdParam = {
-  request_id: Schema.String.annotate({ description: "32 hex characters or a dashed UUID" }),
+  request_id: Schema.String.check(
+    Schema.makeFilter(() => true, { toJsonSchema: () => ({ pattern: REQUEST_ID.source }) }),
+  ).annotate({ description: "32 hex characters or a dashed UUID" }),
 }
 const identity = { "x-rh-identity": Schema.optional(Schema.String) }
 

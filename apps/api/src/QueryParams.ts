@@ -46,12 +46,9 @@ export const paramMessage = (query: Schema.Top, name: string): string | undefine
   return typeof message === "string" ? message : undefined
 }
 
-const digits = (maxLength: number) =>
-  Schema.String.check(Schema.isPattern(new RegExp(`^[0-9]{1,${maxLength}}$`, "u")))
-
-/** A decimal integer in [minimum, maximum]. */
-const integer = (minimum: number, maximum: number) =>
-  digits(String(maximum).length).pipe(
+/** A decimal integer in [minimum, maximum]; `pattern` says as much of the range as openapi.json can carry. */
+const integer = (minimum: number, maximum: number, pattern: RegExp) =>
+  Schema.String.check(Schema.isPattern(pattern)).pipe(
     Schema.decodeTo(Schema.Int.check(Schema.isBetween({ minimum, maximum })), {
       decode: SchemaGetter.transform(Number),
       encode: SchemaGetter.transform(String),
@@ -59,8 +56,9 @@ const integer = (minimum: number, maximum: number) =>
   )
 
 export const MAX_PAGE_SIZE = 1000
-// The configured result window (ListLimits) is the real bound on page, checked with page_size.
-const MAX_PAGE = Number.MAX_SAFE_INTEGER
+// The configured result window (ListLimits) is the real bound on page, checked with page_size; 15 digits stay
+// below 2^53.
+const MAX_PAGE = 999_999_999_999_999
 
 const INVALID_TIMESTAMP = "invalid timestamp format provided"
 
@@ -169,12 +167,12 @@ const cursor = param(
 
 const paging = {
   page: param(
-    integer(0, MAX_PAGE),
+    integer(0, MAX_PAGE, /^[0-9]{1,15}$/u),
     "page must be a non-negative integer",
     "Zero-based page, default 0; (page + 1) * page_size at most API_MAX_RESULT_WINDOW (default 10000)",
   ),
   page_size: param(
-    integer(1, MAX_PAGE_SIZE),
+    integer(1, MAX_PAGE_SIZE, /^0*([1-9][0-9]{0,2}|1000)$/u),
     `page_size must be an integer between 1 and ${MAX_PAGE_SIZE}`,
     `1..${MAX_PAGE_SIZE}, default 10`,
   ),

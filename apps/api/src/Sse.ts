@@ -60,7 +60,9 @@ export const payloadEvents = (requestId: string, heartbeat: Duration.Input = HEA
         Stream.drop(1),
         Stream.map(() => ": heartbeat\n\n"),
       )
-      const connected = `retry: 3000\n${frame({ event: "connected", data: { request_id: requestId, statuses: seen.size } })}`
+      // The reconnection hint is a block of its own: inside the `connected` event it would be a field the
+      // declared event does not have.
+      const connected = `retry: 3000\n\n${frame({ event: "connected", data: { request_id: requestId, statuses: seen.size } })}`
       return Stream.concat(Stream.make(connected), Stream.merge(updates, heartbeats))
     }),
   ).pipe(
