@@ -46,6 +46,7 @@ export const InstrumentedQueriesLayer = Layer.effect(
       payloadHistory: (id) => timed(inner.payloadHistory(id)),
       countStatuses: (since, statuses) => timed(inner.countStatuses(since, statuses)),
       hostHistory: (q) => timed(inner.hostHistory(q)),
+      openByService: (at) => timed(inner.openByService(at)),
     })
   }),
 )

@@ -18,6 +18,7 @@ const FailingStore = Layer.mergeAll(
     payloadHistory: () => down,
     countStatuses: () => down,
     hostHistory: () => down,
+    openByService: () => down,
   }),
   Layer.succeed(PayloadStore, { record: () => down, ping: down }),
   MemoryStatusFeedLayer,

@@ -43,6 +43,7 @@ describe("store errors at the API", () => {
         payloadHistory: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
         countStatuses: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
         hostHistory: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
+        openByService: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
       }),
     )
     const api = await startApi({ store: failing })

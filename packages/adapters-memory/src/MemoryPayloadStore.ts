@@ -24,6 +24,7 @@ import {
 } from "@pt/domain/Summary"
 import { StalledAfter } from "@pt/domain/Track"
 import { Clock, Context, Effect, Layer } from "effect"
+import { finishedStages, openByService } from "./OpenByService.ts"
 
 /**
  * A real, in-process implementation of the store ports, with the same semantics as the PostgreSQL adapter
@@ -106,7 +107,7 @@ export const makeMemoryStore = Effect.sync(() => {
     return p
   }
 
-  const summarizeInto = (payloadId: number, e: StatusEvent) => {
+  const summarizeInto = (payloadId: number, e: StatusEvent, batch: ReturnType<typeof finishedStages>) => {
     let byService = services.get(payloadId)
     if (byService === undefined) {
       byService = new Map()
@@ -114,6 +115,7 @@ export const makeMemoryStore = Effect.sync(() => {
     }
     const one = statusSummary(e)
     const known = byService.get(e.service)
+    batch.before(payloadId, e.service, known)
     byService.set(e.service, known === undefined ? one : mergeServiceSummary(known, one))
     summaries.delete(payloadId)
     let seenWords = words.get(payloadId)
@@ -154,6 +156,7 @@ export const makeMemoryStore = Effect.sync(() => {
   const record = (events: ReadonlyArray<StatusEvent>) =>
     Effect.map(Clock.currentTimeMillis, (now): RecordResult => {
       let inserted = 0
+      const batch = finishedStages()
       for (const e of events) {
         const p = upsertPayload(e)
         if (e.date < p.created_at) p.created_at = e.date
@@ -174,13 +177,14 @@ export const makeMemoryStore = Effect.sync(() => {
           created_at: now * 1000,
         }
         statuses.push(row)
-        summarizeInto(p.id, e)
+        summarizeInto(p.id, e, batch)
         const list = statusesByRequest.get(e.request_id)
         if (list) list.push(row)
         else statusesByRequest.set(e.request_id, [row])
         inserted++
       }
-      return { inserted, duplicates: events.length - inserted }
+      const finished = batch.finished((payloadId, service) => services.get(payloadId)!.get(service)!)
+      return { inserted, duplicates: events.length - inserted, finished }
     })
 
   const store = PayloadStore.of({ record, ping: Effect.void })
@@ -271,6 +275,13 @@ export const makeMemoryStore = Effect.sync(() => {
           succeeded: host.filter((p) => summaryOutcome(summaryOf(p.id)!, at) === "success").length,
         }
       }),
+    openByService: (at) =>
+      Effect.sync(() =>
+        openByService(
+          Array.from(services.keys(), (id) => summaryOf(id)!),
+          at,
+        ),
+      ),
   })
   return { store, queries }
 })

@@ -1,10 +1,12 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import type { HostHistoryQuery, PayloadListQuery, StatusListQuery } from "@pt/domain/Queries"
+import type { OutcomeAt } from "@pt/domain/Summary"
 import type { Micros } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { listPayloads } from "./queries/ListPayloads.ts"
 import { listStatuses } from "./queries/ListStatuses.ts"
+import { openByService } from "./queries/OpenByService.ts"
 import { payloadHistory } from "./queries/PayloadHistory.ts"
 import { countStatuses } from "./queries/StatusCounts.ts"
 import { hostHistory } from "./queries/Summaries.ts"
@@ -21,6 +23,7 @@ export const makePostgresPayloadQueries = (sql: SqlClient["Service"], names: Loo
   const statuses = listStatuses(sql, names)
   const history = payloadHistory(sql, names)
   const counts = countStatuses(sql)
+  const open = openByService(sql)
   return PayloadQueries.of({
     listPayloads: Effect.fn("PostgresStore.listPayloads")(function* (q: PayloadListQuery) {
       return yield* payloads(q)
@@ -40,5 +43,8 @@ export const makePostgresPayloadQueries = (sql: SqlClient["Service"], names: Loo
     hostHistory: Effect.fn("PostgresStore.hostHistory")(function* (q: HostHistoryQuery) {
       return yield* host(q)
     }, orUnavailable("reading a host's uploads")),
+    openByService: Effect.fn("PostgresStore.openByService")(function* (at: OutcomeAt) {
+      return yield* open(at)
+    }, orUnavailable("counting open payloads per service")),
   })
 }

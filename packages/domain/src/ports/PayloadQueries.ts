@@ -9,8 +9,20 @@ import type {
   StatusCount,
   StatusListQuery,
 } from "../Queries.ts"
+import type { OutcomeAt } from "../Summary.ts"
 import type { Micros } from "../Timestamp.ts"
 import type { StoreUnavailable } from "./StoreUnavailable.ts"
+
+/**
+ * Where unfinished payloads wait: per service, the payloads still in progress (outcome `in_progress` or
+ * `stalled`: no service failed, not all succeeded) in which that service's stage is open, and how many of those
+ * are `stalled` (latest status older than `stalledAfter`). A payload open in two services counts in both.
+ */
+export interface OpenServiceCount {
+  readonly service: string
+  readonly open: number
+  readonly stalled: number
+}
 
 /**
  * The read side of the store: every query the API needs. Lists sort with a unique tie-breaker (payload id,
@@ -37,5 +49,7 @@ export class PayloadQueries extends Context.Service<
     readonly hostHistory: (
       query: HostHistoryQuery,
     ) => Effect.Effect<HostHistory | undefined, StoreUnavailable>
+    /** Per service with at least one open payload, the counts of OpenServiceCount (for the gauges). */
+    readonly openByService: (at: OutcomeAt) => Effect.Effect<ReadonlyArray<OpenServiceCount>, StoreUnavailable>
   }
 >()("@pt/domain/ports/PayloadQueries") {}
