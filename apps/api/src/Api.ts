@@ -10,6 +10,7 @@ import {
   ServiceUnavailable,
   Unauthorized,
 } from "./ApiErrors.ts"
+import { HostHistoryAnswer } from "./HostSchemas.ts"
 import * as P from "./QueryParams.ts"
 import * as S from "./Schemas.ts"
 
@@ -90,6 +91,16 @@ export class StatusesGroup extends HttpApiGroup.make("statuses")
   )
   .prefix(API_PREFIX) {}
 
+export class HostsGroup extends HttpApiGroup.make("hosts")
+  .add(
+    HttpApiEndpoint.get("history", "/hosts", {
+      query: P.HostParams,
+      success: HostHistoryAnswer,
+      error: [BadRequest, NotFound, ServiceUnavailable],
+    }).annotate(OpenApi.Description, "A host's uploads, newest first, with their outcome and summary"),
+  )
+  .prefix(API_PREFIX) {}
+
 export class LinksGroup extends HttpApiGroup.make("links")
   .add(
     HttpApiEndpoint.get("roles", "/roles/archiveLink", {
@@ -117,6 +128,7 @@ export class Api extends HttpApi.make("payload-tracker")
   .add(PayloadsGroup)
   .add(StatusesGroup)
   .add(LinksGroup)
+  .add(HostsGroup)
   .annotateMerge(
     OpenApi.annotations({
       title: "Payload Tracker API",

@@ -27,8 +27,17 @@ import { BadRequest } from "./ApiErrors.ts"
  */
 
 /** `""` or `inner`, decoded to `inner`'s value or absent; any failure answers `message`. */
-const param = <S extends Schema.Codec<unknown, string>>(inner: S, message: string, description: string) =>
-  Schema.optionalKey(Schema.Union([Schema.Literal(""), inner]).annotate({ description })).pipe(
+const param = <S extends Schema.Codec<unknown, string>>(
+  inner: S,
+  message: string,
+  description: string,
+  examples?: ReadonlyArray<string>,
+) =>
+  Schema.optionalKey(
+    Schema.Union([Schema.Literal(""), inner]).annotate(
+      examples ? { description, examples } : { description },
+    ),
+  ).pipe(
     Schema.decodeTo(Schema.optionalKey(Schema.toType(inner).annotate({ message })), {
       decode: SchemaGetter.transformOptional((o) => Option.filter(o, (v) => v !== "")),
       encode: SchemaGetter.passthrough(),
@@ -94,10 +103,10 @@ const timeFilters = <F extends string>(field: F) =>
 // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly the character this rule is about
 const NUL_FREE = /^[^\u0000]*$/u
 const NoNul = Schema.String.check(Schema.isPattern(NUL_FREE))
-const text = (name: string, description: string) =>
-  param(NoNul, `${name} must not contain a NUL character`, description)
+const text = (name: string, description: string, examples?: ReadonlyArray<string>) =>
+  param(NoNul, `${name} must not contain a NUL character`, description, examples)
 /** Names are stored lower-case: service, source and status filters match case-insensitively. */
-const name = (field: string, description: string) =>
+const name = (field: string, description: string, examples?: ReadonlyArray<string>) =>
   param(
     NoNul.pipe(
       Schema.decodeTo(Schema.String, {
@@ -107,6 +116,7 @@ const name = (field: string, description: string) =>
     ),
     `${field} must not contain a NUL character`,
     description,
+    examples,
   )
 /** A filter on request_id matches the stored (normalised) id; a value that is no id matches nothing. */
 const requestIdFilter = param(
@@ -120,8 +130,12 @@ const requestIdFilter = param(
   "Exact match; a dashed UUID finds the same payload",
 )
 
-const oneOf = <const L extends ReadonlyArray<string>>(field: string, allowed: L, description: string) =>
-  param(Schema.Literals(allowed), `${field} must be one of ${allowed.join(", ")}`, description)
+const oneOf = <const L extends ReadonlyArray<string>>(
+  field: string,
+  allowed: L,
+  description: string,
+  examples?: ReadonlyArray<L[number]>,
+) => param(Schema.Literals(allowed), `${field} must be one of ${allowed.join(", ")}`, description, examples)
 
 const sortDir = (description: string) => oneOf("sort_dir", ["asc", "desc"], description)
 
@@ -190,6 +204,27 @@ export const PayloadListParams = {
   inventory_id: text("inventory_id", "Exact match"),
   system_id: text("system_id", "Exact match"),
   request_id: requestIdFilter,
+  // The fleet filters (issue 10), after the existing ones in the validation order.
+  outcome: oneOf(
+    "outcome",
+    ["success", "error", "in_progress", "stalled"],
+    "The payload's outcome (docs/status-messages.md): error if any service ended in error, success when " +
+      "every service succeeded, else in_progress, or stalled once its latest status is older than STALLED_AFTER",
+    ["error"],
+  ),
+  service: name("service", "Has a status from this service; case-insensitive", ["puptoo"]),
+  status: name(
+    "status",
+    "Has a status with this word (from `service` when that is given too); case-insensitive",
+    ["error"],
+  ),
+  summary: oneOf(
+    "summary",
+    ["true", "false"],
+    "true: each item gains `summary` after its seven keys (outcome, services, last_status, first_error); " +
+      "default false",
+    ["true"],
+  ),
 }
 
 /** `GET /statuses`, in validation order. */
@@ -221,6 +256,23 @@ export const HistoryParams = {
   ),
   sort_by: oneOf("sort_by", HISTORY_SORT_FIELDS, "Default date"),
   sort_dir: sortDir("Default desc: data[0] is the latest status"),
+}
+
+export const MAX_HOST_UPLOADS = 100
+
+/** `GET /hosts`, in validation order; exactly one of inventory_id and system_id (checked in hostHistoryQuery). */
+export const HostParams = {
+  page_size: param(
+    integer(1, MAX_HOST_UPLOADS, /^0*([1-9][0-9]?|100)$/u),
+    `page_size must be an integer between 1 and ${MAX_HOST_UPLOADS}`,
+    `Uploads listed, newest first: 1..${MAX_HOST_UPLOADS}, default 20 (the totals count all of them)`,
+  ),
+  inventory_id: text("inventory_id", "The host's inventory id (exact match); or system_id", [
+    "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+  ]),
+  system_id: text("system_id", "The host's system id (exact match); or inventory_id", [
+    "d4a1c3b2-0e5f-4a6b-9c8d-7e6f5a4b3c2d",
+  ]),
 }
 
 export const StatsParams = {
@@ -316,12 +368,28 @@ export const payloadListQuery = (
   const sortBy = q.sort_by ?? "created_at"
   const sortDir = q.sort_dir ?? "desc"
   return Result.map(listPaging(q, "payloads", sortBy, sortDir, limits), (paged) => ({
-    ...pick(q, ["account", "org_id", "inventory_id", "system_id", "request_id"]),
+    ...pick(q, ["account", "org_id", "inventory_id", "system_id", "request_id", "service", "status"]),
+    ...(q.outcome === undefined ? {} : { outcome: q.outcome }),
+    ...(q.summary === "true" ? { withSummary: true } : {}),
     created_at: range(q, "created_at"),
     sortBy,
     sortDir,
     ...paged,
   }))
+}
+
+/** `GET /hosts`: exactly one host id, and how many uploads to list. */
+export const hostHistoryQuery = (
+  q: Decoded<typeof HostParams>,
+): Checked<{ inventory_id?: string; system_id?: string; limit: number }> => {
+  const limit = q.page_size ?? 20
+  if ((q.inventory_id === undefined) === (q.system_id === undefined))
+    return Result.fail(BadRequest.of("exactly one of inventory_id and system_id must be given"))
+  return Result.succeed(
+    q.inventory_id !== undefined
+      ? { inventory_id: q.inventory_id, limit }
+      : { system_id: q.system_id!, limit },
+  )
 }
 
 export const statusListQuery = (

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { PayloadSummaryItem } from "./SummarySchemas.ts"
 
 /**
  * Response bodies of docs/api.md. Field order here is the key order on the wire (existing clients and the
@@ -23,7 +24,13 @@ const listOf = <S extends Schema.Top>(item: S, identifier: string) =>
     data: Schema.Array(item),
   }).annotate({ identifier })
 
-export const PayloadList = listOf(PayloadItem, "PayloadList")
+/** A `/payloads` item: the seven keys, then `summary` only when asked for (`summary=true`). */
+const ListedPayload = Schema.Struct({
+  ...PayloadItem.fields,
+  summary: Schema.optionalKey(PayloadSummaryItem).annotate({ description: "Only with summary=true" }),
+}).annotate({ identifier: "ListedPayload" })
+
+export const PayloadList = listOf(ListedPayload, "PayloadList")
 
 /** One status of `/payloads/{request_id}`; verbosity 1 and 2 emit subsets of these keys, in this order. */
 export const HistoryStatus = Schema.Struct({

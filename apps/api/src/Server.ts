@@ -7,6 +7,7 @@ import { HttpApiBuilder, HttpApiSwagger } from "effect/http-api"
 import { API_PREFIX, Api } from "./Api.ts"
 import { type ErrorStatus, errorBody } from "./ApiErrors.ts"
 import { ApiConfig, ApiConfigLayer } from "./Config.ts"
+import { HostsHandlers } from "./handlers/Hosts.ts"
 import { LinksHandlers } from "./handlers/Links.ts"
 import { PayloadsHandlers } from "./handlers/Payloads.ts"
 import { StatusesHandlers } from "./handlers/Statuses.ts"
@@ -25,7 +26,7 @@ export const HttpRoutes = Layer.mergeAll(
   HttpApiSwagger.layer(Api, { path: `${API_PREFIX}/docs` }),
   StaticLayer,
   RoutingMiddleware,
-).pipe(Layer.provide([SystemHandlers, PayloadsHandlers, StatusesHandlers, LinksHandlers]))
+).pipe(Layer.provide([SystemHandlers, PayloadsHandlers, StatusesHandlers, LinksHandlers, HostsHandlers]))
 
 /**
  * What Node's HTTP parser rejects before any route runs (request line or headers over `maxHeaderSize`, a raw

@@ -2,6 +2,7 @@ import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { payloadPosition } from "@pt/domain/Queries"
 import { normalizeRequestId } from "@pt/domain/RequestId"
+import { microsFromMillis } from "@pt/domain/Timestamp"
 import { StalledAfter, trackPayload } from "@pt/domain/Track"
 import { Clock, Deferred, Effect, Stream } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
@@ -12,6 +13,7 @@ import { ApiMetrics } from "../Metrics.ts"
 import { payloadListQuery } from "../QueryParams.ts"
 import { ShutdownSignal } from "../Shutdown.ts"
 import { payloadEvents, sseResponse } from "../Sse.ts"
+import { summaryView } from "../SummarySchemas.ts"
 import { historyView, linkNextPage, payloadView } from "../Views.ts"
 import { elapsedSince, orUnavailable, validated } from "./Common.ts"
 
@@ -23,7 +25,7 @@ export const PayloadsHandlers = HttpApiBuilder.group(
     const feed = yield* StatusFeed
     const config = yield* ApiConfig
     const metrics = yield* ApiMetrics
-    const stalledAfter = config.stalledAfterMs * 1000
+    const stalledAfter = microsFromMillis(config.stalledAfterMs)
     const shutdown = yield* ShutdownSignal
 
     return handlers.handleAll({
@@ -32,10 +34,17 @@ export const PayloadsHandlers = HttpApiBuilder.group(
       list: ({ query, request }) =>
         Effect.gen(function* () {
           const start = yield* Clock.currentTimeNanos
-          const q = yield* validated(payloadListQuery(query, config))
+          // One clock reading decides `stalled` for the filter and for every item's summary, so they agree.
+          const at = { now: microsFromMillis(yield* Clock.currentTimeMillis), stalledAfter }
+          const q = { ...(yield* validated(payloadListQuery(query, config))), outcomeAt: at }
           const page = yield* orUnavailable(queries.listPayloads(q))
           yield* linkNextPage(request, "payloads", q, page.data, (p) => payloadPosition(p, q.sortBy))
-          return { count: page.count, elapsed: yield* elapsedSince(start), data: page.data.map(payloadView) }
+          const data = page.data.map((p) =>
+            q.withSummary && p.summary !== undefined
+              ? { ...payloadView(p), summary: summaryView(p.summary, at) }
+              : payloadView(p),
+          )
+          return { count: page.count, elapsed: yield* elapsedSince(start), data }
         }),
 
       track: ({ params, query }) =>
