@@ -47,6 +47,7 @@ export const InstrumentedQueriesLayer = Layer.effect(
       countStatuses: (since, statuses) => timed(inner.countStatuses(since, statuses)),
       hostHistory: (q) => timed(inner.hostHistory(q)),
       openByService: (at) => timed(inner.openByService(at)),
+      pipelineAnalytics: (q) => timed(inner.pipelineAnalytics(q)),
     })
   }),
 )

@@ -19,6 +19,7 @@ const FailingStore = Layer.mergeAll(
     countStatuses: () => down,
     hostHistory: () => down,
     openByService: () => down,
+    pipelineAnalytics: () => down,
   }),
   Layer.succeed(PayloadStore, { record: () => down, ping: down }),
   MemoryStatusFeedLayer,

@@ -44,6 +44,7 @@ describe("store errors at the API", () => {
         countStatuses: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
         hostHistory: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
         openByService: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
+        pipelineAnalytics: () => Effect.fail(new StoreUnavailable({ message: PG_TEXT })),
       }),
     )
     const api = await startApi({ store: failing })

@@ -24,6 +24,7 @@ import {
 } from "@pt/domain/Summary"
 import { StalledAfter } from "@pt/domain/Track"
 import { Clock, Context, Effect, Layer } from "effect"
+import { analyticsOf } from "./MemoryAnalytics.ts"
 import { finishedStages, openByService } from "./OpenByService.ts"
 
 /**
@@ -280,6 +281,18 @@ export const makeMemoryStore = Effect.sync(() => {
         openByService(
           Array.from(services.keys(), (id) => summaryOf(id)!),
           at,
+        ),
+      ),
+    pipelineAnalytics: (q) =>
+      Effect.sync(() =>
+        analyticsOf(
+          (function* () {
+            for (const p of payloads.values()) {
+              const summary = summaryOf(p.id)
+              if (summary !== undefined) yield { request_id: p.request_id, summary }
+            }
+          })(),
+          q,
         ),
       ),
   })

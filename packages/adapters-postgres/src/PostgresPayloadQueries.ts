@@ -1,9 +1,11 @@
+import type { AnalyticsQuery } from "@pt/domain/Analytics"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import type { HostHistoryQuery, PayloadListQuery, StatusListQuery } from "@pt/domain/Queries"
 import type { OutcomeAt } from "@pt/domain/Summary"
 import type { Micros } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
+import { pipelineAnalytics } from "./queries/Analytics.ts"
 import { listPayloads } from "./queries/ListPayloads.ts"
 import { listStatuses } from "./queries/ListStatuses.ts"
 import { openByService } from "./queries/OpenByService.ts"
@@ -23,6 +25,7 @@ export const makePostgresPayloadQueries = (sql: SqlClient["Service"], names: Loo
   const statuses = listStatuses(sql, names)
   const history = payloadHistory(sql, names)
   const counts = countStatuses(sql)
+  const analytics = pipelineAnalytics(sql)
   const open = openByService(sql)
   return PayloadQueries.of({
     listPayloads: Effect.fn("PostgresStore.listPayloads")(function* (q: PayloadListQuery) {
@@ -43,6 +46,9 @@ export const makePostgresPayloadQueries = (sql: SqlClient["Service"], names: Loo
     hostHistory: Effect.fn("PostgresStore.hostHistory")(function* (q: HostHistoryQuery) {
       return yield* host(q)
     }, orUnavailable("reading a host's uploads")),
+    pipelineAnalytics: Effect.fn("PostgresStore.pipelineAnalytics")(function* (q: AnalyticsQuery) {
+      return yield* analytics(q)
+    }, orUnavailable("reading the pipeline analytics")),
     openByService: Effect.fn("PostgresStore.openByService")(function* (at: OutcomeAt) {
       return yield* open(at)
     }, orUnavailable("counting open payloads per service")),

@@ -53,6 +53,7 @@ export const nulMatchesNothing = (queries: PayloadQueries["Service"]): PayloadQu
         : queries.countStatuses(since, stored)
     },
     hostHistory: (q) => (hasNul(q) ? Effect.succeed(undefined) : queries.hostHistory(q)),
+    pipelineAnalytics: (q) => queries.pipelineAnalytics(q),
     openByService: (at) => queries.openByService(at),
   })
 

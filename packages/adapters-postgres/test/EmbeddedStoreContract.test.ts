@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { analyticsSuite } from "@pt/domain/testing/AnalyticsSuite"
 import { cursorPagingSuite } from "@pt/domain/testing/CursorPagingSuite"
 import { payloadStoreSuite } from "@pt/domain/testing/PayloadStoreSuite"
 import { statusFeedSuite } from "@pt/domain/testing/StatusFeedSuite"
@@ -13,14 +14,17 @@ const dataDir = mkdtempSync(join(tmpdir(), "pt-pglite-"))
 const cursorDataDir = mkdtempSync(join(tmpdir(), "pt-pglite-cursor-"))
 const feedDataDir = mkdtempSync(join(tmpdir(), "pt-pglite-feed-"))
 const summaryDataDir = mkdtempSync(join(tmpdir(), "pt-pglite-summary-"))
+const analyticsDataDir = mkdtempSync(join(tmpdir(), "pt-pglite-analytics-"))
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true })
   rmSync(cursorDataDir, { recursive: true, force: true })
   rmSync(feedDataDir, { recursive: true, force: true })
   rmSync(summaryDataDir, { recursive: true, force: true })
+  rmSync(analyticsDataDir, { recursive: true, force: true })
 })
 
 payloadStoreSuite("embedded (PGlite)", EmbeddedStoreLayer(dataDir))
 cursorPagingSuite("embedded (PGlite)", EmbeddedStoreLayer(cursorDataDir))
 statusFeedSuite("embedded (PGlite)", EmbeddedStoreLayer(feedDataDir))
 summarySuite("embedded (PGlite)", EmbeddedStoreLayer(summaryDataDir))
+analyticsSuite("embedded (PGlite)", EmbeddedStoreLayer(analyticsDataDir))

@@ -1,4 +1,5 @@
 import { Context, type Effect } from "effect"
+import type { AnalyticsQuery, PipelineAnalytics } from "../Analytics.ts"
 import type { Payload, StoredStatus } from "../Payload.ts"
 import type {
   HostHistory,
@@ -51,5 +52,7 @@ export class PayloadQueries extends Context.Service<
     ) => Effect.Effect<HostHistory | undefined, StoreUnavailable>
     /** Per service with at least one open payload, the counts of OpenServiceCount (for the gauges). */
     readonly openByService: (at: OutcomeAt) => Effect.Effect<ReadonlyArray<OpenServiceCount>, StoreUnavailable>
+    /** Per-service analytics of the stages that started in the window, and the flow between them (Analytics.ts). */
+    readonly pipelineAnalytics: (query: AnalyticsQuery) => Effect.Effect<PipelineAnalytics, StoreUnavailable>
   }
 >()("@pt/domain/ports/PayloadQueries") {}

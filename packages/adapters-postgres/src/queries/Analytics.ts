@@ -1,0 +1,183 @@
+import type { AnalyticsQuery, PipelineAnalytics, SeriesPoint, ServiceAnalytics } from "@pt/domain/Analytics"
+import { bucketStarts } from "@pt/domain/Analytics"
+import { compareText } from "@pt/domain/Summary"
+import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
+import { Effect, Schema } from "effect"
+import { decodeRows } from "../Rows.ts"
+import type { SqlClient, SqlError } from "../SqlClient.ts"
+import { micros } from "../SqlFragments.ts"
+
+/**
+ * Pipeline analytics (packages/domain/src/Analytics.ts) over the summary table `payload_services`
+ * (Migration20261201000000PayloadSummary), with the memory store's semantics (AnalyticsSuite proves it).
+ *
+ * One statement: the window's stages are read once (`w`, materialized) and aggregated four ways. State and
+ * elapsed follow Summary.ts `serviceState`/`serviceElapsed`: error when an error was seen; open without a
+ * terminal status or with a `received` after the last one; elapsed from the first `received` (else the first
+ * status) to the last terminal status. Percentiles are exact: `percentile_disc` over the finished stages, the
+ * same definition the memory store computes. `payload_services` has no index on `first_date` (the write path
+ * keeps its updates HOT), so the window is a scan of the table: docs/api.md, "Pipeline analytics", has the
+ * cost at 10M statuses.
+ */
+const OPEN = `(not s.saw_error and (s.last_terminal is null or coalesce(s.last_received > s.last_terminal, false)))`
+
+const ANALYTICS = `with w as materialized (
+  select s.payload_id, s.service_id, s.first_date, s.saw_error as failed, ${OPEN} as open,
+    floor((${micros("s.first_date")} - $3::float8) / $4::float8)::int as bucket,
+    case when not ${OPEN}
+      then greatest(0, ${micros("s.last_terminal")} - ${micros("coalesce(s.first_received, s.first_date)")}) end
+      as elapsed,
+    case when ${OPEN} then exists (select 1 from payload_summaries ps where ps.payload_id = s.payload_id
+      and not ps.any_error and ${micros("ps.last_date")} < $5::float8) else false end as stalled,
+    s.first_error_status, s.first_error_msg
+  from payload_services s
+  where s.first_date >= $1::timestamptz and s.first_date < $2::timestamptz
+),
+totals as (
+  select service_id, count(*)::float8 as seen,
+    count(*) filter (where not open and not failed)::float8 as succeeded,
+    count(*) filter (where failed)::float8 as failed,
+    count(*) filter (where open)::float8 as open_now,
+    count(*) filter (where stalled)::float8 as stalled_now,
+    percentile_disc(array[0.5, 0.95, 0.99]) within group (order by elapsed) as duration
+  from w group by service_id
+),
+series as (
+  select service_id, bucket, count(*)::float8 as throughput, count(*) filter (where failed)::float8 as errors,
+    percentile_disc(0.95) within group (order by elapsed) as p95
+  from w group by service_id, bucket
+),
+errors as (
+  select service_id, status, status_msg, count, example from (
+    select service_id, status, status_msg, count, example,
+      row_number() over (partition by service_id order by count desc, status, status_msg) as rank
+    from (select w.service_id, coalesce(w.first_error_status, '') as status,
+            coalesce(w.first_error_msg, '') as status_msg, count(*)::float8 as count, min(p.request_id) as example
+          from w join payloads p on p.id = w.payload_id
+          where w.failed group by 1, 2, 3) e) r
+  where rank <= $6::int
+),
+edges as (
+  select o.prev as from_id, o.service_id as to_id, count(*)::float8 as count from (
+    select s.service_id, s.first_date,
+      lag(s.service_id) over (partition by s.payload_id order by s.first_date, n.name) as prev
+    from payload_services s join services n on n.id = s.service_id
+    where s.payload_id in (select payload_id from w)) o
+  where o.prev is not null and o.first_date >= $1::timestamptz and o.first_date < $2::timestamptz
+  group by 1, 2
+)
+select
+  (select json_agg(json_build_object('service', n.name, 'seen', t.seen, 'succeeded', t.succeeded,
+     'failed', t.failed, 'open_now', t.open_now, 'stalled_now', t.stalled_now, 'duration', t.duration))
+   from totals t join services n on n.id = t.service_id) as services,
+  (select json_agg(json_build_object('service', n.name, 'bucket', x.bucket, 'throughput', x.throughput,
+     'errors', x.errors, 'p95', x.p95))
+   from series x join services n on n.id = x.service_id) as series,
+  (select json_agg(json_build_object('service', n.name, 'status', e.status, 'status_msg', e.status_msg,
+     'count', e.count, 'example', e.example))
+   from errors e join services n on n.id = e.service_id) as errors,
+  (select json_agg(json_build_object('from', a.name, 'to', b.name, 'count', f.count))
+   from edges f join services a on a.id = f.from_id join services b on b.id = f.to_id) as flow`
+
+const Rows = <S extends Schema.Top>(row: S) => Schema.NullOr(Schema.Array(row))
+const AnalyticsRow = Schema.Struct({
+  services: Rows(
+    Schema.Struct({
+      service: Schema.String,
+      seen: Schema.Number,
+      succeeded: Schema.Number,
+      failed: Schema.Number,
+      open_now: Schema.Number,
+      stalled_now: Schema.Number,
+      duration: Schema.NullOr(Schema.Tuple([Micros, Micros, Micros])),
+    }),
+  ),
+  series: Rows(
+    Schema.Struct({
+      service: Schema.String,
+      bucket: Schema.Number,
+      throughput: Schema.Number,
+      errors: Schema.Number,
+      p95: Schema.NullOr(Micros),
+    }),
+  ),
+  errors: Rows(
+    Schema.Struct({
+      service: Schema.String,
+      status: Schema.String,
+      status_msg: Schema.String,
+      count: Schema.Number,
+      example: Schema.String,
+    }),
+  ),
+  flow: Rows(Schema.Struct({ from: Schema.String, to: Schema.String, count: Schema.Number })),
+})
+
+// Code point order, like the memory store and the "C" collation of the names.
+const byText = compareText
+
+export const pipelineAnalytics =
+  (sql: SqlClient["Service"]) =>
+  (q: AnalyticsQuery): Effect.Effect<PipelineAnalytics, SqlError> =>
+    sql
+      .query(ANALYTICS, [
+        // Bounds as RFC 3339 text: constants the planner can use; the rest as exact float8 microseconds.
+        formatTimestamp(q.since),
+        formatTimestamp(q.until),
+        q.since,
+        q.bucket,
+        q.now - q.stalledAfter,
+        q.topErrors,
+      ])
+      .pipe(
+        Effect.flatMap(decodeRows(AnalyticsRow)),
+        Effect.map(([row]): PipelineAnalytics => {
+          const starts = bucketStarts(q)
+          const series = new Map<string, Array<SeriesPoint>>()
+          for (const x of row?.series ?? []) {
+            let points = series.get(x.service)
+            if (points === undefined) {
+              points = starts.map((start) => ({ start, throughput: 0, errors: 0 }))
+              series.set(x.service, points)
+            }
+            points[x.bucket] = {
+              start: starts[x.bucket]!,
+              throughput: x.throughput,
+              errors: x.errors,
+              ...(x.p95 === null ? {} : { p95: x.p95 }),
+            }
+          }
+          const services = [...(row?.services ?? [])]
+            .sort((a, b) => byText(a.service, b.service))
+            .map(
+              (t): ServiceAnalytics => ({
+                service: t.service,
+                seen: t.seen,
+                succeeded: t.succeeded,
+                failed: t.failed,
+                openNow: t.open_now,
+                stalledNow: t.stalled_now,
+                ...(t.duration === null
+                  ? {}
+                  : { duration: { p50: t.duration[0], p95: t.duration[1], p99: t.duration[2] } }),
+                series: series.get(t.service) ?? [],
+                topErrors: (row?.errors ?? [])
+                  .filter((e) => e.service === t.service)
+                  .sort(
+                    (a, b) =>
+                      b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg),
+                  )
+                  .map((e) => ({
+                    status: e.status,
+                    status_msg: e.status_msg,
+                    count: e.count,
+                    exampleRequestId: e.example,
+                  })),
+              }),
+            )
+          const flow = [...(row?.flow ?? [])].sort(
+            (a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to),
+          )
+          return { services, flow }
+        }),
+      )
