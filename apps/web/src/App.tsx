@@ -1,12 +1,17 @@
 import { EmptyState, EmptyStateBody, PageSection } from "@patternfly/react-core"
-import { useEffect } from "react"
+import { lazy, Suspense, useEffect } from "react"
 import { AppLayout } from "./AppLayout.tsx"
 import { PageErrorBoundary } from "./components/PageErrorBoundary.tsx"
+import { LoadingState } from "./components/ResultStates.tsx"
+import { HostPage } from "./pages/HostPage.tsx"
 import { PayloadsPage } from "./pages/PayloadsPage.tsx"
 import { StatusesPage } from "./pages/StatusesPage.tsx"
 import { TrackPage } from "./pages/TrackPage.tsx"
 import { Link } from "./routing/Link.tsx"
 import { navigate, useAppLocation } from "./routing/Router.ts"
+
+// The chart library is most of the bundle: only the Pipeline page loads it.
+const PipelinePage = lazy(() => import("./pages/PipelinePage.tsx"))
 
 const NotFound = () => (
   <PageSection>
@@ -33,6 +38,14 @@ const Route = (props: { readonly path: string }) => {
       return <StatusesPage />
     case "/track":
       return <TrackPage />
+    case "/host":
+      return <HostPage />
+    case "/pipeline":
+      return (
+        <Suspense fallback={<LoadingState noun="the Pipeline page" />}>
+          <PipelinePage />
+        </Suspense>
+      )
     default:
       return <NotFound />
   }

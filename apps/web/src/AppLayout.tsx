@@ -17,11 +17,12 @@ const PAGES = [
   { path: "/payloads", label: "Payloads" },
   { path: "/statuses", label: "Statuses" },
   { path: "/track", label: "Track" },
+  { path: "/pipeline", label: "Pipeline" },
 ] as const
 
 const MAIN_ID = "pt-main"
 
-/** Masthead with the three pages as a horizontal nav; links are real hrefs so they open in new tabs too. */
+/** Masthead with the pages as a horizontal nav; links are real hrefs so they open in new tabs too. */
 export const AppLayout = (props: { readonly path: string; readonly children: ReactNode }) => {
   const masthead = (
     <Masthead>

@@ -1,10 +1,15 @@
-import { parseStatusDate } from "@pt/domain/Timestamp"
-import type {
-  AllowedResponse,
-  HistoryResponse,
-  HistoryStatus,
-  ListResponse,
-  UrlResponse,
+import { parseRfc3339, parseStatusDate } from "@pt/domain/Timestamp"
+import {
+  type AllowedResponse,
+  type HistoryResponse,
+  type HistoryStatus,
+  type HostResponse,
+  type ListResponse,
+  OUTCOMES,
+  type PayloadSummary,
+  type PipelineResponse,
+  type ServiceState,
+  type UrlResponse,
 } from "./ApiTypes.ts"
 
 /**
@@ -125,6 +130,131 @@ export const historyResponse: Decoder<HistoryResponse> = object({
 export const urlResponse: Decoder<UrlResponse> = object({ url: [string, "required"] })
 
 export const allowedResponse: Decoder<AllowedResponse> = object({ allowed: [boolean, "required"] })
+
+/** One of a fixed set of words (an outcome, a service state). */
+const oneOf =
+  <A extends string>(words: ReadonlyArray<A>): Decoder<A> =>
+  (value, at) =>
+    typeof value === "string" && (words as ReadonlyArray<string>).includes(value)
+      ? (value as A)
+      : fail(at, `one of ${words.join(", ")}`, value)
+
+/** An RFC 3339 timestamp (the new answers' `first_date`, `since`, `start`…): charts and links compute with it. */
+const timestamp: Decoder<string> = (value, at) => {
+  const text = string(value, at)
+  return parseRfc3339(text) === undefined ? fail(at, "an RFC 3339 timestamp", text) : text
+}
+
+/** A number that may be absent or null: a percentile of no finished stage. */
+const maybeNumber: Decoder<number | null> = (value, at) => (value === null ? null : number(value, at))
+
+const SERVICE_STATES: ReadonlyArray<ServiceState> = ["success", "error", "open"]
+
+const summaryStatus = object({
+  service: [string, "required"],
+  status: [string, "required"],
+  status_msg: [string, "optional"],
+  date: [timestamp, "required"],
+})
+
+export const payloadSummary: Decoder<PayloadSummary> = object({
+  outcome: [oneOf(OUTCOMES), "required"],
+  services: [
+    array(
+      object({
+        service: [string, "required"],
+        state: [oneOf(SERVICE_STATES), "required"],
+        first_date: [timestamp, "required"],
+        last_date: [timestamp, "required"],
+        elapsed_seconds: [number, "optional"],
+      }),
+    ),
+    "required",
+  ],
+  last_status: [summaryStatus, "required"],
+  first_error: [summaryStatus, "optional"],
+})
+
+/** A `/payloads?summary=true` row: printable cells, and `summary` (when present) checked as a summary. */
+export const summarizedListRow: Decoder<Readonly<Record<string, unknown>>> = (value, at) => {
+  if (!isObject(value)) return fail(at, "an object", value)
+  const { summary, ...cells } = value
+  const row: Record<string, unknown> = { ...listRow(cells, at) }
+  if (summary !== undefined) row.summary = payloadSummary(summary, field(at, "summary"))
+  return row
+}
+
+const payloadRow = object({
+  id: [number, "required"],
+  request_id: [string, "required"],
+  account: [string, "required"],
+  inventory_id: [string, "required"],
+  system_id: [string, "required"],
+  created_at: [string, "required"],
+  org_id: [string, "required"],
+  summary: [payloadSummary, "required"],
+})
+
+export const hostResponse: Decoder<HostResponse> = object({
+  inventory_ids: [array(string), "required"],
+  system_ids: [array(string), "required"],
+  first_seen: [timestamp, "required"],
+  last_seen: [timestamp, "required"],
+  total: [count, "required"],
+  succeeded: [count, "required"],
+  uploads: [array(payloadRow), "required"],
+})
+
+const pipelineService = object({
+  service: [string, "required"],
+  seen: [count, "required"],
+  succeeded: [count, "required"],
+  failed: [count, "required"],
+  open_now: [count, "required"],
+  stalled_now: [count, "required"],
+  error_rate: [number, "required"],
+  duration_seconds: [
+    object({
+      p50: [maybeNumber, "optional"],
+      p95: [maybeNumber, "optional"],
+      p99: [maybeNumber, "optional"],
+    }),
+    "required",
+  ],
+  series: [
+    array(
+      object({
+        start: [timestamp, "required"],
+        throughput: [count, "required"],
+        errors: [count, "required"],
+        p95_seconds: [maybeNumber, "optional"],
+      }),
+    ),
+    "required",
+  ],
+  top_errors: [
+    array(
+      object({
+        status: [string, "required"],
+        status_msg: [string, "optional"],
+        count: [count, "required"],
+        example_request_id: [string, "required"],
+      }),
+    ),
+    "required",
+  ],
+})
+
+export const pipelineResponse: Decoder<PipelineResponse> = object({
+  since: [timestamp, "required"],
+  until: [timestamp, "required"],
+  bucket_seconds: [number, "required"],
+  services: [array(pipelineService), "required"],
+  flow: [
+    array(object({ from: [string, "required"], to: [string, "required"], count: [count, "required"] })),
+    "required",
+  ],
+})
 
 /** Runs `decoder` on a parsed body; the error names the field from the body's root (`data[3].date`). */
 export const decode = <A>(decoder: Decoder<A>, body: unknown): A => decoder(body, "")

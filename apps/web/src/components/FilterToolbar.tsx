@@ -1,6 +1,8 @@
 import {
   Button,
   Form,
+  FormSelect,
+  FormSelectOption,
   Label,
   LabelGroup,
   TextInput,
@@ -16,6 +18,8 @@ import { type FormEvent, useEffect, useState } from "react"
  */
 export const FilterToolbar = (props: {
   readonly names: ReadonlyArray<string>
+  /** Filters that take one of a few words get a select (with "any") instead of a text box. */
+  readonly choices: Readonly<Record<string, ReadonlyArray<string>>>
   readonly filters: Readonly<Record<string, string>>
   readonly onApply: (filters: Record<string, string>) => void
 }) => {
@@ -41,13 +45,32 @@ export const FilterToolbar = (props: {
         <ToolbarContent>
           {props.names.map((name) => (
             <ToolbarItem key={name}>
-              <TextInput
-                id={`filter-${name}`}
-                aria-label={`Filter by ${name}`}
-                placeholder={name}
-                value={draft[name] ?? ""}
-                onChange={(_event, value) => setDraft((d) => ({ ...d, [name]: value }))}
-              />
+              {props.choices[name] ? (
+                <FormSelect
+                  id={`filter-${name}`}
+                  aria-label={`Filter by ${name}`}
+                  value={draft[name] ?? ""}
+                  onChange={(_event, value) => {
+                    // A select has no Enter: picking a word applies it, like a click on a cell does.
+                    const next = { ...props.filters, [name]: value }
+                    if (!value) delete next[name]
+                    props.onApply(next)
+                  }}
+                >
+                  <FormSelectOption value="" label={`${name}: any`} />
+                  {props.choices[name]!.map((word) => (
+                    <FormSelectOption key={word} value={word} label={`${name}: ${word}`} />
+                  ))}
+                </FormSelect>
+              ) : (
+                <TextInput
+                  id={`filter-${name}`}
+                  aria-label={`Filter by ${name}`}
+                  placeholder={name}
+                  value={draft[name] ?? ""}
+                  onChange={(_event, value) => setDraft((d) => ({ ...d, [name]: value }))}
+                />
+              )}
             </ToolbarItem>
           ))}
           <ToolbarItem>

@@ -1,7 +1,10 @@
 import type { ListSpec } from "../lib/ListState.ts"
 
-/** How a cell renders: a link to Track, a value that adds itself as a filter when clicked, or plain text. */
-export type CellKind = "track-link" | "filter" | "text"
+/**
+ * How a cell renders: a link to Track, a value that adds itself as a filter when clicked, a host id (filter, plus
+ * a link to its Host page), an outcome label, or plain text.
+ */
+export type CellKind = "track-link" | "filter" | "host" | "outcome" | "text"
 
 export interface ColumnSpec {
   readonly key: string

@@ -1,7 +1,7 @@
 import { Content, Flex, FlexItem, PageSection, Pagination, Spinner, Title } from "@patternfly/react-core"
 import { useCallback, useMemo, useState } from "react"
 import type { ListResponse } from "../api/ApiTypes.ts"
-import { listResponse, listRow } from "../api/Decode.ts"
+import { listResponse, listRow, summarizedListRow } from "../api/Decode.ts"
 import { useApi } from "../api/useApi.ts"
 import {
   type ListState,
@@ -13,6 +13,7 @@ import {
 } from "../lib/ListState.ts"
 import { describeTimeRange } from "../lib/TimeRange.ts"
 import { navigate, useAppLocation } from "../routing/Router.ts"
+import { withSummaryCells } from "../summary/SummaryModel.ts"
 import { ExportButtons } from "./ExportButtons.tsx"
 import { FilterToolbar } from "./FilterToolbar.tsx"
 import type { ListPageSpec, Row } from "./ListPageSpec.ts"
@@ -21,6 +22,11 @@ import { ResultsTable } from "./ResultsTable.tsx"
 import { TimeRangePicker } from "./TimeRangePicker.tsx"
 
 const LIST_RESPONSE = listResponse(listRow)
+// Rows asked with `summary=true`: the summary is checked, then its outcome and "where" become plain cells.
+const SUMMARIZED_RESPONSE = (value: unknown, at: string): ListResponse<Row> => {
+  const list = listResponse(summarizedListRow)(value, at)
+  return { ...list, data: list.data.map(withSummaryCells) }
+}
 
 const PER_PAGE_OPTIONS = PAGE_SIZES.map((size) => ({ title: String(size), value: size }))
 
@@ -36,7 +42,11 @@ export const ListView = (props: { readonly spec: ListPageSpec }) => {
     () => listStateToApiParams(state, spec, Date.now()).toString(),
     [state, spec, now],
   )
-  const [result, reload] = useApi<ListResponse<Row>>(spec.endpoint, apiParams, LIST_RESPONSE)
+  const [result, reload] = useApi<ListResponse<Row>>(
+    spec.endpoint,
+    apiParams,
+    spec.fixedApiParams?.summary === "true" ? SUMMARIZED_RESPONSE : LIST_RESPONSE,
+  )
 
   const show = useCallback(
     (next: ListState) => {
@@ -78,6 +88,7 @@ export const ListView = (props: { readonly spec: ListPageSpec }) => {
       </Content>
       <FilterToolbar
         names={spec.filters}
+        choices={spec.choices ?? {}}
         filters={state.filters}
         onApply={(filters) => show(updateListState(state, { filters }))}
       />

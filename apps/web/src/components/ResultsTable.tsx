@@ -1,7 +1,8 @@
-import { Button } from "@patternfly/react-core"
+import { Button, Label } from "@patternfly/react-core"
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table"
 import type { SortDir } from "../lib/ListState.ts"
 import { Link } from "../routing/Link.tsx"
+import { OUTCOME_LABEL } from "../summary/SummaryModel.ts"
 import { type CellKind, type ColumnSpec, cellText, type Row } from "./ListPageSpec.ts"
 
 const Cell = (props: {
@@ -14,21 +15,49 @@ const Cell = (props: {
   switch (props.kind) {
     case "track-link":
       return <Link to={`/track?request_id=${encodeURIComponent(props.value)}`}>{props.value}</Link>
-    case "filter":
-      return (
-        <Button
-          variant="link"
-          isInline
-          title={`Filter by ${props.name} = ${props.value}`}
-          onClick={() => props.onFilter(props.name, props.value)}
-        >
-          {props.value}
-        </Button>
+    case "outcome": {
+      const label = OUTCOME_LABEL[props.value as keyof typeof OUTCOME_LABEL]
+      return label ? (
+        <Label isCompact color={label.color} data-outcome={props.value}>
+          {label.text}
+        </Label>
+      ) : (
+        <>{props.value}</>
       )
+    }
+    case "host":
+      return (
+        <>
+          <FilterButton {...props} />{" "}
+          <Link
+            to={`/host?${new URLSearchParams({ [props.name]: props.value })}`}
+            aria-label={`Host page of ${props.name} ${props.value}`}
+          >
+            host
+          </Link>
+        </>
+      )
+    case "filter":
+      return <FilterButton {...props} />
     case "text":
       return <>{props.value}</>
   }
 }
+
+const FilterButton = (props: {
+  readonly name: string
+  readonly value: string
+  readonly onFilter: (name: string, value: string) => void
+}) => (
+  <Button
+    variant="link"
+    isInline
+    title={`Filter by ${props.name} = ${props.value}`}
+    onClick={() => props.onFilter(props.name, props.value)}
+  >
+    {props.value}
+  </Button>
+)
 
 /** The results with server-side sort headers; filterable cells add their value as a filter when clicked. */
 export const ResultsTable = (props: {

@@ -1,4 +1,4 @@
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 
 /**
  * Durations in units people read at a glance. The API's `HH:MM:SS.ffffff` strings stay in tooltips; the old UI
@@ -29,5 +29,9 @@ const trim = (n: number): string => {
 export const parseDuration = (text: string): Micros | undefined => {
   const m = /^(\d+):([0-5]\d):([0-5]\d)\.(\d{6})$/.exec(text)
   if (!m) return undefined
-  return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1_000_000 + Number(m[4])
+  return Micros.make(((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1_000_000 + Number(m[4]))
 }
+
+/** The new answers' `*_seconds` (seconds, microsecond precision) in the same readable units. */
+export const readableSeconds = (seconds: number): string =>
+  readableDuration(Micros.make(Math.round(seconds * 1_000_000)))

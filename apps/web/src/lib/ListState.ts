@@ -15,6 +15,10 @@ export interface ListSpec {
   readonly defaultSort: string
   /** The column the time range applies to: `created_at` for payloads, `date` for statuses. */
   readonly timeField: string
+  /** Filters that take one of a few words (Payloads' `outcome`): any other value in a link is dropped. */
+  readonly choices?: Readonly<Record<string, ReadonlyArray<string>>>
+  /** Sent with every API query of the list, never in the page's URL (Payloads: `summary=true`). */
+  readonly fixedApiParams?: Readonly<Record<string, string>>
 }
 
 export interface ListState {
@@ -36,7 +40,8 @@ export const parseListState = (params: URLSearchParams, spec: ListSpec): ListSta
   const filters: Record<string, string> = {}
   for (const name of spec.filters) {
     const value = params.get(name)?.trim()
-    if (value) filters[name] = value
+    const allowed = spec.choices?.[name]
+    if (value && (allowed === undefined || allowed.includes(value))) filters[name] = value
   }
   const size = positiveInt(params.get("page_size"))
   const sortBy = params.get("sort_by")
@@ -79,6 +84,7 @@ export const listStateToApiParams = (
   params.set("sort_dir", state.sortDir)
   params.set("page", String(state.page - 1))
   params.set("page_size", String(state.pageSize))
+  for (const [key, value] of Object.entries(spec.fixedApiParams ?? {})) params.set(key, value)
   return params
 }
 

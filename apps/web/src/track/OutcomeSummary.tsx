@@ -8,6 +8,7 @@ import {
   ListItem,
 } from "@patternfly/react-core"
 import type { PayloadLifecycle, PayloadOutcome, ServiceState } from "@pt/domain/Lifecycle"
+import { hostPath } from "../hosts/HostModel.ts"
 import { parseDuration, readableDuration } from "../lib/Format.ts"
 import { Link } from "../routing/Link.tsx"
 import { KibanaLink } from "./KibanaLink.tsx"
@@ -34,13 +35,22 @@ const Time = (props: { readonly value: string | undefined }) => {
 const FilterLink = (props: { readonly name: keyof PayloadIdentity; readonly identity: PayloadIdentity }) => {
   const value = props.identity[props.name]
   if (!value) return <>—</>
-  return (
+  const link = (
     <Link
       to={`/payloads?${new URLSearchParams({ [props.name]: value })}`}
       aria-label={`Payloads with ${props.name} ${value}`}
     >
       {value}
     </Link>
+  )
+  if (props.name !== "inventory_id" && props.name !== "system_id") return link
+  return (
+    <>
+      {link}{" "}
+      <Link to={hostPath(props.name, value)} aria-label={`Host page of ${props.name} ${value}`}>
+        host
+      </Link>
+    </>
   )
 }
 
@@ -91,7 +101,7 @@ export const OutcomeSummary = (props: {
           <Time value={props.duration.total_time_in_services} />
         </DescriptionListDescription>
       </DescriptionListGroup>
-      {(["account", "org_id", "inventory_id"] as const).map((name) => (
+      {(["account", "org_id", "inventory_id", "system_id"] as const).map((name) => (
         <DescriptionListGroup key={name}>
           <DescriptionListTerm>{name}</DescriptionListTerm>
           <DescriptionListDescription>

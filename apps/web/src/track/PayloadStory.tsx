@@ -1,4 +1,5 @@
 import { EmptyState, EmptyStateBody, Flex, FlexItem, Label, Spinner } from "@patternfly/react-core"
+import { Micros } from "@pt/domain/Timestamp"
 import { useEffect, useMemo, useState } from "react"
 import type { HistoryResponse } from "../api/ApiTypes.ts"
 import { historyResponse } from "../api/Decode.ts"
@@ -40,7 +41,7 @@ export const PayloadStory = (props: { readonly requestId: string }) => {
   const view = useMemo(() => {
     if (data === undefined) return undefined
     const statuses = toTrackStatuses(data.data)
-    const cycle = lifecycle(statuses, Math.max(clock, Date.now()) * 1000)
+    const cycle = lifecycle(statuses, Micros.make(Math.max(clock, Date.now()) * 1000))
     return (
       cycle && {
         statuses,

@@ -1,4 +1,4 @@
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 
 /**
  * The timeline's tick axis: times relative to the payload's first status, in one unit chosen by the whole span
@@ -47,15 +47,16 @@ const formatValue = (value: number): string => String(Number(value.toFixed(3)))
 export const timeAxis = (span: Micros, maxIntervals = 8): TimeAxis => {
   const unit = axisUnit(span)
   const unitMicros = UNIT_MICROS[unit]
-  if (span <= 0) return { unit, step: 0, ticks: [{ offset: 0, percent: 0, label: `0 ${unit}` }] }
+  if (span <= 0)
+    return { unit, step: Micros.make(0), ticks: [{ offset: Micros.make(0), percent: 0, label: `0 ${unit}` }] }
   const steps = candidateSteps(unit)
   const stepInUnit = steps.find((s) => span / (s * unitMicros) <= maxIntervals) ?? steps[steps.length - 1]!
   const step = stepInUnit * unitMicros
   const ticks: Array<Tick> = []
   // Integer counting avoids the drift of repeated float additions.
   for (let i = 0; i * step <= span * (1 + 1e-9); i++) {
-    const offset = i * step
+    const offset = Micros.make(i * step)
     ticks.push({ offset, percent: (offset / span) * 100, label: `${formatValue(i * stepInUnit)} ${unit}` })
   }
-  return { unit, step, ticks }
+  return { unit, step: Micros.make(step), ticks }
 }

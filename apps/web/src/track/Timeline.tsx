@@ -1,6 +1,6 @@
 import { Content, Title, Tooltip } from "@patternfly/react-core"
 import type { StatusKind } from "@pt/domain/StatusVocabulary"
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 import { readableDuration } from "../lib/Format.ts"
 import { KIND_NAME } from "./StatusKindLabel.tsx"
 import { type Tick, timeAxis } from "./TimeAxis.ts"
@@ -13,7 +13,7 @@ const position = (micros: Micros, start: Micros, span: Micros): string =>
 
 /** What a marker says, to a screen reader (its name) and in its tooltip: lane, status, time, message. */
 const markerName = (lane: string, s: TrackStatus, start: Micros): string =>
-  `${lane}: ${s.status} at ${s.date} (+${readableDuration(s.micros - start)})${s.status_msg ? `: ${s.status_msg}` : ""}`
+  `${lane}: ${s.status} at ${s.date} (+${readableDuration(Micros.make(s.micros - start))})${s.status_msg ? `: ${s.status_msg}` : ""}`
 
 /**
  * A status on its lane: a real button (Tab reaches it, the focus ring shows) whose details appear in a tooltip on
@@ -32,7 +32,7 @@ const Marker = (props: {
         <strong>{lane}</strong> · {s.status}
       </div>
       <div>
-        {s.date} (+{readableDuration(s.micros - start)})
+        {s.date} (+{readableDuration(Micros.make(s.micros - start))})
       </div>
       {s.status_msg && <div>{s.status_msg}</div>}
     </div>
@@ -81,7 +81,7 @@ const LaneRow = (props: {
         ))}
       </span>
       <span className="pt-timeline__span" title="From the lane's first to its last status">
-        {readableDuration(lane.last - lane.first)}
+        {readableDuration(Micros.make(lane.last - lane.first))}
       </span>
       {errors.length > 0 && (
         <ul className="pt-timeline__errors" aria-label={`${lane.key} errors`}>
@@ -119,9 +119,9 @@ const Axis = (props: { readonly ticks: ReadonlyArray<Tick> }) => (
  * their lane, not hidden in tooltips.
  */
 export const Timeline = (props: { readonly lanes: ReadonlyArray<Lane> }) => {
-  const start = Math.min(...props.lanes.map((l) => l.first))
+  const start = Micros.make(Math.min(...props.lanes.map((l) => l.first)))
   const end = Math.max(...props.lanes.map((l) => l.last))
-  const span = end - start
+  const span = Micros.make(end - start)
   const { ticks } = timeAxis(span)
   const first = props.lanes.flatMap((l) => l.statuses).find((s) => s.micros === start)
   return (
@@ -138,7 +138,7 @@ export const Timeline = (props: { readonly lanes: ReadonlyArray<Lane> }) => {
         ))}
         <span className="pt-timeline__legend-item pt-timeline__legend-note">
           Times from the first status{first ? ` (${first.date})` : ""}; whole timeline{" "}
-          {readableDuration(span)}. Tab to a marker for its details.
+          {readableDuration(Micros.make(span))}. Tab to a marker for its details.
         </span>
       </Content>
       <Axis ticks={ticks} />

@@ -1,6 +1,6 @@
 import { type PayloadLifecycle, payloadLifecycle } from "@pt/domain/Lifecycle"
 import { classifyStatus, type StatusKind } from "@pt/domain/StatusVocabulary"
-import { type Micros, parseStatusDate } from "@pt/domain/Timestamp"
+import { Micros, parseStatusDate } from "@pt/domain/Timestamp"
 import type { HistoryStatus } from "../api/ApiTypes.ts"
 import { parseDuration } from "../lib/Format.ts"
 
@@ -31,7 +31,7 @@ export interface DurationBar {
 }
 
 /** How long an in-progress payload may stay silent before it counts as stalled (the domain's default). */
-export const STALLED_AFTER: Micros = 3_600_000_000
+export const STALLED_AFTER = Micros.make(3_600_000_000)
 
 /** `service:source`, or the service alone when the status names no source. */
 const laneLabel = (service: string, source: string): string => (source ? `${service}:${source}` : service)

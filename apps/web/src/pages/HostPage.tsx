@@ -1,0 +1,207 @@
+import {
+  Content,
+  DescriptionList,
+  DescriptionListDescription,
+  DescriptionListGroup,
+  DescriptionListTerm,
+  EmptyState,
+  EmptyStateBody,
+  FormSelect,
+  FormSelectOption,
+  Label,
+  LabelGroup,
+  PageSection,
+  Stack,
+  StackItem,
+  Title,
+} from "@patternfly/react-core"
+import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table"
+import { useMemo } from "react"
+import type { HostResponse } from "../api/ApiTypes.ts"
+import { hostResponse } from "../api/Decode.ts"
+import { useApi } from "../api/useApi.ts"
+import { ErrorResults, LoadingState } from "../components/ResultStates.tsx"
+import { HOST_PAGE_SIZES, type HostKey, hostPath, hostView, parseHostQuery } from "../hosts/HostModel.ts"
+import { Link } from "../routing/Link.tsx"
+import { navigate, useAppLocation } from "../routing/Router.ts"
+import { OUTCOME_LABEL } from "../summary/SummaryModel.ts"
+
+const SERVICE_COLOR = { success: "green", error: "red", open: "blue" } as const
+
+const HostLinks = (props: { readonly name: HostKey; readonly ids: ReadonlyArray<string> }) =>
+  props.ids.length === 0 ? (
+    <>—</>
+  ) : (
+    <LabelGroup numLabels={10} aria-label={`${props.name}s seen`}>
+      {props.ids.map((id) => (
+        <Label key={id} variant="outline">
+          <Link to={hostPath(props.name, id)} aria-label={`Host page of ${props.name} ${id}`}>
+            {id}
+          </Link>
+        </Label>
+      ))}
+    </LabelGroup>
+  )
+
+/** `/host?inventory_id=X` or `?system_id=Y`: what a host uploaded lately and how each upload ended. */
+export const HostPage = () => {
+  const location = useAppLocation()
+  const query = parseHostQuery(location.params)
+  const sizeParam = Number(location.params.get("page_size"))
+  const pageSize = (HOST_PAGE_SIZES as ReadonlyArray<number>).includes(sizeParam) ? sizeParam : 20
+  const apiParams =
+    query === undefined
+      ? ""
+      : new URLSearchParams({ [query.key]: query.value, page_size: String(pageSize) }).toString()
+  const [result, reload] = useApi<HostResponse>(query && "/hosts", apiParams, hostResponse)
+  const data = result.kind === "ok" ? result.data : result.kind === "loading" ? result.previous : undefined
+  const view = useMemo(() => (data === undefined ? undefined : hostView(data)), [data])
+
+  if (query === undefined) {
+    return (
+      <PageSection>
+        <Title headingLevel="h1">Host</Title>
+        <Content component="p">
+          Open a host from an inventory_id or system_id on the Payloads or Track page (the link takes exactly
+          one of <code>inventory_id</code> and <code>system_id</code>).
+        </Content>
+      </PageSection>
+    )
+  }
+  const title = `Host ${query.key} ${query.value}`
+  const body =
+    result.kind === "error" && result.error.status === 404 ? (
+      <EmptyState titleText="No uploads from this host" headingLevel="h2" variant="sm">
+        <EmptyStateBody>
+          The tracker has no payload with this {query.key} (retention keeps 7 days). Check the id, or search
+          the Payloads page.
+        </EmptyStateBody>
+      </EmptyState>
+    ) : result.kind === "error" ? (
+      <ErrorResults
+        noun="this host"
+        error={result.error}
+        onRetry={reload}
+        onReset={() => navigate("/payloads")}
+      />
+    ) : view === undefined ? (
+      <LoadingState noun="this host" />
+    ) : (
+      <Stack hasGutter>
+        <StackItem>
+          <DescriptionList isHorizontal isCompact aria-label="Host summary">
+            <DescriptionListGroup>
+              <DescriptionListTerm>inventory_ids seen</DescriptionListTerm>
+              <DescriptionListDescription>
+                <HostLinks name="inventory_id" ids={view.inventoryIds} />
+              </DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>system_ids seen</DescriptionListTerm>
+              <DescriptionListDescription>
+                <HostLinks name="system_id" ids={view.systemIds} />
+              </DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>First seen</DescriptionListTerm>
+              <DescriptionListDescription>{view.firstSeen}</DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>Last seen</DescriptionListTerm>
+              <DescriptionListDescription>{view.lastSeen}</DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>Uploads succeeded</DescriptionListTerm>
+              <DescriptionListDescription data-testid="host-succeeded">
+                {view.successText}
+              </DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>All its payloads</DescriptionListTerm>
+              <DescriptionListDescription>
+                <Link to={`/payloads?${new URLSearchParams({ [query.key]: query.value })}`}>
+                  Payloads with {query.key} {query.value}
+                </Link>
+              </DescriptionListDescription>
+            </DescriptionListGroup>
+          </DescriptionList>
+        </StackItem>
+        <StackItem>
+          <Title headingLevel="h2">Uploads, newest first</Title>
+          <Content component="p">
+            {view.more > 0
+              ? `The newest ${view.uploads.length} of ${view.total}.`
+              : `All ${view.total} ${view.total === 1 ? "upload" : "uploads"}.`}{" "}
+            <label htmlFor="host-page-size">Show </label>
+            <FormSelect
+              id="host-page-size"
+              value={String(pageSize)}
+              className="pt-inline-select"
+              onChange={(_event, value) =>
+                navigate(`${hostPath(query.key, query.value)}${value === "20" ? "" : `&page_size=${value}`}`)
+              }
+            >
+              {HOST_PAGE_SIZES.map((size) => (
+                <FormSelectOption key={size} value={String(size)} label={`${size} uploads`} />
+              ))}
+            </FormSelect>
+          </Content>
+          <Table aria-label="Host uploads" variant="compact" isStriped>
+            <Thead>
+              <Tr>
+                <Th>request_id</Th>
+                <Th>created_at</Th>
+                <Th>outcome</Th>
+                <Th>services</Th>
+                <Th>where</Th>
+                <Th>{query.key === "inventory_id" ? "system_id" : "inventory_id"}</Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {view.uploads.map((u) => {
+                const other = query.key === "inventory_id" ? u.system_id : u.inventory_id
+                return (
+                  <Tr key={u.request_id}>
+                    <Td dataLabel="request_id">
+                      <Link to={`/track?request_id=${u.request_id}`}>{u.request_id}</Link>
+                    </Td>
+                    <Td dataLabel="created_at">{u.created_at}</Td>
+                    <Td dataLabel="outcome">
+                      <Label isCompact color={OUTCOME_LABEL[u.outcome].color} data-outcome={u.outcome}>
+                        {OUTCOME_LABEL[u.outcome].text}
+                      </Label>
+                    </Td>
+                    <Td dataLabel="services">
+                      {u.services.map((s) => (
+                        <Label
+                          key={s.service}
+                          isCompact
+                          variant="outline"
+                          color={SERVICE_COLOR[s.state as keyof typeof SERVICE_COLOR]}
+                          className="pt-service-chip"
+                        >
+                          {s.service}: {s.text}
+                        </Label>
+                      ))}
+                    </Td>
+                    <Td dataLabel="where">{u.where}</Td>
+                    <Td dataLabel="other id">{other}</Td>
+                  </Tr>
+                )
+              })}
+            </Tbody>
+          </Table>
+        </StackItem>
+      </Stack>
+    )
+  return (
+    <PageSection>
+      <Stack hasGutter>
+        <StackItem>
+          <Title headingLevel="h1">{title}</Title>
+        </StackItem>
+        <StackItem>{body}</StackItem>
+      </Stack>
+    </PageSection>
+  )
+}

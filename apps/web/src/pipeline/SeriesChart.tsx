@@ -1,0 +1,55 @@
+import {
+  Chart,
+  ChartAxis,
+  ChartGroup,
+  ChartLegend,
+  ChartLine,
+  ChartThemeColor,
+  ChartVoronoiContainer,
+} from "@patternfly/react-charts/victory"
+import type { ChartSeries } from "./PipelineModel.ts"
+
+const clock = (d: Date): string =>
+  `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`
+
+/** One line per service over the window's buckets (PatternFly's Victory charts), tooltips on hover. */
+export const SeriesChart = (props: {
+  readonly title: string
+  readonly description: string
+  readonly series: ReadonlyArray<ChartSeries>
+  readonly format: (y: number) => string
+}) => {
+  const drawn = props.series.filter((s) => s.points.length > 0)
+  return (
+    <div className="pt-chart" data-chart={props.title}>
+      <Chart
+        ariaTitle={props.title}
+        ariaDesc={props.description}
+        containerComponent={
+          <ChartVoronoiContainer
+            labels={({ datum }: { datum: { name: string; x: Date; y: number } }) =>
+              `${datum.name} ${clock(datum.x)}: ${props.format(datum.y)}`
+            }
+            constrainToVisibleArea
+          />
+        }
+        legendData={drawn.map((s) => ({ name: s.name }))}
+        legendPosition="bottom"
+        legendComponent={<ChartLegend />}
+        height={260}
+        width={900}
+        padding={{ bottom: 70, left: 70, right: 30, top: 20 }}
+        scale={{ x: "time", y: "linear" }}
+        themeColor={ChartThemeColor.multiOrdered}
+      >
+        <ChartAxis tickFormat={(t: Date) => clock(new Date(t))} fixLabelOverlap />
+        <ChartAxis dependentAxis showGrid tickFormat={(t: number) => props.format(t)} />
+        <ChartGroup>
+          {drawn.map((s) => (
+            <ChartLine key={s.name} name={s.name} data={s.points.map((p) => ({ ...p, name: s.name }))} />
+          ))}
+        </ChartGroup>
+      </Chart>
+    </div>
+  )
+}
