@@ -11,6 +11,7 @@ import {
   Unauthorized,
 } from "./ApiErrors.ts"
 import { HostHistoryAnswer } from "./HostSchemas.ts"
+import { PipelineAnswer, PipelineParams } from "./PipelineSchemas.ts"
 import * as P from "./QueryParams.ts"
 import * as S from "./Schemas.ts"
 
@@ -123,11 +124,26 @@ export class LinksGroup extends HttpApiGroup.make("links")
   )
   .prefix(API_PREFIX) {}
 
+export class PipelineGroup extends HttpApiGroup.make("pipeline")
+  .add(
+    HttpApiEndpoint.get("analytics", "/pipeline", {
+      query: PipelineParams,
+      success: PipelineAnswer,
+      error: [BadRequest, ServiceUnavailable],
+    }).annotate(
+      OpenApi.Description,
+      "Per service: stages seen, succeeded, failed, open and stalled now, stage duration percentiles, a time " +
+        'series and the top errors; and the flow between services (docs/api.md, "Pipeline analytics")',
+    ),
+  )
+  .prefix(API_PREFIX) {}
+
 export class Api extends HttpApi.make("payload-tracker")
   .add(SystemGroup)
   .add(PayloadsGroup)
   .add(StatusesGroup)
   .add(LinksGroup)
+  .add(PipelineGroup)
   .add(HostsGroup)
   .annotateMerge(
     OpenApi.annotations({

@@ -10,6 +10,7 @@ import { ApiConfig, ApiConfigLayer } from "./Config.ts"
 import { HostsHandlers } from "./handlers/Hosts.ts"
 import { LinksHandlers } from "./handlers/Links.ts"
 import { PayloadsHandlers } from "./handlers/Payloads.ts"
+import { PipelineHandlers } from "./handlers/Pipeline.ts"
 import { StatusesHandlers } from "./handlers/Statuses.ts"
 import { SystemHandlers } from "./handlers/System.ts"
 import { LoggingLayer } from "./Logging.ts"
@@ -26,7 +27,16 @@ export const HttpRoutes = Layer.mergeAll(
   HttpApiSwagger.layer(Api, { path: `${API_PREFIX}/docs` }),
   StaticLayer,
   RoutingMiddleware,
-).pipe(Layer.provide([SystemHandlers, PayloadsHandlers, StatusesHandlers, LinksHandlers, HostsHandlers]))
+).pipe(
+  Layer.provide([
+    SystemHandlers,
+    PayloadsHandlers,
+    StatusesHandlers,
+    LinksHandlers,
+    HostsHandlers,
+    PipelineHandlers,
+  ]),
+)
 
 /**
  * What Node's HTTP parser rejects before any route runs (request line or headers over `maxHeaderSize`, a raw
