@@ -114,6 +114,19 @@ const sampleFixture = (): Fixture => {
   return { requestIds, accounts, services, day, statuses: Number(total) }
 }
 
+/** Hosts for `/hosts?inventory_id=`: sampled from the database, else from the newest payloads the API lists. */
+const sampleHosts = async (base: string): Promise<ReadonlyArray<string>> => {
+  const hosts = args.reuse
+    ? psql(
+        "select inventory_id from payloads tablesample bernoulli (0.5) where inventory_id <> '' limit 1000",
+      )
+    : ((await (await fetch(`${base}/api/v1/payloads?page_size=1000`)).json()) as { data: Array<Item> }).data
+        .map((p) => p.inventory_id)
+        .filter((id) => id !== "")
+  return hosts.length > 0 ? hosts : ["no-such-host"]
+}
+type Item = { readonly inventory_id: string }
+
 const drive = async () => {
   if (args.reuse && databaseUrl === "") throw new Error("--reuse needs DATABASE_URL")
   const child = fork(new URL(import.meta.url).pathname, process.argv.slice(2), {
@@ -136,6 +149,10 @@ const drive = async () => {
     const hh = (n: number) => String(n).padStart(2, "0")
     return [`${fixture.day}T${hh(h)}:00:00Z`, `${fixture.day}T${hh(h + 1)}:00:00Z`] as const
   }
+  const base = `http://127.0.0.1:${ready.port}`
+  const hosts = await sampleHosts(base)
+  // The fleet questions (issue 10) ask about the last 24 h of the clock, not of the data set's day.
+  const last24h = () => new Date(Date.now() - 86_400_000).toISOString()
   const scenarios = [
     { name: "payloads/{id}", path: () => `/api/v1/payloads/${pick(fixture.requestIds)}` },
     { name: "payloads?account=", path: () => `/api/v1/payloads?account=${pick(fixture.accounts)}` },
@@ -163,12 +180,21 @@ const drive = async () => {
       },
     },
     { name: "stats (24 h)", path: () => "/api/v1/stats" },
+    // The fleet view (issue 10); targets at 10M statuses: p99 ≤ 50 ms for the lists, ≤ 20 ms for hosts.
+    {
+      name: "payloads?outcome=error&created_at_gte=<24h>",
+      path: () => `/api/v1/payloads?outcome=error&created_at_gte=${last24h()}`,
+    },
+    {
+      name: "payloads?service=puptoo&status=error&created_at_gte=<24h>",
+      path: () => `/api/v1/payloads?service=puptoo&status=error&created_at_gte=${last24h()}`,
+    },
+    { name: "hosts?inventory_id=", path: () => `/api/v1/hosts?inventory_id=${pick(hosts)}` },
     {
       name: "statuses?status_msg=",
       path: () => `/api/v1/statuses?status_msg=${encodeURIComponent("moved to rejected bucket")}`,
     },
   ].filter((s) => args.only === "" || args.only.split(",").includes(s.name))
-  const base = `http://127.0.0.1:${ready.port}`
   const rates = args.rates.split(",").map((r) => (r === "max" ? undefined : Number(r)))
   const connectionCounts = args.connections.split(",").map(Number)
   const results = []
@@ -197,7 +223,7 @@ const drive = async () => {
           sampleCount,
         }
         console.log(
-          `${s.name.padEnd(46)} c=${String(connections).padEnd(3)}${rate === undefined ? "" : ` rate ${rate}`} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}`,
+          `${s.name.padEnd(58)} c=${String(connections).padEnd(3)}${rate === undefined ? "" : ` rate ${rate}`} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}`,
         )
         results.push(row)
       }
