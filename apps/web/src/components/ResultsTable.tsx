@@ -22,7 +22,7 @@ const Cell = (props: {
           {label.text}
         </Label>
       ) : (
-        <>{props.value}</>
+        props.value
       )
     }
     case "host":
