@@ -4,6 +4,7 @@ import { mergeServiceSummary, type ServiceSummary, statusSummary } from "@pt/dom
 import { Effect, Schema } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
+import { finishedStages } from "./queries/FinishedStages.ts"
 import { MERGE_SUMMARIES } from "./queries/SummarySql.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
@@ -190,8 +191,10 @@ export const makePostgresPayloadStore = (
         // A new row has no xmax; a row updated on conflict carries this transaction's id there.
         const newPayloads = upserted.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
         // The summary of docs/postgres.md, in the same transaction; before the statuses, which stay last.
-        yield* tx.query(MERGE_SUMMARIES, summaryParams(statuses, payloadIds, services))
-        return yield* tx
+        const finished = yield* tx
+          .query(MERGE_SUMMARIES, summaryParams(statuses, payloadIds, services))
+          .pipe(Effect.flatMap((merged) => finishedStages(merged, services)))
+        const inserted = yield* tx
           .query(INSERT_STATUSES, [
             statuses.map((e) => payloadIds.get(e.request_id)!),
             statuses.map((e) => services.get(e.service)!),
@@ -202,6 +205,7 @@ export const makePostgresPayloadStore = (
             newPayloads,
           ])
           .pipe(Effect.flatMap(decodeCount))
+        return { inserted, finished }
       }),
       { statementTimeout: writeTimeout },
     )
@@ -216,8 +220,8 @@ export const makePostgresPayloadStore = (
       if (!unique.has(key)) unique.set(key, e)
     }
     const statuses = [...unique].sort(byKey).map(([, e]) => e)
-    const inserted = yield* write(cleaned, statuses)
-    return { inserted, duplicates: events.length - inserted } satisfies RecordResult
+    const { inserted, finished } = yield* write(cleaned, statuses)
+    return { inserted, duplicates: events.length - inserted, finished } satisfies RecordResult
   }, orUnavailable("recording statuses"))
 
   return PayloadStore.of({

@@ -89,7 +89,7 @@ describe("PostgreSQL write path", () => {
             }),
             statusEvent({ request_id: id, status: "error", source: "src\u0000", status_msg: big }),
           ])
-          expect(result).toEqual({ inserted: 2, duplicates: 0 })
+          expect(result).toMatchObject({ inserted: 2, duplicates: 0 })
           const h = (yield* queries.payloadHistory(id))!
           expect(h.payload.account).toBe("acct")
           expect(h.statuses.map((s) => s.service).sort()).toEqual(["ingress", "nulsvc"])
@@ -100,7 +100,7 @@ describe("PostgreSQL write path", () => {
           const again = yield* store.record([
             statusEvent({ request_id: id, service: "nulsvc", status_msg: "ab" }),
           ])
-          expect(again).toEqual({ inserted: 0, duplicates: 1 })
+          expect(again).toMatchObject({ inserted: 0, duplicates: 1 })
         }),
       ),
     ))

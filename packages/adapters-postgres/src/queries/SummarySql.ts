@@ -11,6 +11,7 @@
  * add up exactly). Text ties compare in "C" order, the domain's `compareText`.
  */
 import { ERROR_STATUSES, RECEIVED, SUCCESS_STATUSES } from "@pt/domain/StatusVocabulary"
+import { micros } from "../SqlFragments.ts"
 
 const literals = (words: ReadonlyArray<string>) => words.map((w) => `'${w.replaceAll("'", "''")}'`).join(", ")
 const IS_ERROR = (status: string) => `${status} in (${literals(ERROR_STATUSES)})`
@@ -81,12 +82,13 @@ with batch as (
     prev_open = ${isOpen("s")}
   where (${SERVICE_COLUMNS.map((c) => merged[c]).join(", ")})
     is distinct from (${SERVICE_COLUMNS.map((c) => `s.${c}`).join(", ")})
-  returning payload_id, prev_open, ${isOpen("s")} as open, saw_error, first_date, last_date
+  returning payload_id, service_id, prev_open, ${isOpen("s")} as open, saw_error, first_date, last_date,
+    ${micros("last_terminal")} as last_terminal, ${micros("coalesce(first_received, first_date)")} as started
 ), delta as (
   select payload_id, sum(open::int - coalesce(prev_open, false)::int) as open_services,
     bool_or(saw_error) as any_error, min(first_date) as created_at, max(last_date) as last_date
   from merged group by payload_id
-)
+), summarized as (
 insert into payload_summaries as t (payload_id, created_at, last_date, any_error, open_services)
 select payload_id, created_at, last_date, any_error, open_services from delta order by payload_id
 on conflict (payload_id) do update set
@@ -95,7 +97,11 @@ on conflict (payload_id) do update set
   any_error = t.any_error or excluded.any_error,
   open_services = t.open_services + excluded.open_services
 where excluded.open_services <> 0 or excluded.last_date > t.last_date or excluded.created_at < t.created_at
-   or (excluded.any_error and not t.any_error)`
+   or (excluded.any_error and not t.any_error)
+)
+-- The stages this batch finished (RecordResult.finished): open before (or a new row), terminal now. A row the
+-- batch did not change is not in merged, so a redelivery finishes nothing.
+select service_id, saw_error, last_terminal, started from merged where coalesce(prev_open, true) and not open`
 
 /**
  * Rebuilds the summaries of the payloads `scope` selects (a condition on `s.payload_id`) from their stored
