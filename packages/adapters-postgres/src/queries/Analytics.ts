@@ -22,15 +22,16 @@ import { micros } from "../SqlFragments.ts"
 const OPEN = `(not s.saw_error and (s.last_terminal is null or coalesce(s.last_received > s.last_terminal, false)))`
 
 const ANALYTICS = `with w as materialized (
-  select s.payload_id, s.service_id, s.first_date, s.saw_error as failed, ${OPEN} as open,
+  select s.payload_id, s.service_id, n.name, s.first_date, s.saw_error as failed, ${OPEN} as open,
     floor((${micros("s.first_date")} - $3::float8) / $4::float8)::int as bucket,
     case when not ${OPEN}
       then greatest(0, ${micros("s.last_terminal")} - ${micros("coalesce(s.first_received, s.first_date)")}) end
       as elapsed,
     case when ${OPEN} then exists (select 1 from payload_summaries ps where ps.payload_id = s.payload_id
       and not ps.any_error and ${micros("ps.last_date")} < $5::float8) else false end as stalled,
-    s.first_error_status, s.first_error_msg
-  from payload_services s
+    s.first_error_status, s.first_error_msg,
+    lag(s.service_id) over (partition by s.payload_id order by s.first_date, n.name) as prev
+  from payload_services s join services n on n.id = s.service_id
   where s.first_date >= $1::timestamptz and s.first_date < $2::timestamptz
 ),
 totals as (
@@ -58,12 +59,14 @@ errors as (
   where rank <= $6::int
 ),
 edges as (
-  select o.prev as from_id, o.service_id as to_id, count(*)::float8 as count from (
-    select s.service_id, s.first_date,
-      lag(s.service_id) over (partition by s.payload_id order by s.first_date, n.name) as prev
-    from payload_services s join services n on n.id = s.service_id
-    where s.payload_id in (select payload_id from w)) o
-  where o.prev is not null and o.first_date >= $1::timestamptz and o.first_date < $2::timestamptz
+  -- The predecessor inside the window is the lag over the window's rows (a stage before the window sorts before
+  -- them all); a payload's first stage in the window looks its predecessor up before since by primary key.
+  select coalesce(w.prev, before.service_id) as from_id, w.service_id as to_id, count(*)::float8 as count
+  from w left join lateral (
+    select o.service_id from payload_services o join services m on m.id = o.service_id
+    where w.prev is null and o.payload_id = w.payload_id and o.first_date < $1::timestamptz
+    order by o.first_date desc, m.name desc limit 1) before on true
+  where coalesce(w.prev, before.service_id) is not null
   group by 1, 2
 )
 select
