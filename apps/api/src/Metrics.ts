@@ -1,4 +1,4 @@
-import { Metrics, MetricsRegistry, MetricsRegistryLayer } from "@pt/runtime/Metrics"
+import { Metrics, MetricsRegistry, MetricsRegistryLayer, stageRecorder } from "@pt/runtime/Metrics"
 import { MetricsServerLayer as ServeMetrics } from "@pt/runtime/MetricsServer"
 import { Context, Effect, Layer } from "effect"
 import type { Counter, Histogram } from "prom-client"
@@ -15,12 +15,15 @@ export class ApiMetrics extends Context.Service<
   {
     readonly requests: Counter
     readonly responses: Counter<"code">
+    readonly requestSeconds: Histogram
     readonly dbSeconds: Histogram
     readonly apiInvalidRequestIds: Counter
     readonly consumerInvalidRequestIds: Counter
     readonly messagesProcessed: Counter
     readonly messageProcessSeconds: Histogram
     readonly messageProcessErrors: Counter
+    /** Counts the stages an HTTP ingest write finished (RecordResult.finished), as the consumer does. */
+    readonly stagesFinished: ReturnType<typeof stageRecorder>
   }
 >()("@pt/api/ApiMetrics") {}
 
@@ -31,12 +34,14 @@ export const ApiMetricsLayer = Layer.effect(
     ApiMetrics.of({
       requests: Metrics.requests(registry),
       responses: Metrics.responses(registry),
+      requestSeconds: Metrics.requestSeconds(registry),
       dbSeconds: Metrics.dbSeconds(registry),
       apiInvalidRequestIds: Metrics.apiInvalidRequestIds(registry),
       consumerInvalidRequestIds: Metrics.consumerInvalidRequestIds(registry),
       messagesProcessed: Metrics.messagesProcessed(registry),
       messageProcessSeconds: Metrics.messageProcessSeconds(registry),
       messageProcessErrors: Metrics.messageProcessErrors(registry),
+      stagesFinished: stageRecorder(registry),
     }),
   ),
 ).pipe(Layer.provideMerge(MetricsRegistryLayer))

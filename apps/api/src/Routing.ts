@@ -124,6 +124,7 @@ export const RoutingMiddleware = HttpRouter.middleware(
           const canonical = toCanonical(request.url)
           if (canonical !== undefined) request = request.modify({ url: canonical })
           metrics.requests.inc()
+          const end = metrics.requestSeconds.startTimer()
           const response = yield* httpEffect.pipe(
             Effect.provideService(HttpServerRequest.HttpServerRequest, request),
             Effect.catchCause((cause) =>
@@ -131,6 +132,7 @@ export const RoutingMiddleware = HttpRouter.middleware(
             ),
           )
           metrics.responses.inc({ code: String(response.status) })
+          end()
           return response
         }),
   ),

@@ -19,7 +19,7 @@ import { RoutingMiddleware } from "./Routing.ts"
 import { ShutdownSignalLayer, SignalOnShutdownLayer } from "./Shutdown.ts"
 import { StaticLayer } from "./Static.ts"
 import { StorageBrokerRequestorLayer } from "./StorageBrokerRequestor.ts"
-import { InstrumentedQueriesLayer, StoreLayer, type StorePorts } from "./Store.ts"
+import { InstrumentedQueriesLayer, InstrumentedStoreLayer, StoreLayer, type StorePorts } from "./Store.ts"
 
 /** Every route: the HttpApi (+ openapi.json), the Swagger page, the web UI, and the routing middleware. */
 export const HttpRoutes = Layer.mergeAll(
@@ -136,6 +136,7 @@ export const makeApiLayer = <E>(options: {
     Layer.provideMerge(MetricsServerLayer),
     Layer.provide(StorageBrokerRequestorLayer),
     Layer.provide(InstrumentedQueriesLayer),
+    Layer.provide(InstrumentedStoreLayer),
     Layer.provideMerge(options.store),
     Layer.provideMerge(ApiMetricsLayer),
     Layer.provide(LoggingLayer),

@@ -2,7 +2,7 @@ import { MemoryPayloadStoreLayer } from "@pt/adapters-memory/MemoryPayloadStore"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
 import { PostgresStoreLayer } from "@pt/adapters-postgres/PostgresStore"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
-import type { PayloadStore } from "@pt/domain/ports/PayloadStore"
+import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { Effect, Layer } from "effect"
 import { ApiConfig } from "./Config.ts"
@@ -46,8 +46,26 @@ export const InstrumentedQueriesLayer = Layer.effect(
       payloadHistory: (id) => timed(inner.payloadHistory(id)),
       countStatuses: (since, statuses) => timed(inner.countStatuses(since, statuses)),
       hostHistory: (q) => timed(inner.hostHistory(q)),
-      openByService: (at) => timed(inner.openByService(at)),
       pipelineAnalytics: (q) => timed(inner.pipelineAnalytics(q)),
+      openByService: (at) => timed(inner.openByService(at)),
+    })
+  }),
+)
+
+/** Counts the stages each HTTP ingest write finished into the stage metrics (as the consumer does for records). */
+export const InstrumentedStoreLayer = Layer.effect(
+  PayloadStore,
+  Effect.gen(function* () {
+    const inner = yield* PayloadStore
+    const { stagesFinished } = yield* ApiMetrics
+    return PayloadStore.of({
+      ping: inner.ping,
+      record: (events) =>
+        Effect.tap(inner.record(events), (result) =>
+          Effect.sync(() => {
+            if (result.finished !== undefined) stagesFinished(result.finished)
+          }),
+        ),
     })
   }),
 )

@@ -5,6 +5,7 @@ import { type ConsumerSettings, consumerSettings } from "./ConsumerConfig.ts"
 import { ConsumerHealthLayer } from "./Health.ts"
 import { ConsumerMetricsLayer } from "./Metrics.ts"
 import { MetricsServerLayer } from "./MetricsServer.ts"
+import { ObservedStoreLayer, OpenGaugesLayer } from "./StageMetrics.ts"
 import { StoreLayer, type StorePorts } from "./StoreLayer.ts"
 
 /**
@@ -20,8 +21,16 @@ export const consumerLayer = (
     pingEveryMs: 10_000,
     brokerSilenceMs: settings.brokerSilenceMs,
   }).pipe(Layer.provideMerge(ConsumerMetricsLayer))
-  const source = KafkaStatusSource.layer.pipe(Layer.provide(KafkaConfigLayer))
-  return Layer.mergeAll(source, MetricsServerLayer(settings.metricsPort)).pipe(
+  // The source writes through the observed store (stage metrics); everything else sees the store as it is.
+  const source = KafkaStatusSource.layer.pipe(
+    Layer.provide(KafkaConfigLayer),
+    Layer.provide(ObservedStoreLayer),
+  )
+  const gauges = OpenGaugesLayer({
+    intervalMs: settings.openGaugesIntervalMs,
+    stalledAfterMs: settings.stalledAfterMs,
+  })
+  return Layer.mergeAll(source, gauges, MetricsServerLayer(settings.metricsPort)).pipe(
     Layer.provideMerge(observed),
     Layer.provideMerge(store),
   )

@@ -10,6 +10,10 @@ export interface ConsumerSettings {
   readonly stuckAfterMs: number
   /** `/ready` fails when the broker has not answered (fetch, heartbeat, commit) for this long. */
   readonly brokerSilenceMs: number
+  /** How often the open/stalled payload gauges are recounted from the store. */
+  readonly openGaugesIntervalMs: number
+  /** A payload in progress whose latest status is older than this is `stalled` (the API's setting too). */
+  readonly stalledAfterMs: number
 }
 
 export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
@@ -23,4 +27,13 @@ export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
   // Idle, a fetch is answered every 0.5 s and a heartbeat every 3 s (also while a batch is retried): 10 s of
   // silence is an outage, not a slow answer.
   brokerSilenceMs: Config.Int("CONSUMER_READY_SILENCE_MS").pipe(Config.withDefault(10_000)),
+  // A count over the unfinished payloads' summary rows: cheap, but not per scrape.
+  openGaugesIntervalMs: Config.Duration("OPEN_PAYLOADS_INTERVAL").pipe(
+    Config.withDefault(Duration.seconds(30)),
+    Config.map(Duration.toMillis),
+  ),
+  stalledAfterMs: Config.Duration("STALLED_AFTER").pipe(
+    Config.withDefault(Duration.hours(1)),
+    Config.map(Duration.toMillis),
+  ),
 })

@@ -1,6 +1,8 @@
 import type { SourceObserverShape } from "@pt/adapters-kafka/SourceObserver"
 import type { MaintenanceReport } from "@pt/adapters-postgres/StoreMaintenance"
-import { Metrics, MetricsRegistry, MetricsRegistryLayer } from "@pt/runtime/Metrics"
+import type { OpenServiceCount } from "@pt/domain/ports/PayloadQueries"
+import type { FinishedStage } from "@pt/domain/ports/PayloadStore"
+import { Metrics, MetricsRegistry, MetricsRegistryLayer, stageRecorder } from "@pt/runtime/Metrics"
 import { Context, Effect, Layer } from "effect"
 
 /**
@@ -17,6 +19,10 @@ export class ConsumerMetrics extends Context.Service<
     }
     /** Counts one run of partition maintenance and retention. */
     readonly maintenanceDone: (report: MaintenanceReport) => void
+    /** Counts the stages a batch finished (outcome counter, stage histogram). */
+    readonly stagesFinished: (finished: ReadonlyArray<FinishedStage>) => void
+    /** Sets the open/stalled gauges to a fresh count; services no longer open go to 0. */
+    readonly openByService: (counts: ReadonlyArray<OpenServiceCount>) => void
   }
 >()("@pt/consumer/ConsumerMetrics") {}
 
@@ -39,6 +45,11 @@ export const ConsumerMetricsLayer = Layer.effect(
     const partitionsDropped = Metrics.retentionDroppedPartitions(registry)
     const statusesDeleted = Metrics.retentionDeletedStatuses(registry)
     const payloadsDeleted = Metrics.retentionDeletedPayloads(registry)
+    const open = Metrics.servicePayloadsOpen(registry)
+    const stalled = Metrics.servicePayloadsStalled(registry)
+    const stagesFinished = stageRecorder(registry)
+    // Services reported before: set to 0 rather than removed, so a drop to none is seen (and alerts resolve).
+    const reported = new Set<string>()
     return ConsumerMetrics.of({
       observer: {
         batchFetched: (records) => consumed.inc(records),
@@ -64,6 +75,20 @@ export const ConsumerMetricsLayer = Layer.effect(
         partitionsDropped.inc(retention.droppedPartitions.length)
         statusesDeleted.inc(retention.deletedStatuses)
         payloadsDeleted.inc(retention.deletedPayloads)
+      },
+      stagesFinished,
+      openByService: (counts) => {
+        const now = new Set(counts.map((c) => c.service))
+        for (const service of reported) {
+          if (now.has(service)) continue
+          open.set({ service }, 0)
+          stalled.set({ service }, 0)
+        }
+        for (const c of counts) {
+          reported.add(c.service)
+          open.set({ service: c.service }, c.open)
+          stalled.set({ service: c.service }, c.stalled)
+        }
       },
     })
   }),

@@ -23,9 +23,14 @@ const counter =
   (registry: Registry) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] })
 const histogram =
-  (name: string, help: string, buckets: Array<number>) =>
-  (registry: Registry): Histogram =>
-    new Histogram({ name, help, buckets, registers: [registry] })
+  <L extends string = never>(
+    name: string,
+    help: string,
+    buckets: Array<number>,
+    labelNames: ReadonlyArray<L> = [],
+  ) =>
+  (registry: Registry): Histogram<L> =>
+    new Histogram<L>({ name, help, buckets, labelNames, registers: [registry] })
 const gauge =
   <L extends string>(name: string, help: string, labelNames: ReadonlyArray<L>) =>
   (registry: Registry) =>
@@ -37,6 +42,9 @@ const gauge =
  */
 const SECONDS = [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30]
 
+/** Seconds of a pipeline stage: from a fraction of a second (a quick check) to the 1 h that makes a payload stalled. */
+const STAGE_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
+
 /**
  * Every metric of the project, by the names operators' dashboards already use (docs/api.md "Metrics": the
  * `payload_tracker_*` names up to `message_process_errors`) plus the consumer's and the store maintenance's own.
@@ -45,6 +53,11 @@ const SECONDS = [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.
 export const Metrics = {
   requests: counter("payload_tracker_requests", "API requests"),
   responses: counter("payload_tracker_responses", "API responses by status code", ["code"]),
+  requestSeconds: histogram(
+    "payload_tracker_request_seconds",
+    "Seconds from an API request to its response (an SSE stream until its headers)",
+    SECONDS,
+  ),
   dbSeconds: histogram(
     "payload_tracker_db_seconds",
     "Time spent in store queries",
@@ -120,4 +133,45 @@ export const Metrics = {
     "payload_tracker_retention_deleted_payloads",
     "Payloads removed by retention because no status remained",
   ),
+  // Where payloads are stuck and how stages end (docs/operations.md). The gauges are store-wide, refreshed by the
+  // consumer: every consumer pod reports the same value, so dashboards and alerts take `max by (service)`.
+  servicePayloadsOpen: gauge(
+    "payload_tracker_service_payloads_open",
+    "Payloads in progress whose stage in this service is open (store-wide; aggregate with max)",
+    ["service"],
+  ),
+  servicePayloadsStalled: gauge(
+    "payload_tracker_service_payloads_stalled",
+    "Stalled payloads (latest status older than STALLED_AFTER) whose stage in this service is open (store-wide; aggregate with max)",
+    ["service"],
+  ),
+  stageSeconds: histogram(
+    "payload_tracker_stage_seconds",
+    "Seconds of a service's stage (first received to last terminal status), observed when the write finishes it",
+    STAGE_SECONDS,
+    ["service"],
+  ),
+  stageOutcomes: counter(
+    "payload_tracker_stage_outcomes",
+    "Stages finished by the write, by service and outcome (success, error); a redelivery finishes nothing",
+    ["service", "outcome"],
+  ),
 } satisfies Record<string, MetricDefinition<unknown>>
+
+/**
+ * The stage metrics' writer for the process that writes statuses (consumer; API for HTTP ingest): one outcome
+ * count and one duration per stage the store reports finished (the domain's RecordResult.finished, elapsed in
+ * microseconds), which the store reports once per finish, never for a redelivery.
+ */
+export const stageRecorder = (registry: Registry) => {
+  const seconds = Metrics.stageSeconds(registry)
+  const outcomes = Metrics.stageOutcomes(registry)
+  return (
+    finished: ReadonlyArray<{ readonly service: string; readonly state: string; readonly elapsed: number }>,
+  ): void => {
+    for (const f of finished) {
+      outcomes.inc({ service: f.service, outcome: f.state })
+      seconds.observe({ service: f.service }, f.elapsed / 1_000_000)
+    }
+  }
+}
