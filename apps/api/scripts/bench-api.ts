@@ -190,6 +190,8 @@ const drive = async () => {
       path: () => `/api/v1/payloads?service=puptoo&status=error&created_at_gte=${last24h()}`,
     },
     { name: "hosts?inventory_id=", path: () => `/api/v1/hosts?inventory_id=${pick(hosts)}` },
+    // Target at 10M statuses: p99 ≤ 100 ms. The default window: the last 24 h, 48 buckets.
+    { name: "pipeline (24 h)", path: () => "/api/v1/pipeline" },
     {
       name: "statuses?status_msg=",
       path: () => `/api/v1/statuses?status_msg=${encodeURIComponent("moved to rejected bucket")}`,
