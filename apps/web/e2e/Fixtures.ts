@@ -14,6 +14,7 @@ export interface StatusMessage {
   readonly account?: string
   readonly org_id?: string
   readonly inventory_id?: string
+  readonly system_id?: string
 }
 
 export const newRequestId = (): string => randomBytes(16).toString("hex")
@@ -101,6 +102,55 @@ export const STORY_DURATIONS = {
   "puptoo:inventory": "5.63 s",
   ingress: "1.2 s",
   engine: "1.5 s",
+}
+
+/**
+ * One host's three uploads for the fleet pages: a success through ingress and puptoo, an error in puptoo, and one
+ * stalled in puptoo (its last status two hours ago, past STALLED_AFTER). inventory_id comes with ingress,
+ * system_id with puptoo (as on the platform).
+ */
+export const FLEET_HOST = {
+  inventory_id: "7b0c5f2e-aaaa-4bbb-8ccc-000011112222",
+  system_id: "c3d4e5f6-dddd-4eee-8fff-333344445555",
+}
+export const FLEET_ERROR_MSG = "tarfile is corrupt"
+
+export const fleetPayloads = (
+  now: number,
+  ids: { readonly success: string; readonly error: string; readonly stalled: string },
+): Array<StatusMessage> => {
+  const upload = (request_id: string, start: number) => [
+    {
+      request_id,
+      service: "ingress",
+      status: "received",
+      date: at(start, 0),
+      inventory_id: FLEET_HOST.inventory_id,
+    },
+    { request_id, service: "ingress", status: "success", date: at(start, 800) },
+    {
+      request_id,
+      service: "puptoo",
+      status: "received",
+      date: at(start, 1_000),
+      system_id: FLEET_HOST.system_id,
+    },
+  ]
+  const ok = now - 30 * 60_000
+  const failed = now - 20 * 60_000
+  return [
+    ...upload(ids.success, ok),
+    { request_id: ids.success, service: "puptoo", status: "success", date: at(ok, 4_000) },
+    ...upload(ids.error, failed),
+    {
+      request_id: ids.error,
+      service: "puptoo",
+      status: "error",
+      date: at(failed, 6_000),
+      status_msg: FLEET_ERROR_MSG,
+    },
+    ...upload(ids.stalled, now - 2 * 3_600_000),
+  ]
 }
 
 export const ingest = async (origin: string, statuses: ReadonlyArray<StatusMessage>): Promise<void> => {

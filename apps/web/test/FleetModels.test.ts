@@ -110,7 +110,7 @@ const pipeline = (): PipelineResponse => ({
       open_now: 0,
       stalled_now: 0,
       error_rate: 0.111,
-      duration_seconds: {},
+      // No stage finished: the API leaves the percentiles out.
       series: [],
       top_errors: [{ status: "Error", count: 10, example_request_id: "b".repeat(32) }],
     },

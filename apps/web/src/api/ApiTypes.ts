@@ -112,7 +112,8 @@ export interface PipelineService {
   readonly open_now: number
   readonly stalled_now: number
   readonly error_rate: number
-  readonly duration_seconds: {
+  /** Left out when no stage of the service finished in the window. */
+  readonly duration_seconds?: {
     readonly p50?: number | null
     readonly p95?: number | null
     readonly p99?: number | null

@@ -219,7 +219,7 @@ const pipelineService = object({
       p95: [maybeNumber, "optional"],
       p99: [maybeNumber, "optional"],
     }),
-    "required",
+    "optional",
   ],
   series: [
     array(

@@ -67,6 +67,10 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
   const services = useMemo(() => serviceRows(answer), [answer])
   const flow = useMemo(() => flowRows(answer), [answer])
   const errors = useMemo(() => topErrors(answer), [answer])
+  const domain = useMemo(
+    () => [new Date(answer.since), new Date(answer.until)] as const,
+    [answer.since, answer.until],
+  )
   const series = useMemo(
     () => ({
       throughput: chartSeries(answer, "throughput"),
@@ -115,17 +119,29 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
                 <Td dataLabel="rate">{s.rate}</Td>
                 <Td dataLabel="succeeded">{s.succeeded}</Td>
                 <Td dataLabel="failed">
-                  <CountLink n={s.failed} to={s.failedLink} label={`Payloads that failed in ${s.service}`} />
+                  <CountLink
+                    n={s.failed}
+                    to={s.failedLink}
+                    label={`${s.failed} payloads failed in ${s.service}`}
+                  />
                 </Td>
                 <Td dataLabel="error rate">{s.errorRate}</Td>
                 <Td dataLabel="p50">{s.p50}</Td>
                 <Td dataLabel="p95">{s.p95}</Td>
                 <Td dataLabel="p99">{s.p99}</Td>
                 <Td dataLabel="open">
-                  <CountLink n={s.openNow} to={s.openLink} label={`Payloads open in ${s.service}`} />
+                  <CountLink
+                    n={s.openNow}
+                    to={s.openLink}
+                    label={`${s.openNow} payloads open in ${s.service}`}
+                  />
                 </Td>
                 <Td dataLabel="stalled">
-                  <CountLink n={s.stalledNow} to={s.stalledLink} label={`Payloads stalled in ${s.service}`} />
+                  <CountLink
+                    n={s.stalledNow}
+                    to={s.stalledLink}
+                    label={`${s.stalledNow} payloads stalled in ${s.service}`}
+                  />
                 </Td>
               </Tr>
             ))}
@@ -144,6 +160,7 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
           description="Payloads first seen by each service per bucket"
           series={series.throughput}
           format={count}
+          domain={domain}
         />
         <Title headingLevel="h3">Errors</Title>
         <SeriesChart
@@ -151,6 +168,7 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
           description="Payloads that ended in error in each service per bucket"
           series={series.errors}
           format={count}
+          domain={domain}
         />
         <Title headingLevel="h3">p95 stage duration</Title>
         <SeriesChart
@@ -158,6 +176,7 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
           description="95th percentile of each service's stage duration per bucket"
           series={series.p95}
           format={readableSeconds}
+          domain={domain}
         />
       </Section>
       <Section title="Flow between services">
@@ -210,7 +229,7 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
                   <Td dataLabel="status">{e.status}</Td>
                   <Td dataLabel="message">{e.message}</Td>
                   <Td dataLabel="payloads">
-                    <Link to={e.link} aria-label={`Payloads with ${e.status} in ${e.service}: ${e.count}`}>
+                    <Link to={e.link} aria-label={`${e.count} payloads with ${e.status} in ${e.service}`}>
                       {e.count}
                     </Link>
                   </Td>

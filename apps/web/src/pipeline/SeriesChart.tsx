@@ -18,6 +18,8 @@ export const SeriesChart = (props: {
   readonly description: string
   readonly series: ReadonlyArray<ChartSeries>
   readonly format: (y: number) => string
+  /** The whole window, so every chart shares one time axis (a series with gaps would otherwise shrink it). */
+  readonly domain: readonly [Date, Date]
 }) => {
   const drawn = props.series.filter((s) => s.points.length > 0)
   return (
@@ -40,6 +42,7 @@ export const SeriesChart = (props: {
         width={900}
         padding={{ bottom: 70, left: 70, right: 30, top: 20 }}
         scale={{ x: "time", y: "linear" }}
+        domain={{ x: [props.domain[0], props.domain[1]] }}
         themeColor={ChartThemeColor.multiOrdered}
       >
         <ChartAxis tickFormat={(t: Date) => clock(new Date(t))} fixLabelOverlap />
