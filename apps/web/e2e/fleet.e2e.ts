@@ -109,12 +109,22 @@ describe("Pipeline page", () => {
     expect(await seriousA11yViolations(page)).toEqual([])
 
     const errorRow = page.locator('table[aria-label="Top errors"] tbody tr', { hasText: FLEET_ERROR_MSG })
-    await errorRow.getByRole("link", { name: /payloads with error in puptoo/ }).click()
+    await errorRow.getByRole("link", { name: /payloads? with error in puptoo/ }).click()
     await page.waitForURL("**/payloads?*")
     expect(search(page).get("service")).toBe("puptoo")
     expect(search(page).get("status")).toBe("error")
     expect(search(page).get("created_at_gte")).not.toBeNull()
     await expect.poll(() => columnTexts(page, "Recorded Requests", "request_id")).toEqual([fleet.error])
+  })
+
+  it("links a service's stalled count to those payloads, each saying where it waits", async () => {
+    const page = await open("/pipeline")
+    await page.getByRole("link", { name: "1 payload stalled in puptoo" }).click()
+    await page.waitForURL("**/payloads?*")
+    expect(search(page).get("outcome")).toBe("stalled")
+    expect(search(page).get("service")).toBe("puptoo")
+    await expect.poll(() => columnTexts(page, "Recorded Requests", "request_id")).toEqual([fleet.stalled])
+    expect((await columnTexts(page, "Recorded Requests", "where"))[0]).toMatch(/^open in puptoo since /)
   })
 
   it("keeps the window in the URL", async () => {

@@ -45,6 +45,7 @@ const STALLED_RESPONSE = (value: unknown, at: string): ListResponse<Row> => {
 }
 
 const count = (n: number) => String(n)
+const payloads = (n: number) => `${n} ${n === 1 ? "payload" : "payloads"}`
 
 const CountLink = (props: { readonly n: number; readonly to: string; readonly label: string }) =>
   props.n === 0 ? (
@@ -122,7 +123,7 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
                   <CountLink
                     n={s.failed}
                     to={s.failedLink}
-                    label={`${s.failed} payloads failed in ${s.service}`}
+                    label={`${payloads(s.failed)} failed in ${s.service}`}
                   />
                 </Td>
                 <Td dataLabel="error rate">{s.errorRate}</Td>
@@ -130,17 +131,14 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
                 <Td dataLabel="p95">{s.p95}</Td>
                 <Td dataLabel="p99">{s.p99}</Td>
                 <Td dataLabel="open">
-                  <CountLink
-                    n={s.openNow}
-                    to={s.openLink}
-                    label={`${s.openNow} payloads open in ${s.service}`}
-                  />
+                  {/* No link: the Payloads filters cannot say "open in this service" (stalled ones are open too). */}
+                  {s.openNow}
                 </Td>
                 <Td dataLabel="stalled">
                   <CountLink
                     n={s.stalledNow}
                     to={s.stalledLink}
-                    label={`${s.stalledNow} payloads stalled in ${s.service}`}
+                    label={`${payloads(s.stalledNow)} stalled in ${s.service}`}
                   />
                 </Td>
               </Tr>
@@ -229,7 +227,7 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
                   <Td dataLabel="status">{e.status}</Td>
                   <Td dataLabel="message">{e.message}</Td>
                   <Td dataLabel="payloads">
-                    <Link to={e.link} aria-label={`${e.count} payloads with ${e.status} in ${e.service}`}>
+                    <Link to={e.link} aria-label={`${payloads(e.count)} with ${e.status} in ${e.service}`}>
                       {e.count}
                     </Link>
                   </Td>

@@ -75,8 +75,9 @@ export interface ServiceRow {
   readonly p99: string
   readonly openNow: number
   readonly stalledNow: number
+  /** Payloads with an error status from the service in the window. */
   readonly failedLink: string
-  readonly openLink: string
+  /** Stalled payloads that passed through the service (their `where` names the open service). */
   readonly stalledLink: string
 }
 
@@ -137,7 +138,6 @@ export const serviceRows = (answer: PipelineResponse): Array<ServiceRow> => {
         openNow: s.open_now,
         stalledNow: s.stalled_now,
         failedLink: payloadsLink({ service: s.service, status: "error", ...window }),
-        openLink: payloadsLink({ outcome: "in_progress", service: s.service }),
         stalledLink: payloadsLink({ outcome: "stalled", service: s.service }),
       },
     ]
