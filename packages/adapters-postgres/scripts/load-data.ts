@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process"
 import { Effect } from "effect"
 import { ensurePartitions, startOfDay } from "../src/Partitions.ts"
+import { rebuildSummaries } from "../src/queries/SummarySql.ts"
 import { configFromUrl, resolveDatabaseUrl } from "../testing/PostgresTestServer.ts"
 import { openStore } from "../testing/StoreHarness.ts"
 import { payloadEvents } from "./PipelineMix.ts"
@@ -52,7 +53,9 @@ const copyInto = (url: string, target: string, lines: () => Generator<string>) =
 
 const main = async () => {
   const url = resolveDatabaseUrl()
-  const config = configFromUrl(url)
+  // No statement timeout: the loader's statements over the whole data set (the hourly counts, the summaries) take
+  // longer than the API's 5 s default (DB_STATEMENT_TIMEOUT_MS), which would cancel them at ≈10M statuses.
+  const config = { ...configFromUrl(url), statementTimeoutMs: 0 }
   await Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
@@ -146,8 +149,17 @@ const main = async () => {
             [first],
           ),
         )
+        // The payload summary (outcome filters, /hosts) is kept by the write path, which COPY bypasses too: it is
+        // built here from the loaded statuses, as the migration's backfill does.
+        log("summaries")
+        for (const statement of rebuildSummaries(`s.payload_id > ${first}`))
+          yield* Effect.promise(() => s.pg.query(statement))
         log("ANALYZE")
-        yield* Effect.promise(() => s.pg.query("analyze payloads; analyze payload_statuses"))
+        yield* Effect.promise(() =>
+          s.pg.query(
+            "analyze payloads; analyze payload_statuses; analyze payload_services; analyze payload_summaries",
+          ),
+        )
         const seconds = (performance.now() - t0) / 1000
         log(
           `loaded ${PAYLOADS.toLocaleString()} payloads and ${statuses.toLocaleString()} statuses in ${seconds.toFixed(1)} s`,
