@@ -44,7 +44,8 @@ const STALLED_RESPONSE = (value: unknown, at: string): ListResponse<Row> => {
   return { ...list, data: list.data.map(withSummaryCells) }
 }
 
-const count = (n: number) => String(n)
+// Counts are whole: the axis leaves out the fractional ticks Victory puts between 0 and 1.
+const count = (n: number) => (Number.isInteger(n) ? String(n) : "")
 const payloads = (n: number) => `${n} ${n === 1 ? "payload" : "payloads"}`
 
 const CountLink = (props: { readonly n: number; readonly to: string; readonly label: string }) =>

@@ -9,8 +9,10 @@ import {
 } from "@patternfly/react-charts/victory"
 import type { ChartSeries } from "./PipelineModel.ts"
 
-const clock = (d: Date): string =>
-  `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`
+const pad = (n: number) => String(n).padStart(2, "0")
+const clock = (d: Date): string => `${pad(d.getHours())}:${pad(d.getMinutes())}`
+/** Beyond a day the clock alone repeats: ticks and tooltips then carry the date too (local time). */
+const dayAndClock = (d: Date): string => `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(d)}`
 
 /** One line per service over the window's buckets (PatternFly's Victory charts), tooltips on hover. */
 export const SeriesChart = (props: {
@@ -22,6 +24,7 @@ export const SeriesChart = (props: {
   readonly domain: readonly [Date, Date]
 }) => {
   const drawn = props.series.filter((s) => s.points.length > 0)
+  const when = props.domain[1].getTime() - props.domain[0].getTime() > 86_400_000 ? dayAndClock : clock
   return (
     <div className="pt-chart" data-chart={props.title}>
       <Chart
@@ -30,7 +33,7 @@ export const SeriesChart = (props: {
         containerComponent={
           <ChartVoronoiContainer
             labels={({ datum }: { datum: { name: string; x: Date; y: number } }) =>
-              `${datum.name} ${clock(datum.x)}: ${props.format(datum.y)}`
+              `${datum.name} ${when(datum.x)}: ${props.format(datum.y)}`
             }
             constrainToVisibleArea
           />
@@ -45,7 +48,7 @@ export const SeriesChart = (props: {
         domain={{ x: [props.domain[0], props.domain[1]] }}
         themeColor={ChartThemeColor.multiOrdered}
       >
-        <ChartAxis tickFormat={(t: Date) => clock(new Date(t))} fixLabelOverlap />
+        <ChartAxis tickFormat={(t: Date) => when(new Date(t))} fixLabelOverlap />
         <ChartAxis dependentAxis showGrid tickFormat={(t: number) => props.format(t)} />
         <ChartGroup>
           {drawn.map((s) => (
