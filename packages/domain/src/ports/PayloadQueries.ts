@@ -51,7 +51,9 @@ export class PayloadQueries extends Context.Service<
       query: HostHistoryQuery,
     ) => Effect.Effect<HostHistory | undefined, StoreUnavailable>
     /** Per service with at least one open payload, the counts of OpenServiceCount (for the gauges). */
-    readonly openByService: (at: OutcomeAt) => Effect.Effect<ReadonlyArray<OpenServiceCount>, StoreUnavailable>
+    readonly openByService: (
+      at: OutcomeAt,
+    ) => Effect.Effect<ReadonlyArray<OpenServiceCount>, StoreUnavailable>
     /** Per-service analytics of the stages that started in the window, and the flow between them (Analytics.ts). */
     readonly pipelineAnalytics: (query: AnalyticsQuery) => Effect.Effect<PipelineAnalytics, StoreUnavailable>
   }
