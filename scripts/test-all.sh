@@ -17,6 +17,9 @@ turbo run typecheck lint --continue --output-logs=errors-only
 tsc -p . && biome check scripts *.json
 bash scripts/check-dockerfile.sh
 
+step "alerting rules (promtool; installs Debian's prometheus, which the consumer's scrape test also runs)"
+bash scripts/test-alert-rules.sh
+
 step "services: PostgreSQL and Kafka"
 if [[ -z "${DATABASE_URL:-}" && -z "${DB_HOST:-}" ]]; then
   eval "$(bash scripts/postgres.sh start)"
@@ -37,6 +40,9 @@ turbo run test --concurrency=1 --output-logs=new-only
 step "the suites that need no broker, with the clock 90 days ahead (libfaketime)"
 # Catches fixtures dated from a fixed instant before retention or "stalled" reach them (see the script).
 bash scripts/test-clock-ahead.sh
+
+step "the generated OpenAPI against the running API (schemathesis, both prefixes)"
+bash scripts/schemathesis.sh
 
 step "web UI in a real browser (headless Chromium)"
 bash scripts/chromium.sh >&2
