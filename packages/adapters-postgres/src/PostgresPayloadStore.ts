@@ -65,7 +65,7 @@ const PAYLOAD_IDS = "select id::float8 as id, request_id from payloads where req
 
 // The rows actually inserted (duplicates skipped) are also counted, in the same statement: per hour/service/status
 // for /stats (migration StatusCounts; sorted, so writers sharing a slot lock summary rows in one order), and in
-// the totals with the batch's new payloads ($7; migration StoreCounts). It is the batch's last statement, so the
+// the totals with the batch's new payloads ($7; migration StoreCounts). Only the summary follows it, so the
 // counter rows are held only until the commit; the slot per connection keeps concurrent writers apart.
 const INSERT_STATUSES = `
 with inserted as (
@@ -190,10 +190,6 @@ export const makePostgresPayloadStore = (
         }
         // A new row has no xmax; a row updated on conflict carries this transaction's id there.
         const newPayloads = upserted.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
-        // The summary of docs/postgres.md, in the same transaction; before the statuses, which stay last.
-        const finished = yield* tx
-          .query(MERGE_SUMMARIES, summaryParams(statuses, payloadIds, services))
-          .pipe(Effect.flatMap((merged) => finishedStages(merged, services)))
         const inserted = yield* tx
           .query(INSERT_STATUSES, [
             statuses.map((e) => payloadIds.get(e.request_id)!),
@@ -205,6 +201,11 @@ export const makePostgresPayloadStore = (
             newPayloads,
           ])
           .pipe(Effect.flatMap(decodeCount))
+        // The summary (docs/postgres.md), last: a concurrent batch of the same payloads waits on its rows, so they
+        // are locked only from here to the commit (first, they made two writers almost take turns).
+        const finished = yield* tx
+          .query(MERGE_SUMMARIES, summaryParams(statuses, payloadIds, services))
+          .pipe(Effect.flatMap((merged) => finishedStages(merged, services)))
         return { inserted, finished }
       }),
       { statementTimeout: writeTimeout },
