@@ -1,4 +1,6 @@
+import { RequestId } from "@pt/domain/RequestId"
 import type { StatusEvent } from "@pt/domain/StatusEvent"
+import { Micros } from "@pt/domain/Timestamp"
 
 /**
  * Deterministic benchmark data: payloads of five statuses (received → processing → success across two
@@ -33,7 +35,7 @@ export function* benchEvents(statuses: number, batchSize = 5000) {
   let batch: Array<StatusEvent> = []
   let emitted = 0
   for (let p = 0; p < payloads && emitted < statuses; p++) {
-    const request_id = hex32(p + 1)
+    const request_id = RequestId.make(hex32(p + 1))
     if (p % Math.max(1, Math.floor(payloads / 1000)) === 0) sample.push(request_id)
     const start = DAY_START + p * spacing
     const serviceOffset = p % (SERVICES.length - 1)
@@ -45,7 +47,7 @@ export function* benchEvents(statuses: number, batchSize = 5000) {
         source: "",
         status: step.status,
         status_msg: "",
-        date: start + s * 1_500_000,
+        date: Micros.make(start + s * 1_500_000),
         account: accounts[p % accounts.length]!,
         org_id: `org${p % 1000}`,
         inventory_id: "",

@@ -10,7 +10,7 @@ import {
 } from "@pt/domain/Queries"
 import { normalizeRequestId } from "@pt/domain/RequestId"
 import { STATS } from "@pt/domain/Stats"
-import { formatTimestamp, type Micros, parseRfc3339 } from "@pt/domain/Timestamp"
+import { formatTimestamp, Micros, parseRfc3339 } from "@pt/domain/Timestamp"
 import { Option, Result, Schema, SchemaAST, SchemaGetter } from "effect"
 import { BadRequest } from "./ApiErrors.ts"
 
@@ -81,7 +81,7 @@ const Rfc3339 = Schema.String.check(
   // The filter above has accepted the text, so it parses.
   Schema.decodeTo(Schema.Number, {
     decode: SchemaGetter.transform((s: string) => parseRfc3339(s) ?? Number.NaN),
-    encode: SchemaGetter.transform((n: number) => formatTimestamp(n)),
+    encode: SchemaGetter.transform((n: number) => formatTimestamp(Micros.make(n))),
   }),
 )
 
@@ -336,7 +336,7 @@ const range = <F extends string>(q: Readonly<Record<string, unknown>>, field: F)
   const out: { -readonly [K in keyof TimeRange]: Micros } = {}
   for (const op of ["lt", "lte", "gt", "gte"] as const) {
     const value = q[`${field}_${op}`]
-    if (typeof value === "number") out[op] = value
+    if (typeof value === "number") out[op] = Micros.make(value)
   }
   return out
 }

@@ -1,5 +1,6 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import type { RequestId } from "@pt/domain/RequestId"
 import { Duration, Effect, Schema, Stream } from "effect"
 import { Sse } from "effect/encoding"
 import { HttpServerResponse } from "effect/http"
@@ -29,7 +30,7 @@ const frame = (event: PayloadEvent): string => {
   })
 }
 
-export const payloadEvents = (requestId: string, heartbeat: Duration.Input = HEARTBEAT) =>
+export const payloadEvents = (requestId: RequestId, heartbeat: Duration.Input = HEARTBEAT) =>
   Stream.unwrap(
     Effect.gen(function* () {
       const queries = yield* PayloadQueries

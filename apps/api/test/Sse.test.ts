@@ -1,5 +1,6 @@
 import { MemoryPayloadStoreLayer } from "@pt/adapters-memory/MemoryPayloadStore"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
+import { RequestId } from "@pt/domain/RequestId"
 import { testDay } from "@pt/domain/testing/TestDates"
 import { Effect, Layer, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -76,7 +77,7 @@ describe("GET /payloads/{request_id}/events (SSE)", () => {
 
   it("sends heartbeat comments", async () => {
     const text = await Effect.runPromise(
-      payloadEvents(ID, "20 millis").pipe(
+      payloadEvents(RequestId.make(ID), "20 millis").pipe(
         Stream.decodeText,
         Stream.take(3),
         Stream.runFold(

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
+import { Micros } from "@pt/domain/Timestamp"
 import { Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"
 import { makeArchiveStore } from "./ArchiveStore.ts"
@@ -48,7 +49,7 @@ const info = (c: CliConfig, text: string) =>
 export const single = Effect.fnUntraced(function* (c: CliConfig) {
   const pump = yield* pumpOf(c)
   const traffic = trafficOf(c)
-  const trace = traffic.next(yield* pump.nowMicros, c.scenario)
+  const trace = traffic.next(Micros.make(yield* pump.nowMicros), c.scenario)
   const id = trace.upload.requestId
   const api = c.api.replace(/\/$/, "")
   yield* info(
@@ -90,9 +91,9 @@ const fileSource = (path: string): RecordSource => {
   let next = 0
   const toRecord = (line: string): TraceRecord => {
     try {
-      return { at: 0, value: JSON.parse(line) }
+      return { at: Micros.make(0), value: JSON.parse(line) }
     } catch {
-      return { at: 0, value: undefined, raw: line }
+      return { at: Micros.make(0), value: undefined, raw: line }
     }
   }
   return {

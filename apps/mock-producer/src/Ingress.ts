@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises"
 import { normalizeRequestId } from "@pt/domain/RequestId"
+import { Micros } from "@pt/domain/Timestamp"
 import { ByteSize, Clock, Effect, Layer } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse, Multipart } from "effect/http"
 import type { ArchiveStore } from "./ArchiveStore.ts"
@@ -131,7 +132,7 @@ export const ingressRoutes = (deps: {
           : undefined
     if (scenario === "E") {
       // Staging to S3 failed: `received` was already sent, nothing is stored, the client gets a 500.
-      pump.timeline.push(generateTrace(traffic.rng, "E", now, traceOptions, u))
+      pump.timeline.push(generateTrace(traffic.rng, "E", Micros.make(now), traceOptions, u))
       return HttpServerResponse.text("Internal Server Error", { status: 500 })
     }
     yield* archives.save(
@@ -149,12 +150,12 @@ export const ingressRoutes = (deps: {
     )
     const trace =
       scenario !== undefined
-        ? generateTrace(traffic.rng, scenario, now, traceOptions, u)
+        ? generateTrace(traffic.rng, scenario, Micros.make(now), traceOptions, u)
         : service === "compliance"
-          ? generateTrace(traffic.rng, "F", now, traceOptions, u)
+          ? generateTrace(traffic.rng, "F", Micros.make(now), traceOptions, u)
           : service === "openshift"
-            ? generateTrace(traffic.rng, "G", now, traceOptions, u)
-            : generateOtherService(traffic.rng, u, now, traceOptions)
+            ? generateTrace(traffic.rng, "G", Micros.make(now), traceOptions, u)
+            : generateOtherService(traffic.rng, u, Micros.make(now), traceOptions)
     traffic.counts[`upload:${trace.scenario}`] = (traffic.counts[`upload:${trace.scenario}`] ?? 0) + 1
     pump.timeline.push(trace)
     // Old insights-client versions send advisor archives without metadata and expect 201.

@@ -1,3 +1,4 @@
+import { Micros } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
 import { Progress } from "./Progress.ts"
 import type { Pump } from "./Pump.ts"
@@ -25,7 +26,7 @@ export interface RecordSource {
 export const trafficSource = (traffic: Traffic, origin: number, statusesPerSecond: number): RecordSource => {
   const virtual = new VirtualTraffic(
     (t0) => traffic.next(t0),
-    origin,
+    Micros.make(origin),
     statusesPerSecond / traffic.meanRecords(),
   )
   return { pull: (n) => virtual.pull(n), uploads: () => virtual.uploads }
@@ -80,7 +81,9 @@ export const runUploads = Effect.fnUntraced(function* (pump: Pump, traffic: Traf
         options.count ?? Number.POSITIVE_INFINITY,
       )
       while (started < due)
-        pump.timeline.push(traffic.next(uploadStart(origin, started++, rate, traffic.rng.next())))
+        pump.timeline.push(
+          traffic.next(uploadStart(Micros.make(origin), started++, rate, traffic.rng.next())),
+        )
     },
     until: () => generationEnd !== undefined && pump.timeline.size === 0,
   })

@@ -1,4 +1,4 @@
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 import { pythonIsoformat } from "./Dates.ts"
 import type { Rng } from "./Random.ts"
 import type { Trace, TraceRecord } from "./Trace.ts"
@@ -68,7 +68,12 @@ export const injectNoise = (rng: Rng, trace: Trace, rate: number): Trace => {
     records.push(record)
     if (rng.chance(rate)) {
       records.push(
-        noiseRecord(rng, rng.pick(NOISE_KINDS), record.at + rng.int(0, 2000), trace.upload.requestId),
+        noiseRecord(
+          rng,
+          rng.pick(NOISE_KINDS),
+          Micros.make(record.at + rng.int(0, 2000)),
+          trace.upload.requestId,
+        ),
       )
     }
   }

@@ -1,3 +1,4 @@
+import { Micros } from "@pt/domain/Timestamp"
 import { Clock, Effect, Semaphore } from "effect"
 import { Output } from "./outputs/Output.ts"
 import { Timeline } from "./Schedule.ts"
@@ -76,7 +77,7 @@ export const makePump = Effect.fnUntraced(function* (options: PumpOptions) {
     for (;;) {
       const now = yield* nowMicros
       loop.beforeTick?.(now)
-      const due = timeline.popDue(now)
+      const due = timeline.popDue(Micros.make(now))
       if (due.length > 0) yield* dispatch(due)
       if (loop.until(now)) break
       yield* Effect.sleep(options.tickMs)

@@ -1,4 +1,4 @@
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 import * as P from "./Producers.ts"
 import type { Rng } from "./Random.ts"
 import {
@@ -74,17 +74,17 @@ const compliance = (b: TraceBuilder, t0: Micros, fails: boolean): void => {
   const r = staged + b.ms(100, 2000)
   const profile = b.rng.uuid()
   const job = b.rng.hex(24)
-  b.emit("compliance", r, (d) =>
+  b.emit("compliance", Micros.make(r), (d) =>
     P.compliance(u, d, "received", `File of ${profile} is valid. Job ${job} enqueued`),
   )
   const done = r + b.ms(1000, 5000)
   if (fails) {
     const msg = `Failed to parse report ${profile} from host ${u.inventoryId}: ActiveRecord::RecordInvalid: Validation failed`
-    b.emit("compliance", done, (d) => P.compliance(u, d, "error", msg))
-    storageBrokerValidation(b, done, "failure")
+    b.emit("compliance", Micros.make(done), (d) => P.compliance(u, d, "error", msg))
+    storageBrokerValidation(b, Micros.make(done), "failure")
   } else {
-    storageBrokerValidation(b, r + b.ms(5, 50), "success")
-    b.emit("compliance", done, (d) =>
+    storageBrokerValidation(b, Micros.make(r + b.ms(5, 50)), "success")
+    b.emit("compliance", Micros.make(done), (d) =>
       P.compliance(u, d, "success", `Job ${job} for profile ${profile} completed`),
     )
   }
@@ -94,11 +94,13 @@ const openshift = (b: TraceBuilder, t0: Micros): void => {
   const u = b.upload
   const staged = ingressStage(b, t0)
   const r = staged + b.ms(100, 2000)
-  b.emit("storage-broker", r, (d) => P.storageBroker(u, d, "received", "received message from openshift"))
+  b.emit("storage-broker", Micros.make(r), (d) =>
+    P.storageBroker(u, d, "received", "received message from openshift"),
+  )
   const c = r + b.ms(30, 300)
   const stamp = new Date(t0 / 1000).toISOString().replace(/[-:T]/g, "").slice(0, 14)
   const key = `${u.orgId}/${u.clusterId}/${stamp}-${u.requestId}`
-  b.emit("storage-broker", c, (d) =>
+  b.emit("storage-broker", Micros.make(c), (d) =>
     P.storageBroker(u, d, "success", `copied payload to ${OPENSHIFT_BUCKET} as ${key}`),
   )
   let t = c + b.ms(500, 3000)
@@ -107,7 +109,7 @@ const openshift = (b: TraceBuilder, t0: Micros): void => {
     ["insights-results-db-writer", ["received", "processed", "success"]],
   ] as const) {
     for (const status of statuses) {
-      b.emit(service, t, (d) => P.ccx(service, u, d, status))
+      b.emit(service, Micros.make(t), (d) => P.ccx(service, u, d, status))
       t += status === "received" ? b.ms(50, 300) : b.ms(300, 2500)
     }
     t += b.ms(20, 300)
@@ -119,8 +121,8 @@ const legacy = (b: TraceBuilder, t0: Micros): void => {
   const pup = (t: Micros): Micros => {
     b.emit("advisor-pup", t, (d) => P.advisorPup(u, d, "received", "Received message"))
     const s = t + b.ms(500, 1500)
-    b.emit("advisor-pup", s, (d) => P.advisorPup(u, d, "success", "Message sent to inventory"))
-    return s
+    b.emit("advisor-pup", Micros.make(s), (d) => P.advisorPup(u, d, "success", "Message sent to inventory"))
+    return Micros.make(s)
   }
   if (b.rng.chance(0.5)) {
     // The Python upload service (mid-2019).
@@ -128,20 +130,22 @@ const legacy = (b: TraceBuilder, t0: Micros): void => {
       b.emit("ingress", t, (d) => P.legacyUploadService(u, d, status, msg))
     emit(t0, "received", "Upload received by ingress service")
     const p = t0 + b.ms(50, 300)
-    emit(p, "processing", "Upload being processed by Ingress")
-    const v = pup(p + b.ms(100, 1500)) + b.ms(50, 500)
-    emit(v, "successful", "Validation response recieved by Ingress")
-    emit(v + b.ms(5, 50), "advertised", "Upload has been advertised to platform apps")
+    emit(Micros.make(p), "processing", "Upload being processed by Ingress")
+    const v = pup(Micros.make(p + b.ms(100, 1500))) + b.ms(50, 500)
+    emit(Micros.make(v), "successful", "Validation response recieved by Ingress")
+    emit(Micros.make(v + b.ms(5, 50)), "advertised", "Upload has been advertised to platform apps")
   } else {
     // The early Go ingress (2019-05 to 2019-08), which still consumed the validation topic.
     const emit = (t: Micros, status: string, msg: string, extra?: object) =>
       b.emit("ingress", t, (d) => ({ ...P.ingress(u, d, status, msg), ...extra }))
     emit(t0, "received", "Payload recived by ingress")
     const p = t0 + b.ms(50, 300)
-    emit(p, "processing", `Sent to validation service: ${u.service}`)
-    const v = pup(p + b.ms(100, 1500)) + b.ms(50, 500)
-    emit(v, "validated", `Payload validated by service: ${u.service}`, { inventory_id: u.inventoryId })
-    emit(v + b.ms(5, 50), "announced", "Announced to platform")
+    emit(Micros.make(p), "processing", `Sent to validation service: ${u.service}`)
+    const v = pup(Micros.make(p + b.ms(100, 1500))) + b.ms(50, 500)
+    emit(Micros.make(v), "validated", `Payload validated by service: ${u.service}`, {
+      inventory_id: u.inventoryId,
+    })
+    emit(Micros.make(v + b.ms(5, 50)), "announced", "Announced to platform")
   }
 }
 

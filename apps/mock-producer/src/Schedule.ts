@@ -1,4 +1,4 @@
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 import type { Trace, TraceRecord } from "./Trace.ts"
 
 interface Entry {
@@ -42,7 +42,7 @@ export class Timeline {
 
   /** Removes and returns the next `n` records whatever their time. */
   pop(n: number): Array<TraceRecord> {
-    return this.popDue(Number.POSITIVE_INFINITY, n)
+    return this.popDue(Micros.make(Number.POSITIVE_INFINITY), n)
   }
 
   private before(a: Entry, b: Entry): boolean {
@@ -89,7 +89,7 @@ export class Timeline {
  */
 export const uploadStart = (origin: Micros, index: number, ratePerSecond: number, jitter: number): Micros => {
   const interval = 1_000_000 / ratePerSecond
-  return Math.round(origin + index * interval + (jitter - 0.5) * 0.4 * interval)
+  return Micros.make(Math.round(origin + index * interval + (jitter - 0.5) * 0.4 * interval))
 }
 
 /**
@@ -99,8 +99,8 @@ export const uploadStart = (origin: Micros, index: number, ratePerSecond: number
 export class VirtualTraffic {
   private readonly timeline = new Timeline()
   private readonly next: (start: Micros) => Trace
-  private readonly interval: Micros
-  private nextStart: Micros
+  private readonly interval: number
+  private nextStart: number
   uploads = 0
 
   constructor(next: (start: Micros) => Trace, origin: Micros, uploadsPerSecond: number) {
@@ -114,7 +114,7 @@ export class VirtualTraffic {
     while (out.length < n) {
       const head = this.timeline.peekAt()
       if (head === undefined || this.nextStart <= head) {
-        this.timeline.push(this.next(Math.round(this.nextStart)))
+        this.timeline.push(this.next(Micros.make(Math.round(this.nextStart))))
         this.nextStart += this.interval
         this.uploads++
         continue

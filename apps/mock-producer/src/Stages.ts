@@ -1,4 +1,4 @@
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 import * as P from "./Producers.ts"
 import type { TraceBuilder } from "./Trace.ts"
 
@@ -16,23 +16,25 @@ export const ingressStage = (b: TraceBuilder, t0: Micros, staged = true): Micros
   b.emit("ingress", t0, (d) => P.ingress(u, d, "received", "Payload received by ingress"))
   if (!staged) return t0
   const t = t0 + b.ms(50, 500)
-  b.emit("ingress", t, (d) => P.ingress(u, d, "success", `Sent to validation service: ${u.service}`))
-  return t
+  b.emit("ingress", Micros.make(t), (d) =>
+    P.ingress(u, d, "success", `Sent to validation service: ${u.service}`),
+  )
+  return Micros.make(t)
 }
 
 /** puptoo handles the announce message: ≈1 s to extract facts and send them to inventory. */
 export const puptooSuccess = (b: TraceBuilder, t: Micros): Micros => {
   const u = b.upload
   let r = t + b.ms(100, 2000)
-  b.emit("puptoo", r, (d) => P.puptoo(u, d, "received", "Received message"))
+  b.emit("puptoo", Micros.make(r), (d) => P.puptoo(u, d, "received", "Received message"))
   if (b.rng.chance(b.options.retryRate)) {
     // The pod died mid-way; the redelivered message starts over (the Redis counter allows 3 attempts).
     r += b.ms(1000, 6000)
-    b.emit("puptoo", r, (d) => P.puptoo(u, d, "received", "Received message"))
+    b.emit("puptoo", Micros.make(r), (d) => P.puptoo(u, d, "received", "Received message"))
   }
   const s = r + b.ms(700, 1300)
-  b.emit("puptoo", s, (d) => P.puptoo(u, d, "success", "Message sent to inventory"))
-  return s
+  b.emit("puptoo", Micros.make(s), (d) => P.puptoo(u, d, "success", "Message sent to inventory"))
+  return Micros.make(s)
 }
 
 const PUPTOO_REASONS = [
@@ -46,15 +48,17 @@ const PUPTOO_REASONS = [
 export const puptooFailure = (b: TraceBuilder, t: Micros): Micros => {
   const u = b.upload
   const r = t + b.ms(100, 2000)
-  b.emit("puptoo", r, (d) => P.puptoo(u, d, "received", "Received message"))
+  b.emit("puptoo", Micros.make(r), (d) => P.puptoo(u, d, "received", "Received message"))
   const e = r + b.ms(200, 1200)
   const reason = b.rng.pick(PUPTOO_REASONS)
-  b.emit("puptoo", e, (d) =>
+  b.emit("puptoo", Micros.make(e), (d) =>
     P.puptoo(u, d, "error", `Unable to extract facts of ${u.service} service: ${reason}`),
   )
   const f = e + b.ms(5, 30)
-  b.emit("puptoo", f, (d) => P.puptoo(u, d, "failed", "Validation failure. Message sent to storage broker"))
-  return f
+  b.emit("puptoo", Micros.make(f), (d) =>
+    P.puptoo(u, d, "failed", "Validation failure. Message sent to storage broker"),
+  )
+  return Micros.make(f)
 }
 
 /** storage-broker consumes a validation response: two `received`, then `success` whatever the verdict. */
@@ -65,9 +69,11 @@ export const storageBrokerValidation = (
 ): Micros => {
   const u = b.upload
   const r1 = t + b.ms(20, 400)
-  b.emit("storage-broker", r1, (d) => P.storageBroker(u, d, "received", `received message from ${u.service}`))
+  b.emit("storage-broker", Micros.make(r1), (d) =>
+    P.storageBroker(u, d, "received", `received message from ${u.service}`),
+  )
   const r2 = r1 + b.ms(1, 10)
-  b.emit("storage-broker", r2, (d) =>
+  b.emit("storage-broker", Micros.make(r2), (d) =>
     P.storageBroker(u, d, "received", `received validation response from ${u.service}`),
   )
   const s = r2 + b.ms(20, 300)
@@ -75,8 +81,8 @@ export const storageBrokerValidation = (
     verdict === "success"
       ? `payload validation successful for ${u.service} payload`
       : `copied payload to ${REJECT_BUCKET}`
-  b.emit("storage-broker", s, (d) => P.storageBroker(u, d, "success", msg))
-  return s
+  b.emit("storage-broker", Micros.make(s), (d) => P.storageBroker(u, d, "success", msg))
+  return Micros.make(s)
 }
 
 const HBI_ERRORS = [
@@ -89,22 +95,24 @@ const HBI_ERRORS = [
 export const inventoryStage = (b: TraceBuilder, t: Micros, rejects = false): Micros | undefined => {
   const u = b.upload
   const r = t + b.ms(8, 30)
-  b.emit("inventory-mq-service", r, (d) => P.inventory(u, d, "received", "message received"))
+  b.emit("inventory-mq-service", Micros.make(r), (d) => P.inventory(u, d, "received", "message received"))
   if (rejects) {
     const e = r + b.ms(5, 60)
     const msg = b.rng.pick(HBI_ERRORS)
-    b.emit("inventory-mq-service", e, (d) => P.inventory(u, d, "error", msg))
+    b.emit("inventory-mq-service", Micros.make(e), (d) => P.inventory(u, d, "error", msg))
     return undefined
   }
-  b.emit("inventory-mq-service", r + b.ms(10, 60), (d) => P.inventory(u, d, "success"))
+  b.emit("inventory-mq-service", Micros.make(r + b.ms(10, 60)), (d) => P.inventory(u, d, "success"))
   const withIds = { ids: b.rng.chance(0.5) }
   const p = r + b.ms(70, 140)
-  b.emit("inventory-mq-service", p, (d) =>
+  b.emit("inventory-mq-service", Micros.make(p), (d) =>
     P.inventory(u, d, "processing", "host operation complete", withIds),
   )
   const ps = p + b.ms(2, 15)
-  b.emit("inventory-mq-service", ps, (d) => P.inventory(u, d, "processing_success", undefined, withIds))
-  return ps
+  b.emit("inventory-mq-service", Micros.make(ps), (d) =>
+    P.inventory(u, d, "processing_success", undefined, withIds),
+  )
+  return Micros.make(ps)
 }
 
 type FailingApp = "insights-advisor-service" | "patchman"
@@ -120,21 +128,23 @@ export const downstreamStage = (b: TraceBuilder, t: Micros, failing?: FailingApp
   const u = b.upload
   const app = (service: string, lo: number, hi: number) => {
     const r = t + b.ms(20, 300)
-    b.emit(service, r, (d) => P.platformApp(service, u, d, "received"))
+    b.emit(service, Micros.make(r), (d) => P.platformApp(service, u, d, "received"))
     const s = r + b.ms(lo, hi)
-    b.emit(service, s, (d) => P.platformApp(service, u, d, "success"))
+    b.emit(service, Micros.make(s), (d) => P.platformApp(service, u, d, "success"))
     return s
   }
   const engineDone = app("insights-engine", 1200, 2400)
   const ar = engineDone + b.ms(20, 200)
-  b.emit("insights-advisor-service", ar, (d) => P.advisor(u, d, "received", "Processing engine results"))
+  b.emit("insights-advisor-service", Micros.make(ar), (d) =>
+    P.advisor(u, d, "received", "Processing engine results"),
+  )
   const as = ar + b.ms(40, 110)
   if (failing === "insights-advisor-service") {
     const msg = b.rng.pick(ADVISOR_ERRORS)
-    b.emit("insights-advisor-service", as, (d) => P.advisor(u, d, "error", msg))
+    b.emit("insights-advisor-service", Micros.make(as), (d) => P.advisor(u, d, "error", msg))
   } else {
     const reports = b.rng.int(0, 12)
-    b.emit("insights-advisor-service", as, (d) =>
+    b.emit("insights-advisor-service", Micros.make(as), (d) =>
       P.advisor(u, d, "success", `Successfully logged ${reports} reports.`),
     )
   }
@@ -145,9 +155,11 @@ export const downstreamStage = (b: TraceBuilder, t: Micros, failing?: FailingApp
   }
   if (failing === "patchman" || b.rng.chance(0.8)) {
     const pr = t + b.ms(20, 400)
-    b.emit("patchman", pr, (d) => P.patchman(u, d, "received", "Received by listener"))
+    b.emit("patchman", Micros.make(pr), (d) => P.patchman(u, d, "received", "Received by listener"))
     const status = failing === "patchman" ? "error" : "success"
-    b.emit("patchman", pr + b.ms(300, 1500), (d) => P.patchman(u, d, status, "advisories evaluation"))
+    b.emit("patchman", Micros.make(pr + b.ms(300, 1500)), (d) =>
+      P.patchman(u, d, status, "advisories evaluation"),
+    )
   }
   app("hsp-archiver", 40, 100)
 }

@@ -1,4 +1,4 @@
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 import type { StatusValue, Upload } from "./Producers.ts"
 import type { Rng } from "./Random.ts"
 
@@ -52,17 +52,17 @@ export class TraceBuilder {
 
   /** A random delay in µs between `lo` and `hi` milliseconds. */
   ms(lo: number, hi: number): Micros {
-    return Math.round(this.rng.uniform(lo, hi) * 1000)
+    return Micros.make(Math.round(this.rng.uniform(lo, hi) * 1000))
   }
 
   /** `service` reports at true time `at`; its `date` carries that service's clock skew. */
   emit(service: string, at: Micros, build: (date: Micros) => StatusValue): void {
     let skew = this.skews.get(service)
     if (skew === undefined) {
-      skew = Math.round(this.rng.uniform(-this.options.skewMs, this.options.skewMs) * 1000)
+      skew = Micros.make(Math.round(this.rng.uniform(-this.options.skewMs, this.options.skewMs) * 1000))
       this.skews.set(service, skew)
     }
-    this.records.push({ at, value: build(at + skew) })
+    this.records.push({ at, value: build(Micros.make(at + skew)) })
   }
 
   build(scenario: string): Trace {
@@ -78,7 +78,7 @@ export class TraceBuilder {
     if (received.length === 0) return
     const original = this.rng.pick(received)
     // Redelivered later with the very same bytes, so the tracker must store it once.
-    const copy = { at: original.at + this.ms(50, 2000), value: original.value }
+    const copy = { at: Micros.make(original.at + this.ms(50, 2000)), value: original.value }
     const index = records.findIndex((r) => r.at > copy.at)
     records.splice(index === -1 ? records.length : index, 0, copy)
   }

@@ -1,4 +1,4 @@
-import type { Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 import { injectNoise } from "./Noise.ts"
 import { Rng } from "./Random.ts"
 import { generateTrace, parseScenario, SCENARIO_NAMES, type ScenarioName } from "./Scenarios.ts"
@@ -76,7 +76,7 @@ export class Traffic {
   meanRecords(samples = 400): number {
     const probe = new Traffic(new Rng(1), this.config)
     let total = 0
-    for (let i = 0; i < samples; i++) total += probe.next(0).records.length
+    for (let i = 0; i < samples; i++) total += probe.next(Micros.make(0)).records.length
     return total / samples
   }
 }

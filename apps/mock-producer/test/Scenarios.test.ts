@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { decodeStatusValue } from "@pt/domain/StatusMessage"
+import { Micros } from "@pt/domain/Timestamp"
 import { HOUR_MS } from "@pt/domain/testing/TestDates"
 import { Result } from "effect"
 import { Rng } from "../src/Random.ts"
@@ -10,7 +11,7 @@ const clean: TraceOptions = { duplicateRate: 0, swapRate: 0, retryRate: 0, skewM
 // Traces start an hour before the clock (see TestDates.ts): a fixed instant goes stale.
 const T0 = (Date.now() - HOUR_MS) * 1000
 const trace = (scenario: ScenarioName, seed = 7, options = clean): Trace =>
-  generateTrace(new Rng(seed), scenario, T0, options)
+  generateTrace(new Rng(seed), scenario, Micros.make(T0), options)
 
 type Row = Record<string, unknown>
 const rows = (t: Trace): Array<Row> => t.records.map((r) => r.value as Row)
@@ -258,7 +259,7 @@ describe("each producer's fields and date format (docs/pipeline.md)", () => {
     for (const s of SCENARIO_NAMES) {
       for (let seed = 1; seed <= 20; seed++) {
         for (const r of rows(
-          generateTrace(new Rng(seed), s, T0, {
+          generateTrace(new Rng(seed), s, Micros.make(T0), {
             duplicateRate: 0.5,
             swapRate: 0.2,
             retryRate: 0.5,

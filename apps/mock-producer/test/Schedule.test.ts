@@ -1,10 +1,11 @@
+import { Micros } from "@pt/domain/Timestamp"
 import { describe, expect, it } from "vitest"
 import { Rng } from "../src/Random.ts"
 import { Timeline, uploadStart, VirtualTraffic } from "../src/Schedule.ts"
 import type { Trace, TraceRecord } from "../src/Trace.ts"
 import { Traffic } from "../src/Traffic.ts"
 
-const rec = (at: number, tag: string): TraceRecord => ({ at, value: tag })
+const rec = (at: number, tag: string): TraceRecord => ({ at: Micros.make(at), value: tag })
 const trace = (...records: Array<TraceRecord>): Trace => ({
   upload: { requestId: "x" } as Trace["upload"],
   scenario: "A",
@@ -28,9 +29,9 @@ describe("Timeline", () => {
   it("popDue returns only what is due, at most `max`", () => {
     const t = new Timeline()
     t.push(trace(rec(5, "a"), rec(15, "b"), rec(25, "c"), rec(35, "d")))
-    expect(tags(t.popDue(4))).toEqual([])
-    expect(tags(t.popDue(25, 1))).toEqual(["a"])
-    expect(tags(t.popDue(25))).toEqual(["b", "c"])
+    expect(tags(t.popDue(Micros.make(4)))).toEqual([])
+    expect(tags(t.popDue(Micros.make(25), 1))).toEqual(["a"])
+    expect(tags(t.popDue(Micros.make(25)))).toEqual(["b", "c"])
     expect(t.peekAt()).toBe(35)
   })
 
@@ -41,7 +42,7 @@ describe("Timeline", () => {
     for (let round = 0; round < 50; round++) {
       const base = round * 100
       t.pushRecords(Array.from({ length: 40 }, () => rec(base + rng.int(0, 1_000), "")))
-      out.push(...t.popDue(base + 50).map((r) => r.at))
+      out.push(...t.popDue(Micros.make(base + 50)).map((r) => r.at))
     }
     const rest = t.pop(Number.POSITIVE_INFINITY).map((r) => r.at)
     expect(out.length + rest.length).toBe(2_000)
@@ -51,10 +52,10 @@ describe("Timeline", () => {
 
 describe("uploadStart", () => {
   it("spaces uploads evenly with at most ±20 % jitter of the interval", () => {
-    expect(uploadStart(1_000_000, 0, 10, 0.5)).toBe(1_000_000)
-    expect(uploadStart(1_000_000, 3, 10, 0.5)).toBe(1_300_000)
-    expect(uploadStart(0, 1, 10, 0)).toBe(80_000)
-    expect(uploadStart(0, 1, 10, 1)).toBe(120_000)
+    expect(uploadStart(Micros.make(1_000_000), 0, 10, 0.5)).toBe(1_000_000)
+    expect(uploadStart(Micros.make(1_000_000), 3, 10, 0.5)).toBe(1_300_000)
+    expect(uploadStart(Micros.make(0), 1, 10, 0)).toBe(80_000)
+    expect(uploadStart(Micros.make(0), 1, 10, 1)).toBe(120_000)
   })
 })
 
@@ -71,7 +72,7 @@ describe("VirtualTraffic", () => {
         starts.push(t0)
         return traffic.next(t0)
       },
-      1_000_000,
+      Micros.make(1_000_000),
       20,
     )
     const first = virtual.pull(100)

@@ -1,3 +1,4 @@
+import { Micros } from "@pt/domain/Timestamp"
 import { describe, expect, it } from "vitest"
 import { parseDuration, readableDuration } from "../src/lib/Format.ts"
 
@@ -14,7 +15,7 @@ describe("readableDuration", () => {
     [120_000_000, "2 min"],
     [97_380_000_001, "27 h 3 min"],
   ])("%d µs reads as %s", (micros, text) => {
-    expect(readableDuration(micros)).toBe(text)
+    expect(readableDuration(Micros.make(micros))).toBe(text)
   })
 })
 

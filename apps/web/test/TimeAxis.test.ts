@@ -1,14 +1,15 @@
+import { Micros } from "@pt/domain/Timestamp"
 import { describe, expect, it } from "vitest"
 import { axisUnit, timeAxis } from "../src/track/TimeAxis.ts"
 
-const labels = (span: number) => timeAxis(span).ticks.map((t) => t.label)
+const labels = (span: number) => timeAxis(Micros.make(span)).ticks.map((t) => t.label)
 
 describe("timeAxis", () => {
   it("chooses the unit by the whole span", () => {
-    expect(axisUnit(800_000)).toBe("ms")
-    expect(axisUnit(14_500_000)).toBe("s")
-    expect(axisUnit(5 * 60_000_000)).toBe("min")
-    expect(axisUnit(30 * 3_600_000_000)).toBe("h")
+    expect(axisUnit(Micros.make(800_000))).toBe("ms")
+    expect(axisUnit(Micros.make(14_500_000))).toBe("s")
+    expect(axisUnit(Micros.make(5 * 60_000_000))).toBe("min")
+    expect(axisUnit(Micros.make(30 * 3_600_000_000))).toBe("h")
   })
 
   it("puts ticks at nice steps from the first status, never past the span", () => {
@@ -40,13 +41,13 @@ describe("timeAxis", () => {
   })
 
   it("places ticks in percent of the span, the last one at the end when the span is a whole step", () => {
-    const axis = timeAxis(72 * 3_600_000_000)
+    const axis = timeAxis(Micros.make(72 * 3_600_000_000))
     expect(axis.ticks[0]!.percent).toBe(0)
     expect(axis.ticks.at(-1)!.percent).toBeCloseTo(100)
-    expect(timeAxis(14_500_000).ticks.at(-1)!.percent).toBeCloseTo((14 / 14.5) * 100)
+    expect(timeAxis(Micros.make(14_500_000)).ticks.at(-1)!.percent).toBeCloseTo((14 / 14.5) * 100)
   })
 
   it("has a single 0 tick when every status has the same time", () => {
-    expect(timeAxis(0).ticks).toEqual([{ offset: 0, percent: 0, label: "0 ms" }])
+    expect(timeAxis(Micros.make(0)).ticks).toEqual([{ offset: 0, percent: 0, label: "0 ms" }])
   })
 })

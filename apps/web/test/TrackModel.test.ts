@@ -1,3 +1,4 @@
+import { Micros } from "@pt/domain/Timestamp"
 import { describe, expect, it } from "vitest"
 import type { HistoryStatus } from "../src/api/ApiTypes.ts"
 import { durationBars, identity, lanes, lifecycle, toTrackStatuses } from "../src/track/TrackModel.ts"
@@ -30,15 +31,15 @@ describe("TrackModel", () => {
 
   it("computes the outcome with the domain's rules: an error anywhere fails the payload", () => {
     const now = Date.parse("2026-11-23T08:00:00Z") * 1000
-    expect(lifecycle(statuses, now)?.outcome).toBe("error")
+    expect(lifecycle(statuses, Micros.make(now))?.outcome).toBe("error")
     const ok = toTrackStatuses([
       { service: "ingress", status: "received", date: "2026-11-23T07:00:00Z" },
       { service: "ingress", status: "success", date: "2026-11-23T07:00:01Z" },
     ])
-    expect(lifecycle(ok, now)?.outcome).toBe("success")
+    expect(lifecycle(ok, Micros.make(now))?.outcome).toBe("success")
     const open = toTrackStatuses([{ service: "ingress", status: "received", date: "2026-11-23T07:59:00Z" }])
-    expect(lifecycle(open, now)?.outcome).toBe("in_progress")
-    expect(lifecycle(open, now + 2 * 3_600_000_000)?.outcome).toBe("stalled")
+    expect(lifecycle(open, Micros.make(now))?.outcome).toBe("in_progress")
+    expect(lifecycle(open, Micros.make(now + 2 * 3_600_000_000))?.outcome).toBe("stalled")
   })
 
   it("turns the API's duration map into bars in microseconds, totals left out", () => {

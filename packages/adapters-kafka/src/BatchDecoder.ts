@@ -1,6 +1,6 @@
 import type { StatusEvent } from "@pt/domain/StatusEvent"
 import { decodeStatusMessage, type Rejection } from "@pt/domain/StatusMessage"
-import type { Micros } from "@pt/domain/Timestamp"
+import { type Micros, microsFromMillis } from "@pt/domain/Timestamp"
 import { Clock, Effect, Result } from "effect"
 import type { KafkaMessage } from "kafkajs"
 
@@ -38,4 +38,4 @@ export const decodeRecords = (messages: ReadonlyArray<KafkaMessage>, now: Micros
 
 /** decodeRecords at the Clock's now: one reading per batch, so a batch is judged as one. */
 export const decodeBatch = (messages: ReadonlyArray<KafkaMessage>): Effect.Effect<DecodedBatch> =>
-  Effect.map(Clock.currentTimeMillis, (millis) => decodeRecords(messages, millis * 1000))
+  Effect.map(Clock.currentTimeMillis, (millis) => decodeRecords(messages, microsFromMillis(millis)))

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { formatTimestamp } from "@pt/domain/Timestamp"
+import { formatTimestamp, microsFromMillis } from "@pt/domain/Timestamp"
 import { freshId } from "@pt/domain/testing/Fixtures"
 import { statusRuleCases } from "@pt/domain/testing/StatusRuleCases"
 import { HOUR_MS } from "@pt/domain/testing/TestDates"
@@ -22,13 +22,13 @@ const status = (over: Record<string, unknown> = {}) =>
     request_id: freshId(),
     service: "ingress",
     status: "received",
-    date: formatTimestamp((Date.now() - HOUR_MS) * 1000),
+    date: formatTimestamp(microsFromMillis(Date.now() - HOUR_MS)),
     ...over,
   })
 
 describe("decodeRecords", () => {
   it("splits a batch into decoded events (in record order) and rejected records (with their record)", () => {
-    const now = Date.now() * 1000
+    const now = microsFromMillis(Date.now())
     const messages = [
       record(status({ service: "Ingress" }), 0),
       record("{not json", 1),
@@ -55,7 +55,10 @@ describe("decodeRecords", () => {
   })
 
   it("rejects an empty or null record value (a tombstone) without parsing it", () => {
-    const { events, rejected } = decodeRecords([record(null, 0), record(Buffer.alloc(0), 1)], 0)
+    const { events, rejected } = decodeRecords(
+      [record(null, 0), record(Buffer.alloc(0), 1)],
+      microsFromMillis(0),
+    )
     assert.strictEqual(events.length, 0)
     assert.deepStrictEqual(
       rejected.map((r) => r.rejection),
@@ -68,11 +71,11 @@ describe("decodeRecords", () => {
 
   it("judges the future rule at the given now: the same bytes pass a day later", () => {
     const nowMs = Date.now()
-    const ahead = record(status({ date: formatTimestamp((nowMs + 25 * HOUR_MS) * 1000) }), 0)
-    const early = decodeRecords([ahead], nowMs * 1000)
+    const ahead = record(status({ date: formatTimestamp(microsFromMillis(nowMs + 25 * HOUR_MS)) }), 0)
+    const early = decodeRecords([ahead], microsFromMillis(nowMs))
     assert.strictEqual(early.events.length, 0)
     assert.match(early.rejected[0]!.rejection.reason, /is more than 24 h in the future/)
-    assert.strictEqual(decodeRecords([ahead], (nowMs + 2 * HOUR_MS) * 1000).events.length, 1)
+    assert.strictEqual(decodeRecords([ahead], microsFromMillis(nowMs + 2 * HOUR_MS)).events.length, 1)
   })
 
   it("gives every shared status rule case the domain's verdict", () => {
@@ -80,7 +83,7 @@ describe("decodeRecords", () => {
     const cases = statusRuleCases(nowMs)
     const { events, rejected } = decodeRecords(
       cases.map((c, i) => record(Buffer.from(c.bytes), i)),
-      nowMs * 1000,
+      microsFromMillis(nowMs),
     )
     const rejectedAt = new Map(rejected.map((r) => [Number(r.message.offset), r.rejection]))
     assert.strictEqual(events.length, cases.filter((c) => c.verdict === "accepted").length)
@@ -100,7 +103,7 @@ describe("decodeBatch", () => {
   it.effect("reads now from the Clock", () =>
     Effect.gen(function* () {
       const nowMs = Date.now()
-      const ahead = record(status({ date: formatTimestamp((nowMs + 25 * HOUR_MS) * 1000) }), 0)
+      const ahead = record(status({ date: formatTimestamp(microsFromMillis(nowMs + 25 * HOUR_MS)) }), 0)
       yield* TestClock.setTime(nowMs)
       assert.strictEqual((yield* decodeBatch([ahead])).rejected.length, 1)
       yield* TestClock.setTime(nowMs + 2 * HOUR_MS)

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { formatTimestamp } from "@pt/domain/Timestamp"
+import { formatTimestamp, microsFromMillis } from "@pt/domain/Timestamp"
 import { freshId } from "@pt/domain/testing/Fixtures"
 import { HOUR_MS } from "@pt/domain/testing/TestDates"
 import { Clock, Deferred, Effect, Fiber, Option } from "effect"
@@ -154,7 +154,7 @@ const message = (offset: number): KafkaMessage => ({
       request_id: freshId(),
       service: "ingress",
       status: "received",
-      date: formatTimestamp((Date.now() - HOUR_MS) * 1000),
+      date: formatTimestamp(microsFromMillis(Date.now() - HOUR_MS)),
     }),
   ),
   timestamp: String(Date.now()),

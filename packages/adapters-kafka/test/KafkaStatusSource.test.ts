@@ -1,5 +1,6 @@
 import { durationMap } from "@pt/domain/Durations"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
+import { RequestId } from "@pt/domain/RequestId"
 import { parseStatusDate } from "@pt/domain/Timestamp"
 import { testDay } from "@pt/domain/testing/TestDates"
 import { Effect } from "effect"
@@ -62,7 +63,7 @@ describe("KafkaStatusSource against a real broker", () => {
     expect(new Set(source.observed.batches.map((b) => b.partition)).size).toBe(4)
     for (const statuses of traffic.perPayload) {
       const history = await source.run(
-        Effect.flatMap(PayloadQueries, (q) => q.payloadHistory(statuses[0]!.request_id)),
+        Effect.flatMap(PayloadQueries, (q) => q.payloadHistory(RequestId.make(statuses[0]!.request_id))),
       )
       expect(history?.statuses.length).toBe(statuses.length)
       const expected = durationMap(
@@ -136,10 +137,12 @@ describe("KafkaStatusSource against a real broker", () => {
     // Valid neighbours were repeated between the poison records: each distinct status is stored once.
     const distinct = new Set(valid.concat(ok(50)))
     expect(await source.count()).toBe(distinct.size)
-    const dashed = await source.run(Effect.flatMap(PayloadQueries, (q) => q.payloadHistory("b".repeat(32))))
+    const dashed = await source.run(
+      Effect.flatMap(PayloadQueries, (q) => q.payloadHistory(RequestId.make("b".repeat(32)))),
+    )
     expect(dashed?.statuses.length).toBe(1)
     const nul = await source.run(
-      Effect.flatMap(PayloadQueries, (q) => q.payloadHistory(`${"a".repeat(30)}03`)),
+      Effect.flatMap(PayloadQueries, (q) => q.payloadHistory(RequestId.make(`${"a".repeat(30)}03`))),
     )
     expect(nul?.statuses[0]?.status_msg).toBe("nulinside")
     await source.close()

@@ -22,6 +22,7 @@ import {
   summaryOfServices,
   summaryOutcome,
 } from "@pt/domain/Summary"
+import { Micros, microsFromMillis } from "@pt/domain/Timestamp"
 import { StalledAfter } from "@pt/domain/Track"
 import { Clock, Context, Effect, Layer } from "effect"
 import { analyticsOf } from "./MemoryAnalytics.ts"
@@ -73,7 +74,7 @@ const outcomeAt = (given: OutcomeAt | undefined): Effect.Effect<OutcomeAt> =>
   given !== undefined
     ? Effect.succeed(given)
     : Effect.gen(function* () {
-        return { now: (yield* Clock.currentTimeMillis) * 1000, stalledAfter: yield* StalledAfter }
+        return { now: microsFromMillis(yield* Clock.currentTimeMillis), stalledAfter: yield* StalledAfter }
       })
 
 export const makeMemoryStore = Effect.sync(() => {
@@ -175,7 +176,7 @@ export const makeMemoryStore = Effect.sync(() => {
           status: e.status,
           status_msg: e.status_msg,
           date: e.date,
-          created_at: now * 1000,
+          created_at: microsFromMillis(now),
         }
         statuses.push(row)
         summarizeInto(p.id, e, batch)
@@ -270,8 +271,8 @@ export const makeMemoryStore = Effect.sync(() => {
           uploads: host.slice(0, q.limit).map((p) => ({ payload: { ...p }, summary: summaryOf(p.id)! })),
           inventory_ids: ids("inventory_id"),
           system_ids: ids("system_id"),
-          firstSeen: Math.min(...host.map((p) => p.created_at)),
-          lastSeen: Math.max(...host.map((p) => summaryOf(p.id)!.lastDate)),
+          firstSeen: Micros.make(Math.min(...host.map((p) => p.created_at))),
+          lastSeen: Micros.make(Math.max(...host.map((p) => summaryOf(p.id)!.lastDate))),
           total: host.length,
           succeeded: host.filter((p) => summaryOutcome(summaryOf(p.id)!, at) === "success").length,
         }

@@ -1,4 +1,6 @@
+import { RequestId } from "@pt/domain/RequestId"
 import type { StatusEvent } from "@pt/domain/StatusEvent"
+import { Micros } from "@pt/domain/Timestamp"
 
 /** A small deterministic PRNG (mulberry32), so benchmark data is the same on every run. */
 export const random = (seed: number) => () => {
@@ -74,7 +76,7 @@ export const payloadEvents = (
       ],
     ),
   ]
-  const request_id = hex(rng, 32)
+  const request_id = RequestId.make(hex(rng, 32))
   const tenant = Math.floor(rng() * tenants)
   const account = String(1_000_000 + tenant)
   const org_id = String(5_000_000 + tenant)
@@ -90,7 +92,7 @@ export const payloadEvents = (
       source,
       status,
       status_msg: message,
-      date,
+      date: Micros.make(date),
       account: isIngress || rng() < 0.5 ? account : "",
       org_id: isIngress || rng() < 0.5 ? org_id : "",
       inventory_id: isInventory ? inventory_id : "",

@@ -4,7 +4,8 @@
  */
 
 import type { PayloadListQuery, StatusListQuery } from "@pt/domain/Queries"
-import { formatTimestamp } from "@pt/domain/Timestamp"
+import { RequestId } from "@pt/domain/RequestId"
+import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
 import { makeLookupNames } from "../src/LookupNames.ts"
 import { postgresOrm } from "../src/MikroOrm.ts"
@@ -55,38 +56,43 @@ const main = Effect.gen(function* () {
   const statuses = (p: Partial<StatusListQuery>) =>
     q.listStatuses({ ...base, date: {}, created_at: {}, sortBy: "date", ...p })
   console.log(
-    `# sample payload ${sample.request_id}, account ${sample.account}, newest ${formatTimestamp(sample.newest)}`,
+    `# sample payload ${sample.request_id}, account ${sample.account}, newest ${formatTimestamp(Micros.make(sample.newest))}`,
   )
   heading("GET /payloads/{id} (payload row; its statuses by payload_id)")
   const p = yield* Effect.promise(() =>
     pick<{ id: number }>(`select id::float8 as id from payloads where request_id = '${sample.request_id}'`),
   )
   yield* explaining.query(`select * from payload_statuses s where s.payload_id = $1`, [p.id])
-  yield* q.payloadHistory(sample.request_id)
+  yield* q.payloadHistory(RequestId.make(sample.request_id))
   heading("GET /payloads?account=…")
   yield* payloads({ account: sample.account })
   heading("GET /payloads?created_at_gte=…&created_at_lt=… (1 hour)")
-  yield* payloads({ created_at: { gte: sample.newest - 2 * hour, lt: sample.newest - hour } })
+  yield* payloads({
+    created_at: { gte: Micros.make(sample.newest - 2 * hour), lt: Micros.make(sample.newest - hour) },
+  })
   heading("GET /statuses?service=puptoo&status=success&date_gte=…&date_lt=… (1 hour)")
   yield* statuses({
     service: "puptoo",
     status: "success",
-    date: { gte: sample.newest - 2 * hour, lt: sample.newest - hour },
+    date: { gte: Micros.make(sample.newest - 2 * hour), lt: Micros.make(sample.newest - hour) },
   })
   heading("GET /statuses?date_gte=… (1 hour, no other filter)")
-  yield* statuses({ date: { gte: sample.newest - hour } })
+  yield* statuses({ date: { gte: Micros.make(sample.newest - hour) } })
   heading("GET /payloads (no filter)")
   yield* payloads({})
   heading("GET /statuses?service=puptoo (no status, no date)")
   yield* statuses({ service: "puptoo" })
   heading("GET /statuses?service=puptoo&date_gte=… (1 hour)")
-  yield* statuses({ service: "puptoo", date: { gte: sample.newest - 2 * hour, lt: sample.newest - hour } })
+  yield* statuses({
+    service: "puptoo",
+    date: { gte: Micros.make(sample.newest - 2 * hour), lt: Micros.make(sample.newest - hour) },
+  })
   heading("GET /statuses?status_msg=… (an error message, no date)")
   yield* statuses({ status_msg: "Engine failed: rule plugin timeout after 30s" })
   heading("GET /statuses (no filter)")
   yield* statuses({})
   heading("GET /stats (countStatuses since 24 h)")
-  yield* q.countStatuses(sample.newest - 24 * hour, ["success", "error"])
+  yield* q.countStatuses(Micros.make(sample.newest - 24 * hour), ["success", "error"])
   console.log("\n## Summary (warm: each query ran once before its EXPLAIN ANALYZE)")
   for (const line of summary) console.log(line)
 })

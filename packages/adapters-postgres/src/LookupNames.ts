@@ -1,4 +1,5 @@
 import type { StoredStatus } from "@pt/domain/Payload"
+import type { RequestId } from "@pt/domain/RequestId"
 import { Effect } from "effect"
 import { decodeRows, LookupRow, type RawStatusRow } from "./Rows.ts"
 import type { SqlClient, SqlError } from "./SqlClient.ts"
@@ -66,7 +67,7 @@ export const makeLookupNames = (sql: SqlClient["Service"]) => {
   })
 
   /** Rows with lookup ids and their payload's request_id → the port's StoredStatus. */
-  const toStored = Effect.fnUntraced(function* (rows: ReadonlyArray<RawStatusRow>, requestId?: string) {
+  const toStored = Effect.fnUntraced(function* (rows: ReadonlyArray<RawStatusRow>, requestId?: RequestId) {
     for (const table of TABLES) {
       const key = table === "services" ? "sv" : table === "sources" ? "so" : "st"
       if (rows.some((r) => r[key] !== null && !byId[table].has(r[key]))) yield* load(table)
@@ -75,7 +76,7 @@ export const makeLookupNames = (sql: SqlClient["Service"]) => {
       (r): StoredStatus => ({
         status_id: r.status_id,
         payload_id: r.payload_id,
-        request_id: requestId ?? r.request_id ?? "",
+        request_id: requestId ?? r.request_id ?? ("" as RequestId),
         service: byId.services.get(r.sv) ?? "",
         source: r.so === null ? "" : (byId.sources.get(r.so) ?? ""),
         status: byId.statuses.get(r.st) ?? "",

@@ -1,4 +1,5 @@
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import { normalizeRequestId, type RequestId } from "@pt/domain/RequestId"
 import { Effect, Layer, PubSub, Stream } from "effect"
 import pg from "pg"
 import { type PostgresConfig, pgConnection } from "./PostgresConfig.ts"
@@ -37,12 +38,12 @@ export const PgNotifyFeedLayer = (
   Layer.effect(
     StatusFeed,
     Effect.gen(function* () {
-      const hub = yield* PubSub.unbounded<string>()
+      const hub = yield* PubSub.unbounded<RequestId>()
       const services = yield* Effect.context<never>()
       // Effects run from pg's callbacks get the layer's services, its logger included: Effect.runFork alone
       // would log through Effect's default (pretty, non-JSON) logger.
       const run = Effect.runForkWith(services)
-      const offer = (ids: Array<string>) => run(PubSub.publishAll(hub, ids))
+      const offer = (ids: Array<RequestId>) => run(PubSub.publishAll(hub, ids))
       let client: pg.Client | undefined
       let closed = false
       let retry: ReturnType<typeof setTimeout> | undefined
@@ -74,7 +75,8 @@ export const PgNotifyFeedLayer = (
           }, delay)
         }
         c.on("notification", (msg) => {
-          if (msg.channel === STATUS_CHANNEL && msg.payload) offer(msg.payload.split(","))
+          if (msg.channel === STATUS_CHANNEL && msg.payload)
+            offer(msg.payload.split(",").flatMap((id) => normalizeRequestId(id) ?? []))
         })
         c.on("error", reconnect)
         c.on("end", () => reconnect())

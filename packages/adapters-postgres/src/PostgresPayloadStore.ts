@@ -15,7 +15,7 @@ import { orUnavailable } from "./StoreErrors.ts"
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001
 
 const clean = (e: StatusEvent): StatusEvent => ({
-  request_id: noNul(e.request_id),
+  request_id: e.request_id, // 32 hex: no NUL to strip
   service: noNul(e.service),
   source: noNul(e.source),
   status: noNul(e.status),

@@ -1,3 +1,5 @@
+import { RequestId } from "@pt/domain/RequestId"
+import { Micros } from "@pt/domain/Timestamp"
 import { Effect, Schema } from "effect"
 import { SqlError, type SqlResult } from "./SqlClient.ts"
 import { micros } from "./SqlFragments.ts"
@@ -5,11 +7,11 @@ import { micros } from "./SqlFragments.ts"
 /** A payload row as PAYLOAD_COLUMNS selects it (fields in the port's order). */
 export const PayloadRow = Schema.Struct({
   id: Schema.Number,
-  request_id: Schema.String,
+  request_id: RequestId,
   account: Schema.String,
   inventory_id: Schema.String,
   system_id: Schema.String,
-  created_at: Schema.Number,
+  created_at: Micros,
   org_id: Schema.String,
 })
 
@@ -19,13 +21,13 @@ export const PAYLOAD_COLUMNS = `id::float8 as id, request_id, account, inventory
 export const NamedStatusRow = Schema.Struct({
   status_id: Schema.Number,
   payload_id: Schema.Number,
-  request_id: Schema.String,
+  request_id: RequestId,
   service: Schema.String,
   source: Schema.String,
   status: Schema.String,
   status_msg: Schema.String,
-  date: Schema.Number,
-  created_at: Schema.Number,
+  date: Micros,
+  created_at: Micros,
 })
 
 // The sorts by a non-name column run on payload_statuses alone; lookup names are added from LookupNames.
@@ -38,13 +40,13 @@ export const RAW_STATUS_COLUMNS = `s.id::float8 as status_id, s.payload_id::floa
 export const RawStatusRow = Schema.Struct({
   status_id: Schema.Number,
   payload_id: Schema.Number,
-  request_id: Schema.optional(Schema.String),
+  request_id: Schema.optional(RequestId),
   sv: Schema.Number,
   so: Schema.NullOr(Schema.Number),
   st: Schema.Number,
   status_msg: Schema.String,
-  date: Schema.Number,
-  created_at: Schema.Number,
+  date: Micros,
+  created_at: Micros,
 })
 export type RawStatusRow = typeof RawStatusRow.Type
 

@@ -1,5 +1,5 @@
 import type { After, TimeRange } from "@pt/domain/Queries"
-import { formatTimestamp } from "@pt/domain/Timestamp"
+import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
 
 // PostgreSQL text cannot hold NUL; the domain strips it, and this is the store's own guarantee.
 export const noNul = (text: string): string =>
@@ -62,7 +62,7 @@ export const keyset = (
   const op = dir === "asc" ? ">" : "<"
   const key =
     kind === "timestamp"
-      ? `${w.param(formatTimestamp(Number(after.key)))}::timestamptz`
+      ? `${w.param(formatTimestamp(Micros.make(Number(after.key))))}::timestamptz`
       : `${w.param(String(after.key))}::text collate "C"`
   const id = `${w.param(after.id)}::bigint`
   w.add(`${column} ${op}= ${key} and (${column}, ${idColumn}) ${op} (${key}, ${id})`)

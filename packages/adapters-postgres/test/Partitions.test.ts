@@ -1,3 +1,4 @@
+import { RequestId } from "@pt/domain/RequestId"
 import { statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
@@ -57,7 +58,7 @@ describe("daily partitions and retention", () => {
         created: [],
         moved: 0,
       })
-      const h = await Effect.runPromise(s.queries.payloadHistory(future))
+      const h = await Effect.runPromise(s.queries.payloadHistory(RequestId.make(future)))
       expect(h?.statuses.length).toBe(2)
     }))
 
@@ -90,7 +91,7 @@ describe("daily partitions and retention", () => {
       // Days today-8 .. today-11 held one status each, today-10 a second one; the five-year-old status sat in DEFAULT.
       expect(report.deletedStatuses).toBeGreaterThanOrEqual(4 + 1 + 1)
       const alive = async (id: string) =>
-        (await Effect.runPromise(s.queries.payloadHistory(id))) !== undefined
+        (await Effect.runPromise(s.queries.payloadHistory(RequestId.make(id)))) !== undefined
       for (const { id, day } of perDay) expect(await alive(id)).toBe(day >= keepFrom)
       expect(await alive(spanning)).toBe(true)
       expect(await alive(ancient)).toBe(false)

@@ -1,6 +1,7 @@
 import type { StoredStatus } from "@pt/domain/Payload"
 import type { StatusListQuery } from "@pt/domain/Queries"
 import type { StatusEvent } from "@pt/domain/StatusEvent"
+import { Micros } from "@pt/domain/Timestamp"
 import { statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
@@ -81,7 +82,7 @@ describe("status lists (loose index scan, lookup names from the cache, totals)",
             pageSize: 10_000,
           })
           expect(everything.count).toBe(720)
-          const window = { gte: T0 + 10 * HOUR, lt: T0 + 40 * HOUR }
+          const window = { gte: Micros.make(T0 + 10 * HOUR), lt: Micros.make(T0 + 40 * HOUR) }
           const filters: Array<Partial<StatusListQuery>> = [
             {},
             { service: "puptoo" },
@@ -95,11 +96,17 @@ describe("status lists (loose index scan, lookup names from the cache, totals)",
             { status_msg: "boom", date: window },
             { service: "nope" },
             // Counts from status_counts: whole hours plus partial edges, every bound kind, inside one hour.
-            { date: { gt: T0 + 3 * HOUR + 17, lte: T0 + 50 * HOUR } },
-            { service: "advisor", date: { gte: T0 + 2 * HOUR } },
-            { status: "error", date: { lt: T0 + 20 * HOUR + 5 } },
-            { date: { gte: T0 + 7 * HOUR + 1, lt: T0 + 7 * HOUR + 2000 } },
-            { date: { gte: T0 + 7 * HOUR, lt: T0 + 9 * HOUR, gt: T0 + 8 * HOUR } },
+            { date: { gt: Micros.make(T0 + 3 * HOUR + 17), lte: Micros.make(T0 + 50 * HOUR) } },
+            { service: "advisor", date: { gte: Micros.make(T0 + 2 * HOUR) } },
+            { status: "error", date: { lt: Micros.make(T0 + 20 * HOUR + 5) } },
+            { date: { gte: Micros.make(T0 + 7 * HOUR + 1), lt: Micros.make(T0 + 7 * HOUR + 2000) } },
+            {
+              date: {
+                gte: Micros.make(T0 + 7 * HOUR),
+                lt: Micros.make(T0 + 9 * HOUR),
+                gt: Micros.make(T0 + 8 * HOUR),
+              },
+            },
           ]
           for (const f of filters)
             for (const sortBy of ["date", "created_at", "service", "status_msg"] as const)
@@ -119,7 +126,7 @@ describe("status lists (loose index scan, lookup names from the cache, totals)",
                 }
           // /stats: whole hours from status_counts plus the partial first hour from the rows.
           for (const since of [T0, T0 + 5 * HOUR, T0 + 5 * HOUR + 1, T0 + 30 * HOUR + 1500, T0 + 99 * HOUR]) {
-            const got = yield* s.queries.countStatuses(since, ["success", "error"])
+            const got = yield* s.queries.countStatuses(Micros.make(since), ["success", "error"])
             const expected = new Map<string, number>()
             for (const r of everything.data)
               if (r.date >= since && (r.status === "success" || r.status === "error"))

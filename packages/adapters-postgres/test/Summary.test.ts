@@ -2,6 +2,7 @@ import { payloadLifecycle } from "@pt/domain/Lifecycle"
 import type { PayloadListQuery } from "@pt/domain/Queries"
 import type { StatusEvent } from "@pt/domain/StatusEvent"
 import { summarize } from "@pt/domain/Summary"
+import { Micros } from "@pt/domain/Timestamp"
 import { freshId, statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
@@ -81,7 +82,7 @@ describe("payload summary in PostgreSQL", () => {
         ...all.filter((_, i) => i % 8 === (b + 3) % 8 && i % 2 === 0),
       ])
       await Effect.runPromise(Effect.all(batches.map(s.store.record), { concurrency: 8 }))
-      const at = { now, stalledAfter: HOUR }
+      const at = { now: Micros.make(now), stalledAfter: Micros.make(HOUR) }
       for (const id of ids) {
         const statuses = all.filter((e) => e.request_id === id)
         expect(await storedSummary(s, id)).toEqual(summarize(statuses))

@@ -1,6 +1,8 @@
 import type { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
+import type { RequestId } from "@pt/domain/RequestId"
+import { Micros } from "@pt/domain/Timestamp"
 import { freshId, statusEvent } from "@pt/domain/testing/Fixtures"
 import { ConfigProvider, Context, Effect, Exit } from "effect"
 import pg from "pg"
@@ -172,8 +174,8 @@ describe("statement timeout, pool acquire timeout, health connection", () => {
         expect(
           yield* queries.listStatuses({ ...base, date: {}, status_msg: "a\u0000b", sortBy: "date" }),
         ).toEqual(none)
-        expect(yield* queries.payloadHistory(`${request_id.slice(1)}\u0000`)).toBeUndefined()
-        expect(yield* queries.countStatuses(0, ["\u0000"])).toEqual([])
+        expect(yield* queries.payloadHistory(`${request_id.slice(1)}\u0000` as RequestId)).toBeUndefined()
+        expect(yield* queries.countStatuses(Micros.make(0), ["\u0000"])).toEqual([])
         // The same filter sent to PostgreSQL fails; its text stays in `message` (the log), never `clientMessage`.
         const raw = makePostgresPayloadQueries(sql, makeLookupNames(sql))
         const e = failure(

@@ -1,4 +1,4 @@
-import type { Micros } from "./Timestamp.ts"
+import { Micros } from "./Timestamp.ts"
 
 /**
  * The API's `duration` map (docs/status-messages.md, docs/api.md): the compatible view of elapsed times that existing clients read.
@@ -41,12 +41,12 @@ export const durationSpans = (statuses: ReadonlyArray<DurationStatus>): Readonly
   const spans = new Map<string, Micros>()
   let inServices = 0
   for (const [key, b] of bounds) {
-    spans.set(key, b.max - b.min)
+    spans.set(key, Micros.make(b.max - b.min))
     inServices += b.max - b.min
   }
   if (statuses.length > 0) {
-    spans.set("total_time_in_services", inServices)
-    spans.set("total_time", max - min)
+    spans.set("total_time_in_services", Micros.make(inServices))
+    spans.set("total_time", Micros.make(max - min))
   }
   return spans
 }

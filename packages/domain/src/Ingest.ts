@@ -3,6 +3,7 @@ import { PayloadStore, type RecordResult } from "./ports/PayloadStore.ts"
 import { StatusFeed } from "./ports/StatusFeed.ts"
 import type { StatusEvent } from "./StatusEvent.ts"
 import { decodeStatusValue, type Rejection } from "./StatusMessage.ts"
+import { Micros } from "./Timestamp.ts"
 
 /** Stores a batch of valid events, then tells live readers. The one write path for Kafka and HTTP ingest. */
 export const recordEvents = Effect.fnUntraced(function* (events: ReadonlyArray<StatusEvent>) {
@@ -29,7 +30,7 @@ export interface IngestResult {
  * and future rule, judged against the Clock's now).
  */
 export const ingestValues = Effect.fn("Ingest.ingestValues")(function* (values: ReadonlyArray<unknown>) {
-  const now = (yield* Clock.currentTimeMillis) * 1000
+  const now = Micros.make((yield* Clock.currentTimeMillis) * 1000)
   const events: Array<StatusEvent> = []
   const rejected: Array<IngestResult["rejected"][number]> = []
   values.forEach((value, index) => {

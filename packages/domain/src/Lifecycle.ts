@@ -1,5 +1,5 @@
 import { classifyStatus, RECEIVED } from "./StatusVocabulary.ts"
-import type { Micros } from "./Timestamp.ts"
+import { Micros } from "./Timestamp.ts"
 
 export type ServiceState = "open" | "success" | "error"
 export type PayloadOutcome = "success" | "error" | "in_progress" | "stalled"
@@ -61,7 +61,7 @@ const serviceLifecycle = (service: string, statuses: ReadonlyArray<LifecycleStat
     state,
     firstDate,
     lastDate,
-    elapsed: lastTerminal === undefined ? undefined : Math.max(0, lastTerminal - start),
+    elapsed: lastTerminal === undefined ? undefined : Micros.make(Math.max(0, lastTerminal - start)),
   }
 }
 
@@ -82,11 +82,11 @@ export const payloadLifecycle = (
   }
   const services = [...byService].map(([service, group]) => serviceLifecycle(service, group))
   services.sort((a, b) => a.firstDate - b.firstDate || (a.service < b.service ? -1 : 1))
-  const firstDate = Math.min(...services.map((s) => s.firstDate))
-  const lastDate = Math.max(...services.map((s) => s.lastDate))
+  const firstDate = Micros.make(Math.min(...services.map((s) => s.firstDate)))
+  const lastDate = Micros.make(Math.max(...services.map((s) => s.lastDate)))
   let outcome: PayloadOutcome
   if (services.some((s) => s.state === "error")) outcome = "error"
   else if (services.every((s) => s.state === "success")) outcome = "success"
   else outcome = options.now - lastDate > options.stalledAfter ? "stalled" : "in_progress"
-  return { outcome, services, firstDate, lastDate, total: lastDate - firstDate }
+  return { outcome, services, firstDate, lastDate, total: Micros.make(lastDate - firstDate) }
 }

@@ -1,9 +1,10 @@
+import type { RequestId } from "./RequestId.ts"
 import type { Micros } from "./Timestamp.ts"
 
 /** A stored payload: one row per normalised request_id. Unknown values are `""`. */
 export interface Payload {
   readonly id: number
-  readonly request_id: string
+  readonly request_id: RequestId
   readonly account: string
   readonly inventory_id: string
   readonly system_id: string
@@ -17,7 +18,7 @@ export interface StoredStatus {
   /** The status row's own id: the unique tie-breaker for sorting. */
   readonly status_id: number
   readonly payload_id: number
-  readonly request_id: string
+  readonly request_id: RequestId
   readonly service: string
   readonly source: string
   readonly status: string

@@ -1,3 +1,4 @@
+import type { RequestId } from "./RequestId.ts"
 import type { Micros } from "./Timestamp.ts"
 
 /**
@@ -6,7 +7,7 @@ import type { Micros } from "./Timestamp.ts"
  * handling in unique keys); `request_id` is 32 lower-case hex, `service`/`source`/`status` are lower-case.
  */
 export interface StatusEvent {
-  readonly request_id: string
+  readonly request_id: RequestId
   readonly service: string
   readonly source: string
   readonly status: string

@@ -1,7 +1,7 @@
 import { Exit, Predicate, Result, Schema } from "effect"
 import { normalizeRequestId } from "./RequestId.ts"
 import type { StatusEvent } from "./StatusEvent.ts"
-import { formatTimestamp, type Micros, parseStatusDate } from "./Timestamp.ts"
+import { formatTimestamp, Micros, parseStatusDate } from "./Timestamp.ts"
 
 /**
  * The wire format of a status message (docs/status-messages.md). Every field is optional at this level: JSON `null` means
@@ -45,15 +45,15 @@ export const MAX_STATUS_BYTES = 256 * 1024
  * (Timestamp.ts) and every date prints as RFC 3339 with a 4-digit year.
  */
 export const STATUS_DATE_RANGE = {
-  from: Date.UTC(2000, 0, 1) * 1000,
-  until: Date.UTC(2100, 0, 1) * 1000,
+  from: Micros.make(Date.UTC(2000, 0, 1) * 1000),
+  until: Micros.make(Date.UTC(2100, 0, 1) * 1000),
 } as const satisfies { readonly from: Micros; readonly until: Micros }
 
 /**
  * How far ahead of the decoding clock a status may be dated: producers' clocks drift by seconds, not days. A status
  * dated next year would top every newest-first list until then, and retention (by date) would never remove it.
  */
-export const MAX_FUTURE_MICROS: Micros = 24 * 3_600_000_000
+export const MAX_FUTURE_MICROS = Micros.make(24 * 3_600_000_000)
 
 const reject = (kind: Rejection["kind"], reason: string): DecodeResult => Result.fail({ kind, reason })
 const decodeWire = Schema.decodeUnknownExit(WireStatusMessage)

@@ -11,7 +11,7 @@
  */
 import type { PayloadLifecycle, PayloadOutcome, ServiceLifecycle, ServiceState } from "./Lifecycle.ts"
 import { classifyStatus } from "./StatusVocabulary.ts"
-import type { Micros } from "./Timestamp.ts"
+import { Micros } from "./Timestamp.ts"
 
 /** What the summary reads of a status. */
 export interface SummaryStatus {
@@ -100,9 +100,9 @@ const compareServicePoint = (a: ServiceStatusPoint, b: ServiceStatusPoint): numb
   compareText(a.status_msg, b.status_msg)
 
 const minOpt = (a: Micros | undefined, b: Micros | undefined): Micros | undefined =>
-  a === undefined ? b : b === undefined ? a : Math.min(a, b)
+  a === undefined ? b : b === undefined ? a : Micros.make(Math.min(a, b))
 const maxOpt = (a: Micros | undefined, b: Micros | undefined): Micros | undefined =>
-  a === undefined ? b : b === undefined ? a : Math.max(a, b)
+  a === undefined ? b : b === undefined ? a : Micros.make(Math.max(a, b))
 
 const least = <A>(a: A | undefined, b: A | undefined, compare: (x: A, y: A) => number): A | undefined =>
   a === undefined ? b : b === undefined ? a : compare(b, a) < 0 ? b : a
@@ -148,8 +148,8 @@ export const statusSummary = (s: Omit<SummaryStatus, "service">): ServiceSummary
 /** Merge of two summaries of the same service: commutative, associative and idempotent. */
 export const mergeServiceSummary = (a: ServiceSummary, b: ServiceSummary): ServiceSummary =>
   serviceSummary({
-    firstDate: Math.min(a.firstDate, b.firstDate),
-    lastDate: Math.max(a.lastDate, b.lastDate),
+    firstDate: Micros.make(Math.min(a.firstDate, b.firstDate)),
+    lastDate: Micros.make(Math.max(a.lastDate, b.lastDate)),
     firstReceived: minOpt(a.firstReceived, b.firstReceived),
     lastReceived: maxOpt(a.lastReceived, b.lastReceived),
     lastTerminal: maxOpt(a.lastTerminal, b.lastTerminal),
@@ -219,7 +219,9 @@ export const serviceState = (s: ServiceSummary): ServiceState => {
 
 /** From the first `received` (else the first status) to the last terminal status; undefined while open-ended. */
 export const serviceElapsed = (s: ServiceSummary): Micros | undefined =>
-  s.lastTerminal === undefined ? undefined : Math.max(0, s.lastTerminal - (s.firstReceived ?? s.firstDate))
+  s.lastTerminal === undefined
+    ? undefined
+    : Micros.make(Math.max(0, s.lastTerminal - (s.firstReceived ?? s.firstDate)))
 
 /** The payload's outcome by the rules of Lifecycle.ts. */
 export const summaryOutcome = (summary: PayloadSummary, at: OutcomeAt): PayloadOutcome => {
@@ -244,6 +246,6 @@ export const summaryLifecycle = (summary: PayloadSummary, at: OutcomeAt): Payloa
     services,
     firstDate: summary.firstDate,
     lastDate: summary.lastDate,
-    total: summary.lastDate - summary.firstDate,
+    total: Micros.make(summary.lastDate - summary.firstDate),
   }
 }

@@ -1,9 +1,20 @@
+import { Schema } from "effect"
+
 /**
  * Timestamps are integer microseconds since the epoch: PostgreSQL's precision, and exact in a JS number until
  * the year 2255 (2^53 µs). JS `Date` would drop the microseconds that the `duration` map prints. Stored dates stay
  * far inside the exact span: a status date must lie in [2000, 2100) (StatusMessage.ts, STATUS_DATE_RANGE).
+ * The same unit measures spans between two instants (durations, thresholds).
+ *
+ * Branded so that milliseconds (Date.now(), Clock) never pass for microseconds: a value becomes Micros where it is
+ * parsed or converted (here, row and wire decoding) or built by `Micros.make`; arithmetic on Micros gives a plain
+ * number until it is made Micros again. Not `Schema.Int`: API filter bounds past 2255 are integers, not safe ones.
  */
-export type Micros = number
+export const Micros = Schema.Number.pipe(
+  Schema.check(Schema.makeFilter(Number.isInteger, { expected: "an integer number of microseconds" })),
+  Schema.brand("Micros"),
+)
+export type Micros = typeof Micros.Type
 
 // Producers send RFC 3339 with `T` or a space, 0-9 fraction digits, and `Z`, `±HH:MM` or no zone (= UTC).
 const STATUS_DATE =
@@ -36,7 +47,7 @@ const toMicros = (m: RegExpExecArray): Micros | undefined => {
   }
   // Fractions beyond microseconds are truncated: storage keeps microseconds.
   const micros = Number(frac.padEnd(6, "0").slice(0, 6))
-  return (millis - offsetMinutes * 60_000) * 1000 + micros
+  return Micros.make((millis - offsetMinutes * 60_000) * 1000 + micros)
 }
 
 /** A producer's `date` field, in any format seen in real traffic (docs/status-messages.md); `undefined` when rejected. */
@@ -47,9 +58,9 @@ export const parseStatusDate = (text: string): Micros | undefined => {
 
 // The instants every notation in play can write with a 4-digit year: RFC 3339 allows 0000, PostgreSQL refuses
 // year 0 ("date/time field value out of range"), and past 9999 toISOString switches to "+010000-…".
-const FIRST_WRITABLE: Micros = -62_135_596_800_000_000 // 0001-01-01T00:00:00Z
+const FIRST_WRITABLE = Micros.make(-62_135_596_800_000_000) // 0001-01-01T00:00:00Z
 // 9999-12-31T23:59:59.999999Z is not a double (2^53 µs is in 2255): this literal is the nearest one below it.
-const LAST_WRITABLE: Micros = 253_402_300_799_999_970
+const LAST_WRITABLE = Micros.make(253_402_300_799_999_970)
 
 /**
  * An API timestamp filter: RFC 3339 with a zone and optional fraction, any year 0000-9999; `undefined` when
@@ -61,7 +72,9 @@ const LAST_WRITABLE: Micros = 253_402_300_799_999_970
 export const parseRfc3339 = (text: string): Micros | undefined => {
   const m = RFC3339.exec(text)
   const micros = m ? toMicros(m) : undefined
-  return micros === undefined ? undefined : Math.min(LAST_WRITABLE, Math.max(FIRST_WRITABLE, micros))
+  return micros === undefined
+    ? undefined
+    : Micros.make(Math.min(LAST_WRITABLE, Math.max(FIRST_WRITABLE, micros)))
 }
 
 /**
@@ -76,5 +89,5 @@ export const formatTimestamp = (micros: Micros): string => {
   return `${iso.slice(0, 19)}${fraction ? `.${fraction}` : ""}Z`
 }
 
-export const microsFromDate = (date: Date): Micros => date.getTime() * 1000
-export const microsFromMillis = (millis: number): Micros => Math.round(millis) * 1000
+export const microsFromDate = (date: Date): Micros => Micros.make(date.getTime() * 1000)
+export const microsFromMillis = (millis: number): Micros => Micros.make(Math.round(millis) * 1000)

@@ -4,11 +4,12 @@ import { type PayloadLifecycle, payloadLifecycle } from "./Lifecycle.ts"
 import type { Payload, StoredStatus } from "./Payload.ts"
 import { PayloadQueries } from "./ports/PayloadQueries.ts"
 import type { HistorySortField, SortDir } from "./Queries.ts"
-import type { Micros } from "./Timestamp.ts"
+import type { RequestId } from "./RequestId.ts"
+import { Micros } from "./Timestamp.ts"
 
 /** How long an in-progress payload may stay silent before it counts as `stalled` (default 1 h). */
 export const StalledAfter = Context.Reference<Micros>("@pt/domain/StalledAfter", {
-  defaultValue: () => 3_600_000_000,
+  defaultValue: () => Micros.make(3_600_000_000),
 })
 
 export interface PayloadTrack {
@@ -40,14 +41,14 @@ export const sortHistory = (
 
 /** One payload's story: all its statuses sorted as asked, durations and outcome; undefined when unknown. */
 export const trackPayload = Effect.fn("Track.trackPayload")(function* (
-  requestId: string,
+  requestId: RequestId,
   sortBy: HistorySortField = "date",
   sortDir: SortDir = "desc",
 ) {
   const queries = yield* PayloadQueries
   const history = yield* queries.payloadHistory(requestId)
   if (history === undefined || history.statuses.length === 0) return undefined
-  const now = (yield* Clock.currentTimeMillis) * 1000
+  const now = Micros.make((yield* Clock.currentTimeMillis) * 1000)
   const stalledAfter = yield* StalledAfter
   return {
     payload: history.payload,

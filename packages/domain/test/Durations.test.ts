@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { durationMap, formatDuration } from "../src/Durations.ts"
-import { parseStatusDate } from "../src/Timestamp.ts"
+import { Micros, parseStatusDate } from "../src/Timestamp.ts"
 import { testDay } from "../testing/TestDates.ts"
 
 // Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
@@ -29,7 +29,7 @@ describe("duration map", () => {
 
   it("is empty for no statuses and zero for one", () => {
     assert.deepStrictEqual(durationMap([]), {})
-    assert.deepStrictEqual(durationMap([{ service: "a", source: "", date: 5 }]), {
+    assert.deepStrictEqual(durationMap([{ service: "a", source: "", date: Micros.make(5) }]), {
       "a:undefined": "00:00:00.000000",
       total_time_in_services: "00:00:00.000000",
       total_time: "00:00:00.000000",
@@ -43,6 +43,6 @@ describe("duration map", () => {
     [150 * 3600 * 1_000_000, "150:00:00.000000"],
     [59_999_999, "00:00:59.999999"],
   ])("formats %d µs as %s", (micros, text) => {
-    assert.strictEqual(formatDuration(micros), text)
+    assert.strictEqual(formatDuration(Micros.make(micros)), text)
   })
 })

@@ -1,15 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
 import { payloadLifecycle } from "../src/Lifecycle.ts"
 import { classifyStatus } from "../src/StatusVocabulary.ts"
+import { Micros } from "../src/Timestamp.ts"
 
-const HOUR = 3_600_000_000
+const HOUR = Micros.make(3_600_000_000)
 const s = (service: string, status: string, seconds: number) => ({
   service,
   status,
-  date: seconds * 1_000_000,
+  date: Micros.make(seconds * 1_000_000),
 })
 const outcome = (statuses: ReadonlyArray<ReturnType<typeof s>>, now = 100 * 1_000_000) =>
-  payloadLifecycle(statuses, { now, stalledAfter: HOUR })?.outcome
+  payloadLifecycle(statuses, { now: Micros.make(now), stalledAfter: HOUR })?.outcome
 
 describe("payload lifecycle", () => {
   it("classifies status words, legacy ones included", () => {
@@ -97,10 +98,10 @@ describe("payload lifecycle", () => {
         s("puptoo", "success", 9),
         s("hbi", "received", 10),
       ],
-      { now: 11 * 1_000_000, stalledAfter: HOUR },
+      { now: Micros.make(11 * 1_000_000), stalledAfter: HOUR },
     )!
     assert.deepStrictEqual(
-      l.services.map((x) => [x.service, x.state, x.elapsed]),
+      l.services.map((x): Array<unknown> => [x.service, x.state, x.elapsed]),
       [
         ["ingress", "success", 2_000_000],
         ["puptoo", "success", 5_000_000],
@@ -108,6 +109,6 @@ describe("payload lifecycle", () => {
       ],
     )
     assert.strictEqual(l.total, 10_000_000)
-    assert.isUndefined(payloadLifecycle([], { now: 0, stalledAfter: HOUR }))
+    assert.isUndefined(payloadLifecycle([], { now: Micros.make(0), stalledAfter: HOUR }))
   })
 })

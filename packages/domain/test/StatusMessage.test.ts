@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import { decodeStatusMessage, decodeStatusValue } from "../src/StatusMessage.ts"
-import { formatTimestamp, parseStatusDate } from "../src/Timestamp.ts"
+import { formatTimestamp, Micros, parseStatusDate } from "../src/Timestamp.ts"
 
 const ID = "0123456789abcdef0123456789abcdef"
 const valid = { request_id: ID, service: "ingress", status: "received", date: "2026-11-23T10:00:00Z" }
@@ -183,7 +183,7 @@ describe("properties", () => {
         fc.integer({ min: -14 * 60, max: 14 * 60 }),
         fc.constantFrom("T", " "),
         (date, extraMicros, offsetMinutes, sep) => {
-          const micros = date.getTime() * 1000 + extraMicros
+          const micros = Micros.make(date.getTime() * 1000 + extraMicros)
           const iso = formatTimestamp(micros)
           // Render the same instant in a zone offset, with nanoseconds (truncated to micros on parse).
           const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 23)

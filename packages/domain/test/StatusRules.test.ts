@@ -9,15 +9,15 @@ import {
   type Rejection,
   STATUS_DATE_RANGE,
 } from "../src/StatusMessage.ts"
-import { formatTimestamp, parseRfc3339, parseStatusDate } from "../src/Timestamp.ts"
+import { formatTimestamp, Micros, parseRfc3339, parseStatusDate } from "../src/Timestamp.ts"
 import { statusRuleCases } from "../testing/StatusRuleCases.ts"
 
 // The judgement of a status's bytes, shared by the Kafka consumer (decodeStatusMessage on the record value) and
 // HTTP ingest (decodeStatusValue on each item). Dates derive from the clock, except the deliberate range edges.
 const ID = "0123456789abcdef0123456789abcdef"
-const NOW = Date.now() * 1000
+const NOW = Micros.make(Date.now() * 1000)
 const HOUR = 3_600_000_000
-const iso = (micros: number) => formatTimestamp(micros)
+const iso = (micros: number) => formatTimestamp(Micros.make(micros))
 const status = (over: Record<string, unknown> = {}) => ({
   request_id: ID,
   service: "ingress",
@@ -31,7 +31,7 @@ const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(valu
  * Both entry points, on the same status: they must agree, and the agreed verdict is returned. `now` null = no
  * clock (the static range only), for the literal dates at the edges of the range.
  */
-const verdict = (value: Record<string, unknown>, now: number | null = NOW) => {
+const verdict = (value: Record<string, unknown>, now: Micros | null = NOW) => {
   const fromRecord = decodeStatusMessage(bytesOf(value), now ?? undefined)
   const fromItem = decodeStatusValue(value, now ?? undefined)
   assert.deepStrictEqual(fromRecord, fromItem)
@@ -42,12 +42,12 @@ const rejectedBytes = (bytes: Uint8Array): Rejection => {
   if (Result.isSuccess(r)) throw new Error("accepted")
   return r.failure
 }
-const rejection = (value: Record<string, unknown>, now: number | null = NOW): Rejection => {
+const rejection = (value: Record<string, unknown>, now: Micros | null = NOW): Rejection => {
   const r = verdict(value, now)
   if (Result.isSuccess(r)) throw new Error(`accepted ${JSON.stringify(value).slice(0, 80)}`)
   return r.failure
 }
-const date = (value: Record<string, unknown>, now: number | null = NOW): number => {
+const date = (value: Record<string, unknown>, now: Micros | null = NOW): number => {
   const r = verdict(value, now)
   if (Result.isFailure(r)) throw new Error(`rejected: ${r.failure.reason}`)
   return r.success.date
@@ -141,7 +141,7 @@ describe("future rule: at most 24 h after the decoding clock", () => {
       reason: `date "${late}" is more than 24 h in the future (now ${iso(NOW)})`,
     })
     // The rule follows the clock it is given: the same date is fine a day later.
-    assert.isTrue(Result.isSuccess(verdict(status({ date: late }), NOW + HOUR)))
+    assert.isTrue(Result.isSuccess(verdict(status({ date: late }), Micros.make(NOW + HOUR))))
     // A year ahead, still inside the static range.
     const nextYear = iso(NOW + 365 * 24 * HOUR)
     assert.match(rejection(status({ date: nextYear }), NOW).reason, /is more than 24 h in the future/)
@@ -206,7 +206,7 @@ describe("timestamps of every year", () => {
 
 describe("the shared cases (also run over real HTTP and a real broker)", () => {
   it.each(statusRuleCases(Date.now()))("$name", ({ bytes, verdict }) => {
-    const now = Date.now() * 1000
+    const now = Micros.make(Date.now() * 1000)
     const fromRecord = decodeStatusMessage(bytes, now)
     const text = decodeUtf8(bytes)
     // Invalid UTF-8 never becomes an HTTP item: the body is refused with a 400 before items exist.

@@ -11,6 +11,7 @@ import {
   summaryLifecycle,
   summaryOutcome,
 } from "../src/Summary.ts"
+import { Micros } from "../src/Timestamp.ts"
 
 const HOUR = 3_600_000_000
 // Few services, words and dates, so ties (same date, same word) and every kind of word are frequent.
@@ -18,12 +19,12 @@ const status: fc.Arbitrary<SummaryStatus> = fc.record({
   service: fc.constantFrom("ingress", "puptoo", "storage-broker", "hbi"),
   status: fc.constantFrom("received", "processing", "success", "error", "failed", "successful", "validated"),
   status_msg: fc.constantFrom("", "ok", "bad tarball", "\u{1F600}", "\uFFFD"),
-  date: fc.integer({ min: 0, max: 20 }).map((n) => 1_700_000_000_000_000 + n * 1_000_000),
+  date: fc.integer({ min: 0, max: 20 }).map((n) => Micros.make(1_700_000_000_000_000 + n * 1_000_000)),
 })
 const statuses = fc.array(status, { minLength: 1, maxLength: 30 })
 const at = fc.integer({ min: 0, max: 3 }).map((h) => ({
-  now: 1_700_000_000_000_000 + 20_000_000 + h * HOUR,
-  stalledAfter: HOUR,
+  now: Micros.make(1_700_000_000_000_000 + 20_000_000 + h * HOUR),
+  stalledAfter: Micros.make(HOUR),
 }))
 
 /** A shuffle with duplicates: `picks` index into the list, then the list itself so nothing is lost. */
@@ -85,11 +86,11 @@ describe("payload summary", () => {
   it("keeps the first error and the last status, ties broken by the text", () => {
     const d = 1_700_000_000_000_000
     const summary = summarize([
-      { service: "puptoo", status: "received", status_msg: "", date: d },
-      { service: "puptoo", status: "failed", status_msg: "b", date: d + 2 },
-      { service: "puptoo", status: "error", status_msg: "z", date: d + 2 },
-      { service: "storage-broker", status: "success", status_msg: "", date: d + 5 },
-      { service: "ingress", status: "success", status_msg: "", date: d + 5 },
+      { service: "puptoo", status: "received", status_msg: "", date: Micros.make(d) },
+      { service: "puptoo", status: "failed", status_msg: "b", date: Micros.make(d + 2) },
+      { service: "puptoo", status: "error", status_msg: "z", date: Micros.make(d + 2) },
+      { service: "storage-broker", status: "success", status_msg: "", date: Micros.make(d + 5) },
+      { service: "ingress", status: "success", status_msg: "", date: Micros.make(d + 5) },
     ])!
     assert.deepStrictEqual(summary.firstError, {
       service: "puptoo",

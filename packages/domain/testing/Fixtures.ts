@@ -3,28 +3,35 @@
  * suites run against a shared, non-empty database without cleanup and never see each other's rows; dates derive
  * from the clock (TestDates.ts).
  */
+
+import { RequestId } from "../src/RequestId.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
-import { parseStatusDate } from "../src/Timestamp.ts"
+import { Micros, parseStatusDate } from "../src/Timestamp.ts"
 import { testDay } from "./TestDates.ts"
 
 const DAY = testDay()
 
-export const freshId = (): string => crypto.randomUUID().replaceAll("-", "")
+export const freshId = (): RequestId => RequestId.make(crypto.randomUUID().replaceAll("-", ""))
 export const freshName = (prefix: string): string => `${prefix}-${freshId().slice(0, 12)}`
-export const at = (text: string): number => parseStatusDate(text)!
+export const at = (text: string): Micros => parseStatusDate(text)!
+
+/** What a test says about an event: the id and date as plain values, made RequestId and Micros by `statusEvent`. */
+export type StatusEventInput = Partial<Omit<StatusEvent, "request_id" | "date">> & {
+  readonly request_id: string
+  readonly date?: number
+}
 
 /** A valid event of `request_id`: an ingress `received` at 10:00 on the test day, unless overridden. */
-export const statusEvent = (
-  overrides: Partial<StatusEvent> & Pick<StatusEvent, "request_id">,
-): StatusEvent => ({
+export const statusEvent = ({ request_id, date, ...overrides }: StatusEventInput): StatusEvent => ({
   service: "ingress",
   source: "",
   status: "received",
   status_msg: "",
-  date: at(`${DAY}T10:00:00Z`),
   account: "",
   org_id: "",
   inventory_id: "",
   system_id: "",
   ...overrides,
+  request_id: RequestId.make(request_id),
+  date: date === undefined ? at(`${DAY}T10:00:00Z`) : Micros.make(date),
 })

@@ -10,7 +10,9 @@ import { Effect, type Layer } from "effect"
 import { PayloadQueries } from "../src/ports/PayloadQueries.ts"
 import { PayloadStore } from "../src/ports/PayloadStore.ts"
 import type { PayloadListQuery, StatusListQuery } from "../src/Queries.ts"
+import type { RequestId } from "../src/RequestId.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
+import { Micros } from "../src/Timestamp.ts"
 import { at, freshId, freshName, statusEvent } from "./Fixtures.ts"
 import { DAY_MS, testDay } from "./TestDates.ts"
 
@@ -46,7 +48,7 @@ export const payloadStoreSuite = <E>(
         PayloadStore.use((s) => s.record(events)),
         ({ inserted, duplicates }) => ({ inserted, duplicates }),
       )
-    const history = (id: string) => PayloadQueries.use((q) => q.payloadHistory(id))
+    const history = (id: RequestId) => PayloadQueries.use((q) => q.payloadHistory(id))
     const payloads = (q: Partial<PayloadListQuery>) =>
       PayloadQueries.use((s) => s.listPayloads(payloadQuery(q)))
     const statuses = (q: Partial<StatusListQuery>) =>
@@ -128,7 +130,7 @@ export const payloadStoreSuite = <E>(
           { ...base, source: "insights-client" },
           { ...base, status: "processing" },
           { ...base, status_msg: "other" },
-          { ...base, date: base.date + 1 },
+          { ...base, date: Micros.make(base.date + 1) },
         ]
         assert.deepStrictEqual(yield* record(variants), { inserted: 6, duplicates: 0 })
         // Fields outside the identity (tenant values) do not make a new status.
@@ -196,7 +198,7 @@ export const payloadStoreSuite = <E>(
             service,
             source: `${service}-src`,
             status: `${service}-st`,
-            date: at(`${DAY}T10:00:00Z`) + i,
+            date: Micros.make(at(`${DAY}T10:00:00Z`) + i),
           }),
           statusEvent({ request_id: id, service, account: `acct-${i}` }),
         ])
@@ -273,10 +275,10 @@ export const payloadStoreSuite = <E>(
       Effect.gen(function* () {
         const org_id = freshName("org")
         const [d0, d1, d2, d3] = [1, 2, 3, 4].map((m) => at(`${DAY}T11:0${m}:00Z`)) as [
-          number,
-          number,
-          number,
-          number,
+          Micros,
+          Micros,
+          Micros,
+          Micros,
         ]
         const dates = [d0, d1, d2, d3]
         const ids = dates.map(() => freshId())
@@ -343,11 +345,13 @@ export const payloadStoreSuite = <E>(
           assert.strictEqual((yield* statuses({ service, date: { gte: t(2), lt: t(3) } })).count, 1)
           assert.strictEqual((yield* statuses({ service, date: { lte: t(2) } })).count, 2)
           assert.strictEqual(
-            (yield* statuses({ service, created_at: { gt: Date.now() * 1000 + 3_600_000_000 } })).count,
+            (yield* statuses({ service, created_at: { gt: Micros.make(Date.now() * 1000 + 3_600_000_000) } }))
+              .count,
             0,
           )
           assert.strictEqual(
-            (yield* statuses({ service, created_at: { lt: Date.now() * 1000 + 3_600_000_000 } })).count,
+            (yield* statuses({ service, created_at: { lt: Micros.make(Date.now() * 1000 + 3_600_000_000) } }))
+              .count,
             3,
           )
           const asc = yield* statuses({ request_id: id, sortBy: "service", sortDir: "asc", pageSize: 2 })

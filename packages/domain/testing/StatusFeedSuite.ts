@@ -8,6 +8,7 @@
 import { assert, layer } from "@effect/vitest"
 import { Deferred, Effect, type Layer, Queue, Schedule, type Scope, Stream } from "effect"
 import { StatusFeed } from "../src/ports/StatusFeed.ts"
+import { RequestId } from "../src/RequestId.ts"
 import { freshId, statusEvent } from "./Fixtures.ts"
 
 // Probe ids are recognisable (still 32 hex), so every subscriber leaves out every subscriber's probes.
@@ -28,7 +29,7 @@ export interface FeedSubscriber {
 export const liveSubscriber: Effect.Effect<FeedSubscriber, never, StatusFeed | Scope.Scope> = Effect.gen(
   function* () {
     const feed = yield* StatusFeed
-    const probe = `${PROBE_PREFIX}${freshId().slice(PROBE_PREFIX.length)}`
+    const probe = RequestId.make(`${PROBE_PREFIX}${freshId().slice(PROBE_PREFIX.length)}`)
     const ready = yield* Deferred.make<void>()
     const received = yield* Queue.unbounded<string>()
     yield* feed.subscribe.pipe(
@@ -63,7 +64,7 @@ const dieAfter =
       orElse: () => Effect.die(new Error(`status feed: gave up after ${WAIT} waiting for ${what}`)),
     })
 
-const publish = (ids: ReadonlyArray<string>, statusesPerId = 1) =>
+const publish = (ids: ReadonlyArray<RequestId>, statusesPerId = 1) =>
   StatusFeed.use((feed) =>
     feed.publish(
       ids.flatMap((request_id) =>

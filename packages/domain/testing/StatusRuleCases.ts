@@ -1,5 +1,5 @@
 import type { Rejection } from "../src/StatusMessage.ts"
-import { formatTimestamp } from "../src/Timestamp.ts"
+import { formatTimestamp, Micros } from "../src/Timestamp.ts"
 
 /**
  * The same bytes for every way a status comes in: the Kafka path (a record value) and HTTP ingest (a body holding
@@ -16,7 +16,7 @@ export interface StatusRuleCase {
 const HOUR_MS = 3_600_000
 
 export const statusRuleCases = (nowMs: number): ReadonlyArray<StatusRuleCase> => {
-  const at = (ms: number) => formatTimestamp(ms * 1000)
+  const at = (ms: number) => formatTimestamp(Micros.make(ms * 1000))
   // A fresh payload id per case and per run: topics and stores are shared across a test file.
   const id = (n: number) => `${nowMs.toString(16).padStart(16, "0").slice(-16)}${String(n).padStart(16, "0")}`
   const status = (n: number, over: Record<string, unknown> = {}) => ({

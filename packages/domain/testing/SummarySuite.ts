@@ -8,6 +8,7 @@
  * Every test works on its own fresh ids and names, so it runs against a shared database; every date derives
  * from the clock.
  */
+
 import { assert, layer } from "@effect/vitest"
 import { Effect, type Layer } from "effect"
 import fc from "fast-check"
@@ -17,6 +18,7 @@ import { PayloadStore } from "../src/ports/PayloadStore.ts"
 import { type PayloadListQuery, payloadPosition } from "../src/Queries.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
 import { summarize } from "../src/Summary.ts"
+import { Micros } from "../src/Timestamp.ts"
 import { freshId, freshName, statusEvent } from "./Fixtures.ts"
 import { HOUR_MS } from "./TestDates.ts"
 
@@ -56,7 +58,7 @@ export const summarySuite = <E>(
             const store = yield* PayloadStore
             const queries = yield* PayloadQueries
             const { now, stalledAfter, base } = clock()
-            const at = { now, stalledAfter }
+            const at = { now: Micros.make(now), stalledAfter: Micros.make(stalledAfter) }
             const status = fc.record({
               service: fc.constantFrom("ingress", "puptoo", "storage-broker"),
               status: fc.constantFrom("received", "processing", "success", "error", "failed", "successful"),
@@ -107,7 +109,12 @@ export const summarySuite = <E>(
                       assert.strictEqual(page.count, candidate === outcome ? 1 : 0, `outcome ${candidate}`)
                     }
                     const host = await Effect.runPromise(
-                      queries.hostHistory({ inventory_id, limit: 5, now, stalledAfter }),
+                      queries.hostHistory({
+                        inventory_id,
+                        limit: 5,
+                        now: Micros.make(now),
+                        stalledAfter: Micros.make(stalledAfter),
+                      }),
                     )
                     assert.deepStrictEqual(host?.uploads[0]?.summary, expected)
                     assert.strictEqual(host?.succeeded, outcome === "success" ? 1 : 0)
@@ -150,7 +157,7 @@ export const summarySuite = <E>(
             status: "error",
           }),
         ])
-        return { account, ids, at: { now, stalledAfter }, base }
+        return { account, ids, at: { now: Micros.make(now), stalledAfter: Micros.make(stalledAfter) }, base }
       })
 
       const requestIds = (page: { readonly data: ReadonlyArray<{ readonly request_id: string }> }) =>
@@ -167,13 +174,13 @@ export const summarySuite = <E>(
           const windowed = yield* payloads({
             account,
             outcome: "error",
-            created_at: { gte: base + 11 * MINUTE },
+            created_at: { gte: Micros.make(base + 11 * MINUTE) },
           })
           assert.strictEqual(windowed.count, 0)
           const inWindow = yield* payloads({
             account,
             outcome: "error",
-            created_at: { gte: base + 10 * MINUTE },
+            created_at: { gte: Micros.make(base + 10 * MINUTE) },
           })
           assert.deepStrictEqual(requestIds(inWindow), [ids.error])
           // Success and error need no clock.
@@ -266,7 +273,12 @@ export const summarySuite = <E>(
               }),
             ])
             const byInventory = yield* PayloadQueries.use((q) =>
-              q.hostHistory({ inventory_id, limit: 10, now, stalledAfter }),
+              q.hostHistory({
+                inventory_id,
+                limit: 10,
+                now: Micros.make(now),
+                stalledAfter: Micros.make(stalledAfter),
+              }),
             )
             assert.isDefined(byInventory)
             assert.deepStrictEqual(
@@ -283,7 +295,12 @@ export const summarySuite = <E>(
               [base, base + 62 * MINUTE, 2, 1],
             )
             const bySystem = yield* PayloadQueries.use((q) =>
-              q.hostHistory({ system_id: sysA, limit: 1, now, stalledAfter }),
+              q.hostHistory({
+                system_id: sysA,
+                limit: 1,
+                now: Micros.make(now),
+                stalledAfter: Micros.make(stalledAfter),
+              }),
             )
             assert.deepStrictEqual(
               bySystem!.uploads.map((u) => u.payload.request_id),
@@ -293,7 +310,12 @@ export const summarySuite = <E>(
             assert.deepStrictEqual(bySystem!.inventory_ids, [inventory_id, other].sort())
             assert.deepStrictEqual([bySystem!.total, bySystem!.succeeded], [2, 1])
             const unknown = yield* PayloadQueries.use((q) =>
-              q.hostHistory({ inventory_id: freshName("nobody"), limit: 10, now, stalledAfter }),
+              q.hostHistory({
+                inventory_id: freshName("nobody"),
+                limit: 10,
+                now: Micros.make(now),
+                stalledAfter: Micros.make(stalledAfter),
+              }),
             )
             assert.isUndefined(unknown)
           }),

@@ -3,7 +3,7 @@ import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { statusPosition } from "@pt/domain/Queries"
 import { successRate } from "@pt/domain/Stats"
-import { formatTimestamp } from "@pt/domain/Timestamp"
+import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
 import { Clock, Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
@@ -37,7 +37,7 @@ export const StatusesHandlers = HttpApiBuilder.group(
         stats: ({ query }) =>
           Effect.gen(function* () {
             const now = (yield* Clock.currentTimeMillis) * 1000
-            const since = query.since ?? now - 24 * 3_600_000_000
+            const since = Micros.make(query.since ?? now - 24 * 3_600_000_000)
             const data = yield* orUnavailable(successRate(since))
             return { stat: query.stat ?? "SuccessRate", since: formatTimestamp(since), data }
           }).pipe(Effect.provideService(PayloadQueries, queries)),

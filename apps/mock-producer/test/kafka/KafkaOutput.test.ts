@@ -1,6 +1,7 @@
 import type {} from "@pt/adapters-kafka/testing/globalSetup"
 import { createTopics, readTopic, testKafka, uniqueName } from "@pt/adapters-kafka/testing/KafkaTestKit"
 import { decodeStatusMessage } from "@pt/domain/StatusMessage"
+import { Micros } from "@pt/domain/Timestamp"
 import { HOUR_MS } from "@pt/domain/testing/TestDates"
 import { Effect, Result } from "effect"
 import { describe, expect, inject, it } from "vitest"
@@ -33,7 +34,7 @@ describe("Kafka output against a real broker", () => {
       noiseRate: 0.3,
     })
     const records: Array<TraceRecord> = []
-    for (let i = 0; i < 12; i++) records.push(...traffic.next(T0 + i * 1_000_000).records)
+    for (let i = 0; i < 12; i++) records.push(...traffic.next(Micros.make(T0 + i * 1_000_000)).records)
     const raw = records.filter((r) => r.raw !== undefined)
     expect(raw.length).toBeGreaterThan(0)
 

@@ -1,5 +1,5 @@
 import type { StatusCount, TimeRange } from "@pt/domain/Queries"
-import { formatTimestamp } from "@pt/domain/Timestamp"
+import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
 import { decodeRows, StatusCountRow } from "../Rows.ts"
 import type { SqlClient, SqlError } from "../SqlClient.ts"
@@ -50,15 +50,17 @@ export const countFromHours = (ids: StatusFilterIds, date: TimeRange): Statement
   ]
   const rows = (lo: number | undefined, hi: number | undefined) => {
     const conds = ofPair("s")
-    if (lo !== undefined) conds.push(`s.date >= ${w.param(formatTimestamp(lo))}::timestamptz`)
-    if (hi !== undefined) conds.push(`s.date < ${w.param(formatTimestamp(hi))}::timestamptz`)
+    if (lo !== undefined) conds.push(`s.date >= ${w.param(formatTimestamp(Micros.make(lo)))}::timestamptz`)
+    if (hi !== undefined) conds.push(`s.date < ${w.param(formatTimestamp(Micros.make(hi)))}::timestamptz`)
     return `(select count(*) from payload_statuses s where ${conds.join(" and ")})`
   }
   if (hoursFrom !== undefined && hoursTo !== undefined && hoursFrom >= hoursTo)
     return { sql: `select ${rows(from, to)}::float8 as n`, params: w.params }
   const hourConds = ofPair("c")
-  if (hoursFrom !== undefined) hourConds.push(`c.hour >= ${w.param(formatTimestamp(hoursFrom))}::timestamptz`)
-  if (hoursTo !== undefined) hourConds.push(`c.hour < ${w.param(formatTimestamp(hoursTo))}::timestamptz`)
+  if (hoursFrom !== undefined)
+    hourConds.push(`c.hour >= ${w.param(formatTimestamp(Micros.make(hoursFrom)))}::timestamptz`)
+  if (hoursTo !== undefined)
+    hourConds.push(`c.hour < ${w.param(formatTimestamp(Micros.make(hoursTo)))}::timestamptz`)
   const parts = [`coalesce((select sum(c.n) from status_counts c where ${hourConds.join(" and ")}), 0)`]
   if (from !== undefined && hoursFrom !== undefined && from < hoursFrom) parts.push(rows(from, hoursFrom))
   if (to !== undefined && hoursTo !== undefined && hoursTo < to) parts.push(rows(hoursTo, to))
@@ -86,8 +88,8 @@ const COUNT_STATUSES = `with wanted as materialized (select id from statuses whe
  */
 export const countStatuses =
   (sql: SqlClient["Service"]) =>
-  (since: number, statuses: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<StatusCount>, SqlError> => {
-    const edge = Math.ceil(since / HOUR_MICROS) * HOUR_MICROS
+  (since: Micros, statuses: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<StatusCount>, SqlError> => {
+    const edge = Micros.make(Math.ceil(since / HOUR_MICROS) * HOUR_MICROS)
     return sql
       .query(COUNT_STATUSES, [formatTimestamp(since), formatTimestamp(edge), [...statuses]])
       .pipe(Effect.flatMap(decodeRows(StatusCountRow)))

@@ -7,7 +7,7 @@ import {
   type ServiceSummary,
   summaryOfServices,
 } from "@pt/domain/Summary"
-import { formatTimestamp } from "@pt/domain/Timestamp"
+import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
 import { StalledAfter } from "@pt/domain/Track"
 import { Clock, Effect, Schema } from "effect"
 import type { LookupNames } from "../LookupNames.ts"
@@ -43,22 +43,22 @@ from payload_services s join services n on n.id = s.service_id where s.payload_i
 
 // The domain's shape: optional keys absent rather than undefined, so summaries compare deep-equal.
 const serviceSummary = (r: ServiceSummaryRow): ServiceSummary => ({
-  firstDate: r.first_date,
-  lastDate: r.last_date,
-  ...(r.first_received === null ? {} : { firstReceived: r.first_received }),
-  ...(r.last_received === null ? {} : { lastReceived: r.last_received }),
-  ...(r.last_terminal === null ? {} : { lastTerminal: r.last_terminal }),
+  firstDate: Micros.make(r.first_date),
+  lastDate: Micros.make(r.last_date),
+  ...(r.first_received === null ? {} : { firstReceived: Micros.make(r.first_received) }),
+  ...(r.last_received === null ? {} : { lastReceived: Micros.make(r.last_received) }),
+  ...(r.last_terminal === null ? {} : { lastTerminal: Micros.make(r.last_terminal) }),
   sawError: r.saw_error,
   ...(r.first_error_date === null
     ? {}
     : {
         firstError: {
-          date: r.first_error_date,
+          date: Micros.make(r.first_error_date),
           status: r.first_error_status ?? "",
           status_msg: r.first_error_msg ?? "",
         },
       }),
-  lastStatus: { date: r.last_status_date, status: r.last_status, status_msg: r.last_status_msg },
+  lastStatus: { date: Micros.make(r.last_status_date), status: r.last_status, status_msg: r.last_status_msg },
 })
 
 /** The stored summaries of these payloads, by payload id (a payload without statuses has none). */
@@ -94,7 +94,10 @@ export const outcomeAt = (given: OutcomeAt | undefined): Effect.Effect<OutcomeAt
   given !== undefined
     ? Effect.succeed(given)
     : Effect.gen(function* () {
-        return { now: (yield* Clock.currentTimeMillis) * 1000, stalledAfter: yield* StalledAfter }
+        return {
+          now: Micros.make((yield* Clock.currentTimeMillis) * 1000),
+          stalledAfter: yield* StalledAfter,
+        }
       })
 
 /**
@@ -108,7 +111,7 @@ export const addSummaryFilters = Effect.fnUntraced(function* (
   names: LookupNames,
 ) {
   // Instants as RFC 3339 text, like Where.range: constants the planner can prune partitions with.
-  const at = (value: number) => `${w.param(formatTimestamp(value))}::timestamptz`
+  const at = (value: number) => `${w.param(formatTimestamp(Micros.make(value)))}::timestamptz`
   if (q.outcome !== undefined) {
     const window: string[] = []
     for (const [key, op] of [
@@ -207,8 +210,8 @@ export const hostHistory = (sql: SqlClient["Service"]) =>
       }),
       inventory_ids: t.inventory_ids ?? [],
       system_ids: t.system_ids ?? [],
-      firstSeen: t.first_seen,
-      lastSeen: t.last_seen,
+      firstSeen: Micros.make(t.first_seen),
+      lastSeen: Micros.make(t.last_seen),
       total: t.total,
       succeeded: t.succeeded,
     } satisfies HostHistory

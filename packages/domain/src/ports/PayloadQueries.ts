@@ -10,6 +10,7 @@ import type {
   StatusCount,
   StatusListQuery,
 } from "../Queries.ts"
+import type { RequestId } from "../RequestId.ts"
 import type { OutcomeAt } from "../Summary.ts"
 import type { Micros } from "../Timestamp.ts"
 import type { StoreUnavailable } from "./StoreUnavailable.ts"
@@ -36,7 +37,7 @@ export class PayloadQueries extends Context.Service<
     readonly listStatuses: (query: StatusListQuery) => Effect.Effect<Page<StoredStatus>, StoreUnavailable>
     /** The payload and all its statuses (unsorted), or undefined when the payload has no statuses. */
     readonly payloadHistory: (
-      requestId: string,
+      requestId: RequestId,
     ) => Effect.Effect<
       { readonly payload: Payload; readonly statuses: ReadonlyArray<StoredStatus> } | undefined,
       StoreUnavailable

@@ -1,4 +1,5 @@
 import { Context, type Effect, type Stream } from "effect"
+import type { RequestId } from "../RequestId.ts"
 import type { StatusEvent } from "../StatusEvent.ts"
 
 /**
@@ -11,6 +12,6 @@ export class StatusFeed extends Context.Service<
     /** Announce statuses after their batch committed. Never fails the write path. */
     readonly publish: (events: ReadonlyArray<StatusEvent>) => Effect.Effect<void>
     /** Request ids of newly stored statuses, as they are stored. */
-    readonly subscribe: Stream.Stream<string>
+    readonly subscribe: Stream.Stream<RequestId>
   }
 >()("@pt/domain/ports/StatusFeed") {}
