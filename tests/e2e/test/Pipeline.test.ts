@@ -23,7 +23,8 @@ import { durationMap } from "@pt/domain/Durations"
 import { payloadLifecycle } from "@pt/domain/Lifecycle"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
 import { decodeStatusMessage } from "@pt/domain/StatusMessage"
-import { parseRfc3339 } from "@pt/domain/Timestamp"
+import { RequestId } from "@pt/domain/RequestId"
+import { Micros, microsFromMillis, parseRfc3339 } from "@pt/domain/Timestamp"
 import { startMockProducer } from "@pt/mock-producer/testing/MockProducerProcess"
 import { Result } from "effect"
 import { afterAll, expect, inject, it } from "vitest"
@@ -138,7 +139,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
     30_000,
   )
 
-  const now = Date.now() * 1000
+  const now = microsFromMillis(Date.now())
   for (const { scenario } of SCENARIOS) {
     const id = ids.get(scenario)!
     const unique = new Map((sent.get(id) ?? []).map((e) => [statusIdentity(e), e]))
@@ -146,7 +147,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
     expect(response.status, scenario).toBe(200)
     const body = (await response.json()) as { data: Array<ApiStatus>; duration: Record<string, string> }
     const history = body.data.map((s) => ({
-      request_id: s.request_id,
+      request_id: RequestId.make(s.request_id),
       service: s.service,
       source: s.source ?? "",
       status: s.status,
@@ -159,7 +160,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
     expect([...keys].sort(), scenario).toEqual([...unique.keys()].sort())
     expect(body.duration, scenario).toEqual(durationMap([...unique.values()]))
 
-    const lifecycle = payloadLifecycle(history, { now, stalledAfter: 3_600_000_000 })!
+    const lifecycle = payloadLifecycle(history, { now, stalledAfter: Micros.make(3_600_000_000) })!
     const byDate = [...history].sort((a, b) => a.date - b.date)
     const compliance = (sent.get(id) ?? []).some((e) => e.status === "error")
     switch (scenario) {
@@ -197,6 +198,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
     expect(s.request_id).toBe(ids.get("A"))
     const key = statusIdentity({
       ...s,
+      request_id: RequestId.make(s.request_id),
       source: s.source ?? "",
       status_msg: s.status_msg ?? "",
       date: parseRfc3339(s.date)!,
