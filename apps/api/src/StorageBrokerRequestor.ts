@@ -1,6 +1,5 @@
 import { mockArchiveLinkRequestor } from "@pt/adapters-memory/MemoryArchiveLinkRequestor"
-import { ArchiveLinkFailed } from "@pt/domain/Errors"
-import { ArchiveLinkRequestor } from "@pt/domain/ports/ArchiveLinkRequestor"
+import { ArchiveLinkFailed, ArchiveLinkRequestor } from "@pt/domain/ports/ArchiveLinkRequestor"
 import { Effect, Layer, Predicate } from "effect"
 import { ApiConfig } from "./Config.ts"
 

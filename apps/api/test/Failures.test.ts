@@ -1,7 +1,7 @@
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
-import { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
+import { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { testDay } from "@pt/domain/testing/TestDates"
 import { Effect, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"

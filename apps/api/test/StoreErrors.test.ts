@@ -1,5 +1,5 @@
-import { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
+import { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Effect, Layer, Logger } from "effect"
 import { describe, expect, it } from "vitest"
 import { orUnavailable, STORE_UNAVAILABLE } from "../src/handlers/Common.ts"

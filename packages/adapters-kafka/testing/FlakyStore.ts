@@ -1,8 +1,8 @@
 import { makeMemoryStore } from "@pt/adapters-memory/MemoryPayloadStore"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
-import { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
+import { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Context, Effect, Layer } from "effect"
 
 /**

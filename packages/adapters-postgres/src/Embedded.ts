@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
-import type { StoreUnavailable } from "@pt/domain/Errors"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Effect, Layer } from "effect"
 import { pgliteOrm } from "./MikroOrm.ts"
 import { type StoreServices, storeServices } from "./PostgresStore.ts"

@@ -1,4 +1,4 @@
-import type { StoreUnavailable } from "@pt/domain/Errors"
+import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import type { Effect } from "effect"
 import type { StoreOrm } from "./MikroOrm.ts"
 import { ormCall } from "./StoreErrors.ts"

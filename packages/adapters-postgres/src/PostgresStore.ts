@@ -1,7 +1,7 @@
-import type { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { type Config, Context, Effect, Layer } from "effect"
 import type pg from "pg"
 import { makeLookupNames } from "./LookupNames.ts"

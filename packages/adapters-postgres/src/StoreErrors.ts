@@ -1,4 +1,4 @@
-import { StoreUnavailable } from "@pt/domain/Errors"
+import { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Effect } from "effect"
 import { PoolExhausted, SqlError, StatementTimedOut } from "./SqlClient.ts"
 

@@ -1,4 +1,4 @@
-import type { StoreUnavailable } from "@pt/domain/Errors"
+import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect"
 import { ensurePartitions, type PartitionReport, startOfDay } from "./Partitions.ts"
 import { applyRetention, type RetentionReport } from "./Retention.ts"

@@ -1,6 +1,6 @@
-import type { StoreUnavailable } from "@pt/domain/Errors"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
+import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import type { RequestId } from "@pt/domain/RequestId"
 import { Micros } from "@pt/domain/Timestamp"
 import { freshId, statusEvent } from "@pt/domain/testing/Fixtures"

@@ -1,4 +1,4 @@
-import type { StoreUnavailable } from "@pt/domain/Errors"
+import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Clock, Effect, Predicate, type Result } from "effect"
 import { type BadRequest, ServiceUnavailable } from "../ApiErrors.ts"
 
