@@ -5,7 +5,7 @@ import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
 import { Effect, Schema } from "effect"
 import { decodeRows } from "../Rows.ts"
 import type { SqlClient, SqlError } from "../SqlClient.ts"
-import { micros } from "../SqlFragments.ts"
+import { micros, timestampFromMicros } from "../SqlFragments.ts"
 
 /**
  * Pipeline analytics (packages/domain/src/Analytics.ts) over the summary table `payload_services`
@@ -21,17 +21,19 @@ import { micros } from "../SqlFragments.ts"
  */
 const OPEN = `(not s.saw_error and (s.last_terminal is null or coalesce(s.last_received > s.last_terminal, false)))`
 
-const ANALYTICS = `with w as materialized (
+export const ANALYTICS = `with w as materialized (
   select s.payload_id, s.service_id, n.name, s.first_date, s.saw_error as failed, ${OPEN} as open,
     floor((${micros("s.first_date")} - $3::float8) / $4::float8)::int as bucket,
     case when not ${OPEN}
       then greatest(0, ${micros("s.last_terminal")} - ${micros("coalesce(s.first_received, s.first_date)")}) end
       as elapsed,
-    case when ${OPEN} then exists (select 1 from payload_summaries ps where ps.payload_id = s.payload_id
-      and not ps.any_error and ${micros("ps.last_date")} < $5::float8) else false end as stalled,
+    coalesce(${OPEN} and not ps.any_error and ps.last_date < ${timestampFromMicros("$5::bigint")}, false)
+      as stalled,
     s.first_error_status, s.first_error_msg,
     lag(s.service_id) over (partition by s.payload_id order by s.first_date, n.name) as prev
   from payload_services s join services n on n.id = s.service_id
+    -- A join, not a subquery per open row: the planner picks a hash join for a day, index probes for an hour.
+    left join payload_summaries ps on ps.payload_id = s.payload_id
   where s.first_date >= $1::timestamptz and s.first_date < $2::timestamptz
 ),
 totals as (
@@ -119,19 +121,22 @@ const AnalyticsRow = Schema.Struct({
 // Code point order, like the memory store and the "C" collation of the names.
 const byText = compareText
 
+/** The bind parameters of ANALYTICS (also for scripts/explain-queries.ts-style EXPLAIN runs). */
+export const analyticsParams = (q: AnalyticsQuery): ReadonlyArray<unknown> => [
+  // Bounds as RFC 3339 text: constants the planner can use; the rest as exact float8 microseconds.
+  formatTimestamp(q.since),
+  formatTimestamp(q.until),
+  q.since,
+  q.bucket,
+  q.now - q.stalledAfter,
+  q.topErrors,
+]
+
 export const pipelineAnalytics =
   (sql: SqlClient["Service"]) =>
   (q: AnalyticsQuery): Effect.Effect<PipelineAnalytics, SqlError> =>
     sql
-      .query(ANALYTICS, [
-        // Bounds as RFC 3339 text: constants the planner can use; the rest as exact float8 microseconds.
-        formatTimestamp(q.since),
-        formatTimestamp(q.until),
-        q.since,
-        q.bucket,
-        q.now - q.stalledAfter,
-        q.topErrors,
-      ])
+      .query(ANALYTICS, analyticsParams(q))
       .pipe(
         Effect.flatMap(decodeRows(AnalyticsRow)),
         Effect.map(([row]): PipelineAnalytics => {
