@@ -135,7 +135,7 @@ export const analyticsSuite = <E>(
               },
               series: [point(0, 3, 2, 20 * SECOND), point(1, 0, 0), point(2, 1, 1, 6 * SECOND)],
               topErrors: [
-                { status: "error", status_msg: "boom", count: 2, exampleRequestId: p6! < p7! ? p6! : p7! },
+                { status: "error", status_msg: "boom", count: 2, exampleRequestId: [p6!, p7!].sort()[0] },
                 { status: "error", status_msg: "disk full", count: 1, exampleRequestId: p5! },
               ],
             } as unknown as ServiceAnalytics,

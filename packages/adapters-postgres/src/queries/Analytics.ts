@@ -16,7 +16,7 @@ import { micros, timestampFromMicros } from "../SqlFragments.ts"
  * terminal status or with a `received` after the last one; elapsed from the first `received` (else the first
  * status) to the last terminal status. Percentiles are exact: `percentile_disc` over the finished stages, the
  * same definition the memory store computes. `payload_services` has no index on `first_date` (the write path
- * keeps its updates HOT), so the window is a scan of the table: docs/api.md, "Pipeline analytics", has the
+ * keeps its updates HOT), so the window is a scan of the table: docs/api.md, `GET {prefix}/pipeline`, has the
  * cost at 10M statuses.
  */
 const OPEN = `(not s.saw_error and (s.last_terminal is null or coalesce(s.last_received > s.last_terminal, false)))`
@@ -135,57 +135,55 @@ export const analyticsParams = (q: AnalyticsQuery): ReadonlyArray<unknown> => [
 export const pipelineAnalytics =
   (sql: SqlClient["Service"]) =>
   (q: AnalyticsQuery): Effect.Effect<PipelineAnalytics, SqlError> =>
-    sql
-      .query(ANALYTICS, analyticsParams(q))
-      .pipe(
-        Effect.flatMap(decodeRows(AnalyticsRow)),
-        Effect.map(([row]): PipelineAnalytics => {
-          const starts = bucketStarts(q)
-          const series = new Map<string, Array<SeriesPoint>>()
-          for (const x of row?.series ?? []) {
-            let points = series.get(x.service)
-            if (points === undefined) {
-              points = starts.map((start) => ({ start, throughput: 0, errors: 0 }))
-              series.set(x.service, points)
-            }
-            points[x.bucket] = {
-              start: starts[x.bucket]!,
-              throughput: x.throughput,
-              errors: x.errors,
-              ...(x.p95 === null ? {} : { p95: x.p95 }),
-            }
+    sql.query(ANALYTICS, analyticsParams(q)).pipe(
+      Effect.flatMap(decodeRows(AnalyticsRow)),
+      Effect.map(([row]): PipelineAnalytics => {
+        const starts = bucketStarts(q)
+        const series = new Map<string, Array<SeriesPoint>>()
+        for (const x of row?.series ?? []) {
+          let points = series.get(x.service)
+          if (points === undefined) {
+            points = starts.map((start) => ({ start, throughput: 0, errors: 0 }))
+            series.set(x.service, points)
           }
-          const services = [...(row?.services ?? [])]
-            .sort((a, b) => byText(a.service, b.service))
-            .map(
-              (t): ServiceAnalytics => ({
-                service: t.service,
-                seen: t.seen,
-                succeeded: t.succeeded,
-                failed: t.failed,
-                openNow: t.open_now,
-                stalledNow: t.stalled_now,
-                ...(t.duration === null
-                  ? {}
-                  : { duration: { p50: t.duration[0], p95: t.duration[1], p99: t.duration[2] } }),
-                series: series.get(t.service) ?? [],
-                topErrors: (row?.errors ?? [])
-                  .filter((e) => e.service === t.service)
-                  .sort(
-                    (a, b) =>
-                      b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg),
-                  )
-                  .map((e) => ({
-                    status: e.status,
-                    status_msg: e.status_msg,
-                    count: e.count,
-                    exampleRequestId: e.example,
-                  })),
-              }),
-            )
-          const flow = [...(row?.flow ?? [])].sort(
-            (a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to),
+          points[x.bucket] = {
+            start: starts[x.bucket]!,
+            throughput: x.throughput,
+            errors: x.errors,
+            ...(x.p95 === null ? {} : { p95: x.p95 }),
+          }
+        }
+        const services = [...(row?.services ?? [])]
+          .sort((a, b) => byText(a.service, b.service))
+          .map(
+            (t): ServiceAnalytics => ({
+              service: t.service,
+              seen: t.seen,
+              succeeded: t.succeeded,
+              failed: t.failed,
+              openNow: t.open_now,
+              stalledNow: t.stalled_now,
+              ...(t.duration === null
+                ? {}
+                : { duration: { p50: t.duration[0], p95: t.duration[1], p99: t.duration[2] } }),
+              series: series.get(t.service) ?? [],
+              topErrors: (row?.errors ?? [])
+                .filter((e) => e.service === t.service)
+                .sort(
+                  (a, b) =>
+                    b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg),
+                )
+                .map((e) => ({
+                  status: e.status,
+                  status_msg: e.status_msg,
+                  count: e.count,
+                  exampleRequestId: e.example,
+                })),
+            }),
           )
-          return { services, flow }
-        }),
-      )
+        const flow = [...(row?.flow ?? [])].sort(
+          (a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to),
+        )
+        return { services, flow }
+      }),
+    )
