@@ -112,7 +112,7 @@ const pipeline = (): PipelineResponse => ({
       error_rate: 0.111,
       // No stage finished: the API leaves the percentiles out.
       series: [],
-      top_errors: [{ status: "Error", count: 10, example_request_id: "b".repeat(32) }],
+      top_errors: [{ status: "Error", status_msg: "", count: 10, example_request_id: "b".repeat(32) }],
     },
   ],
   flow: [
