@@ -19,6 +19,7 @@ const ALL = [
   "Migration20261123150000StatusCounts",
   "Migration20261123160000StatusMsgIndex",
   "Migration20261201000000PayloadSummary",
+  "Migration20261201230000StatusPayloadInclude",
 ]
 
 const tables = `select string_agg(relname, ',' order by relname) as names from pg_class
@@ -39,9 +40,9 @@ describe("migrations", () => {
             "payload_statuses,payload_statuses_default,payloads,services,sources,status_counts,statuses,store_counts",
           )
           // The last one alone, then all.
-          expect(yield* migrateDown(s.orm)).toEqual(["Migration20261201000000PayloadSummary"])
-          expect(yield* pendingMigrations(s.orm)).toEqual(["Migration20261201000000PayloadSummary"])
-          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261201000000PayloadSummary"])
+          expect(yield* migrateDown(s.orm)).toEqual(["Migration20261201230000StatusPayloadInclude"])
+          expect(yield* pendingMigrations(s.orm)).toEqual(["Migration20261201230000StatusPayloadInclude"])
+          expect(yield* migrateUp(s.orm)).toEqual(["Migration20261201230000StatusPayloadInclude"])
           expect(yield* migrateDown(s.orm, { all: true })).toEqual([...ALL].reverse())
           expect((yield* names()).rows[0]!.names).toBeNull()
           expect(yield* migrateUp(s.orm)).toEqual(ALL)

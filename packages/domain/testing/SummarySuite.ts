@@ -209,6 +209,57 @@ export const summarySuite = <E>(
         }),
       )
 
+      // The window shapes the PostgreSQL store reads differently (outcome from the summary's index, status from
+      // the statuses' ids of the window): same results, the cursor and other sorts included.
+      it.effect("filters by outcome and by status within a created_at window, with the cursor", () =>
+        Effect.gen(function* () {
+          const { account, ids, at, base } = yield* fleet
+          const since = (minute: number) => ({ gte: Micros.make(base + minute * MINUTE) })
+          const list = (q: Partial<PayloadListQuery>) =>
+            Effect.map(payloads({ account, sortDir: "asc", ...q }), (p) => [p.count, requestIds(p)])
+          assert.deepStrictEqual(yield* list({ status: "received", created_at: since(10) }), [
+            3,
+            [ids.error, ids.stalled, ids.in_progress],
+          ])
+          assert.deepStrictEqual(yield* list({ service: "puptoo", status: "error", created_at: since(10) }), [
+            1,
+            [ids.error],
+          ])
+          // Its puptoo error (minute 13) is in the window, the payload (created at minute 10) is not.
+          assert.deepStrictEqual(yield* list({ service: "puptoo", status: "error", created_at: since(11) }), [
+            0,
+            [],
+          ])
+          const outcomes = {
+            account,
+            outcome: "error" as const,
+            created_at: since(0),
+            sortBy: "created_at" as const,
+          }
+          const stalled = (yield* payloads({ account, outcome: "stalled", outcomeAt: at })).data[0]!
+          const error = (yield* payloads(outcomes)).data[0]!
+          const next = yield* payloads({
+            ...outcomes,
+            sortDir: "desc",
+            after: payloadPosition(stalled, "created_at"),
+          })
+          assert.deepStrictEqual([next.count, requestIds(next)], [1, [ids.error]])
+          const past = yield* payloads({
+            ...outcomes,
+            sortDir: "desc",
+            after: payloadPosition(error, "created_at"),
+          })
+          assert.deepStrictEqual([past.count, requestIds(past)], [1, []])
+          const before = yield* payloads({
+            ...outcomes,
+            sortDir: "asc",
+            after: payloadPosition(stalled, "created_at"),
+          })
+          assert.deepStrictEqual(requestIds(before), [])
+          assert.deepStrictEqual(requestIds(yield* payloads({ ...outcomes, sortBy: "account" })), [ids.error])
+        }),
+      )
+
       it.effect("keeps count, sort, offset paging and the cursor under the new filters", () =>
         Effect.gen(function* () {
           const { account, ids } = yield* fleet
