@@ -33,8 +33,8 @@ export class Timeline {
     return this.heap[0]?.at
   }
 
-  /** Removes and returns up to `max` records due at or before `until`, in order. */
-  popDue(until: Micros, max = Number.POSITIVE_INFINITY): Array<TraceRecord> {
+  /** Removes and returns up to `max` records due at or before `until` (a bound, so Infinity is allowed), in order. */
+  popDue(until: number, max = Number.POSITIVE_INFINITY): Array<TraceRecord> {
     const out: Array<TraceRecord> = []
     while (out.length < max && this.heap.length > 0 && this.heap[0]!.at <= until) out.push(this.take())
     return out
@@ -42,7 +42,7 @@ export class Timeline {
 
   /** Removes and returns the next `n` records whatever their time. */
   pop(n: number): Array<TraceRecord> {
-    return this.popDue(Micros.make(Number.POSITIVE_INFINITY), n)
+    return this.popDue(Number.POSITIVE_INFINITY, n)
   }
 
   private before(a: Entry, b: Entry): boolean {
