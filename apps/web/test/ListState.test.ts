@@ -1,3 +1,4 @@
+import { testDay } from "@pt/domain/testing/TestDates"
 import { describe, expect, it } from "vitest"
 import {
   type ListSpec,
@@ -6,6 +7,9 @@ import {
   parseListState,
   updateListState,
 } from "../src/lib/ListState.ts"
+
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
 
 const SPEC: ListSpec = {
   filters: ["account", "org_id"],
@@ -50,9 +54,9 @@ describe("parseListState", () => {
   })
 
   it("reads an absolute range from the API's own parameter names", () => {
-    expect(parse("created_at_gte=2026-11-23T10:00:00Z").range).toEqual({
+    expect(parse(`created_at_gte=${DAY}T10:00:00Z`).range).toEqual({
       kind: "absolute",
-      from: "2026-11-23T10:00:00Z",
+      from: `${DAY}T10:00:00Z`,
       to: "",
     })
     expect(parse("created_at_gte=yesterday").range).toEqual({ kind: "all" })
@@ -70,11 +74,11 @@ describe("URL round trip", () => {
 
 describe("listStateToApiParams", () => {
   it("sends a 0-based page and resolves a quick range against now", () => {
-    const now = Date.parse("2026-11-23T12:00:00Z")
+    const now = Date.parse(`${DAY}T12:00:00Z`)
     const params = listStateToApiParams(parse("account=42&page=3&page_size=20&range=1h"), SPEC, now)
     expect(Object.fromEntries(params)).toEqual({
       account: "42",
-      created_at_gte: "2026-11-23T11:00:00.000Z",
+      created_at_gte: `${DAY}T11:00:00.000Z`,
       sort_by: "created_at",
       sort_dir: "desc",
       page: "2",
@@ -83,10 +87,10 @@ describe("listStateToApiParams", () => {
   })
 
   it("passes an absolute range through unchanged", () => {
-    const state = parse("created_at_gte=2026-11-23T10:00:00Z&created_at_lte=2026-11-23T11:00:00%2B01:00")
+    const state = parse(`created_at_gte=${DAY}T10:00:00Z&created_at_lte=${DAY}T11:00:00%2B01:00`)
     const params = listStateToApiParams(state, SPEC, 0)
-    expect(params.get("created_at_gte")).toBe("2026-11-23T10:00:00Z")
-    expect(params.get("created_at_lte")).toBe("2026-11-23T11:00:00+01:00")
+    expect(params.get("created_at_gte")).toBe(`${DAY}T10:00:00Z`)
+    expect(params.get("created_at_lte")).toBe(`${DAY}T11:00:00+01:00`)
   })
 })
 

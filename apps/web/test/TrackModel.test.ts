@@ -1,22 +1,26 @@
 import { Micros } from "@pt/domain/Timestamp"
+import { testDay } from "@pt/domain/testing/TestDates"
 import { describe, expect, it } from "vitest"
 import type { HistoryStatus } from "../src/api/ApiTypes.ts"
 import { durationBars, identity, lanes, lifecycle, toTrackStatuses } from "../src/track/TrackModel.ts"
 
+// Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
+const DAY = testDay()
+
 // The worked example of docs/status-messages.md (all service puptoo).
 const HISTORY: ReadonlyArray<HistoryStatus> = [
-  { service: "puptoo", status: "received", date: "2026-11-23T07:45:26.371Z", account: "1" },
-  { service: "puptoo", source: "inventory", status: "processing", date: "2026-11-23T07:45:33.35Z" },
-  { service: "puptoo", status: "processing", date: "2026-11-23T07:45:36.341Z", org_id: "9" },
-  { service: "puptoo", source: "inventory", status: "success", date: "2026-11-23T07:45:38.975Z" },
+  { service: "puptoo", status: "received", date: `${DAY}T07:45:26.371Z`, account: "1" },
+  { service: "puptoo", source: "inventory", status: "processing", date: `${DAY}T07:45:33.35Z` },
+  { service: "puptoo", status: "processing", date: `${DAY}T07:45:36.341Z`, org_id: "9" },
+  { service: "puptoo", source: "inventory", status: "success", date: `${DAY}T07:45:38.975Z` },
   {
     service: "puptoo",
     source: "engine",
     status: "error",
     status_msg: "boom",
-    date: "2026-11-23T07:45:39.374Z",
+    date: `${DAY}T07:45:39.374Z`,
   },
-  { service: "puptoo", source: "engine", status: "success", date: "2026-11-23T07:45:39.975Z", account: "2" },
+  { service: "puptoo", source: "engine", status: "success", date: `${DAY}T07:45:39.975Z`, account: "2" },
 ]
 
 describe("TrackModel", () => {
@@ -30,14 +34,14 @@ describe("TrackModel", () => {
   })
 
   it("computes the outcome with the domain's rules: an error anywhere fails the payload", () => {
-    const now = Date.parse("2026-11-23T08:00:00Z") * 1000
+    const now = Date.parse(`${DAY}T08:00:00Z`) * 1000
     expect(lifecycle(statuses, Micros.make(now))?.outcome).toBe("error")
     const ok = toTrackStatuses([
-      { service: "ingress", status: "received", date: "2026-11-23T07:00:00Z" },
-      { service: "ingress", status: "success", date: "2026-11-23T07:00:01Z" },
+      { service: "ingress", status: "received", date: `${DAY}T07:00:00Z` },
+      { service: "ingress", status: "success", date: `${DAY}T07:00:01Z` },
     ])
     expect(lifecycle(ok, Micros.make(now))?.outcome).toBe("success")
-    const open = toTrackStatuses([{ service: "ingress", status: "received", date: "2026-11-23T07:59:00Z" }])
+    const open = toTrackStatuses([{ service: "ingress", status: "received", date: `${DAY}T07:59:00Z` }])
     expect(lifecycle(open, Micros.make(now))?.outcome).toBe("in_progress")
     expect(lifecycle(open, Micros.make(now + 2 * 3_600_000_000))?.outcome).toBe("stalled")
   })
