@@ -4,11 +4,12 @@ import { MikroORM as PgliteMikroORM } from "@mikro-orm/pglite"
 import { MikroORM as PostgreSqlMikroORM } from "@mikro-orm/postgresql"
 import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Effect, Redacted, type Scope } from "effect"
+import pg from "pg"
 import { allEntities } from "./entities/Entities.ts"
 import { migrationsList } from "./migrations/Migrations.ts"
 import { type PgliteDatabase, pgliteSqlClient } from "./PgliteSqlClient.ts"
 import { pgPool, pgSqlClient } from "./PgSqlClient.ts"
-import type { PostgresConfig } from "./PostgresConfig.ts"
+import { type PostgresConfig, pgConnection } from "./PostgresConfig.ts"
 import type { SqlClient } from "./SqlClient.ts"
 import { ormCall } from "./StoreErrors.ts"
 
@@ -16,7 +17,42 @@ import { ormCall } from "./StoreErrors.ts"
 export interface StoreOrm {
   readonly orm: MikroORM
   readonly sql: SqlClient["Service"]
+  /** Runs `run` (a migration run) while holding the database's migration lock: one migrator at a time. */
+  readonly withMigrationLock: <A>(run: () => Promise<A>) => Promise<A>
 }
+
+/**
+ * The session advisory lock key the migrators take (advisory locks are per database, so one fixed key). Several
+ * pods starting at once (DB_MIGRATE_ON_START, init containers) would otherwise run the same DDL concurrently;
+ * with the lock the later ones wait, then find nothing pending.
+ */
+export const MIGRATION_LOCK_KEY = 7_231_958_004_211n
+
+/**
+ * Holds the lock on a connection of its own, not one of the migrator's pool: a session lock belongs to the
+ * connection that took it, and the pool may hand each statement a different one. Ending the connection releases
+ * the lock even if the unlock fails; a crashed process's lock goes with its connection.
+ */
+const postgresMigrationLock =
+  (config: PostgresConfig) =>
+  async <A>(run: () => Promise<A>): Promise<A> => {
+    const client = new pg.Client({ ...pgConnection(config), connectionTimeoutMillis: 10_000 })
+    // An idle-connection error must not crash the process; the next query on it fails and says why.
+    client.on("error", () => undefined)
+    await client.connect()
+    try {
+      await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()])
+      try {
+        return await run()
+      } finally {
+        await client
+          .query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()])
+          .catch(() => undefined)
+      }
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  }
 
 const common = {
   entities: allEntities,
@@ -62,11 +98,11 @@ export const postgresOrm = (config: PostgresConfig): Effect.Effect<StoreOrm, Sto
           await orm.close(true)
           throw error
         })
-        return { orm, sql: pgSqlClient(pool, config), pool }
+        return { orm, sql: pgSqlClient(pool, config), pool, withMigrationLock: postgresMigrationLock(config) }
       }),
       ({ orm, pool }) =>
         Effect.promise(() => Promise.all([pool.end().catch(() => undefined), orm.close(true)])),
-    ).pipe(Effect.map(({ orm, sql }): StoreOrm => ({ orm, sql })))
+    ).pipe(Effect.map(({ orm, sql, withMigrationLock }): StoreOrm => ({ orm, sql, withMigrationLock })))
   })
 
 /** A MikroORM PGlite client: PostgreSQL compiled to WASM, in-process, persisted to `dataDir`. */
@@ -75,7 +111,8 @@ export const pgliteOrm = (dataDir: string): Effect.Effect<StoreOrm, StoreUnavail
     ormCall("opening the embedded database", async () => {
       const orm = await PgliteMikroORM.init({ ...common, dbName: dataDir })
       const db: PgliteDatabase = await orm.driver.getConnection().getNativeClient()
-      return { orm, sql: pgliteSqlClient(db) }
+      // One in-process connection owned by this process alone: no other migrator can run against it.
+      return { orm, sql: pgliteSqlClient(db), withMigrationLock: (run) => run() }
     }),
     ({ orm }) => Effect.promise(() => orm.close(true)),
   )
