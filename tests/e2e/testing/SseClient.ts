@@ -31,7 +31,8 @@ export const followSse = async (url: string) => {
               .filter((l) => l.startsWith(`${name}:`))
               .map((l) => l.slice(name.length + 1).trimStart())
               .join("\n")
-          if (!block.startsWith(":"))
+          // As EventSource does: a block without a data line (a comment, or the `retry:` block) is no event.
+          if (block.split("\n").some((l) => l.startsWith("data:")))
             events.push({ event: field("event") || "message", data: field("data"), at: Date.now() })
           end = buffer.indexOf("\n\n")
         }
