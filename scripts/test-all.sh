@@ -5,10 +5,23 @@
 # start fails the run: integration tests never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-step() { printf '\n\033[1m== %s ==\033[0m\n' "$*" >&2; }
+# Each step's duration is printed when the next one starts and in a summary at the end, so a slow step shows.
+timings=()
+step_name="" step_start=$SECONDS
+end_step() { [[ -n "$step_name" ]] && timings+=("$(printf '%5ss  %s' $((SECONDS - step_start)) "$step_name")"); return 0; }
+step() {
+  end_step
+  step_name="$*" step_start=$SECONDS
+  printf '\n\033[1m== %s ==\033[0m (at %dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)) >&2
+}
 started=()
 cleanup() {
+  local rc=$?
+  end_step
   for svc in "${started[@]}"; do bash "scripts/$svc.sh" stop >/dev/null 2>&1 || true; done
+  printf '\n\033[1m== step durations (%s in all) ==\033[0m\n' "$((SECONDS / 60))m$((SECONDS % 60))s" >&2
+  printf '%s\n' "${timings[@]}" >&2
+  return $rc
 }
 trap cleanup EXIT
 
