@@ -7,6 +7,9 @@
 # Installs Debian's `postgresql` with apt-get when no server binaries exist. The cluster lives in
 # $PT_PG_DIR (default .data/pg-test), owned by an unprivileged user because postgres refuses to run as root.
 # PT_PG_PORT picks the port (default: a free one, remembered in the cluster directory).
+# The server accepts streaming replication from 127.0.0.1 (wal_level=replica, max_wal_senders, initdb's trust
+# `host replication` line): scripts/postgres-replica.sh starts a hot standby of it. That script sources this
+# one for its helpers, so the commands below run only when this file is executed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${PT_PG_DIR:-$root/.data/pg-test}"
@@ -67,6 +70,25 @@ free_port() {
 
 url() { echo "postgres://$user@127.0.0.1:$(cat "$dir/port")/$db"; }
 
+# PT_PG_PORT, else the port remembered in $dir when it is still free, else a free one; remembered in $dir.
+pick_port() {
+  local port="${PT_PG_PORT:-}"
+  if [[ -z "$port" ]]; then
+    port="$(cat "$dir/port" 2>/dev/null || true)"
+    if [[ -z "$port" ]] || (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then port="$(free_port)"; fi
+  fi
+  echo "$port" >"$dir/port"
+  echo "$port"
+}
+
+# Throwaway settings: durability traded for speed is NOT used, so benchmarks reflect a real server; only the
+# socket directory and listen address are changed. wal_level and max_wal_senders are PostgreSQL's defaults,
+# spelled out because a standby needs them; a standby needs max_connections at least the primary's, so both
+# get the same.
+server_options() {
+  echo "-p $1 -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200 -c wal_level=replica -c max_wal_senders=10"
+}
+
 is_running() {
   [[ -f "$dir/port" && -f "$data/postmaster.pid" ]] || return 1
   local bin; bin="$(find_bin)"; [[ -n "$bin" ]] || return 1
@@ -86,16 +108,8 @@ start() {
     as_owner "$owner" "$bin/initdb" -D "$data" -U "$user" --auth=trust --locale=C --encoding=UTF8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
-  local port="${PT_PG_PORT:-}"
-  if [[ -z "$port" ]]; then
-    port="$(cat "$dir/port" 2>/dev/null || true)"
-    if [[ -z "$port" ]] || (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then port="$(free_port)"; fi
-  fi
-  echo "$port" >"$dir/port"
-  # Throwaway settings: durability traded for speed is NOT used, so benchmarks reflect a real server;
-  # only the socket directory and listen address are changed.
-  as_owner "$owner" "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200" >/dev/null \
+  local port; port="$(pick_port)"
+  as_owner "$owner" "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o "$(server_options "$port")" >/dev/null \
     || { tail -n 30 "$log" >&2; exit 1; }
   if ! psql -h 127.0.0.1 -p "$port" -U "$user" -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
     psql -h 127.0.0.1 -p "$port" -U "$user" -d postgres -qc "create database $db" >&2
@@ -113,6 +127,7 @@ stop() {
   if [[ "${1:-}" == "--wipe" ]]; then rm -rf "$dir"; say "wiped $dir"; fi
 }
 
+[[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
 case "${1:-start}" in
   start) start ;;
   stop) shift; stop "${1:-}" ;;
