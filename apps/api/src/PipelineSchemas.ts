@@ -1,7 +1,9 @@
 import type { AnalyticsQuery, PipelineAnalytics } from "@pt/domain/Analytics"
-import { formatTimestamp, Micros, parseRfc3339 } from "@pt/domain/Timestamp"
-import { Option, Result, Schema, SchemaGetter } from "effect"
+import { Micros } from "@pt/domain/Timestamp"
+import { Result, Schema } from "effect"
 import { BadRequest } from "./ApiErrors.ts"
+import { integer, param, Rfc3339 } from "./QueryParams.ts"
+import { omittedWhenUndefined, Seconds, secondsFrom, Timestamp } from "./WireCodecs.ts"
 
 /**
  * `GET /pipeline` (docs/api.md, "Pipeline analytics"): its query parameters, typed and each carrying the 400
@@ -20,35 +22,8 @@ const DEFAULT_WINDOW = DAY_SECONDS * SECOND
 const NICE_BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, DAY_SECONDS]
 const DEFAULT_MAX_BUCKETS = 48
 
-/** `""` or `inner` (as every parameter of this API: "" = left out); any failure answers `message`. */
-const param = <S extends Schema.Codec<unknown, string>>(inner: S, message: string, description: string) =>
-  Schema.optionalKey(Schema.Union([Schema.Literal(""), inner]).annotate({ description })).pipe(
-    Schema.decodeTo(Schema.optionalKey(Schema.toType(inner).annotate({ message })), {
-      decode: SchemaGetter.transformOptional((o) => Option.filter(o, (v) => v !== "")),
-      encode: SchemaGetter.passthrough(),
-    }),
-  ) as unknown as Schema.optionalKey<Schema.Codec<S["Type"], string>>
-
-const Rfc3339 = Schema.String.check(
-  Schema.makeFilter((s: string) => parseRfc3339(s) !== undefined, {
-    expected: "an RFC 3339 timestamp",
-    toJsonSchema: () => ({ format: "date-time" }),
-  }),
-).pipe(
-  Schema.decodeTo(Schema.Number, {
-    decode: SchemaGetter.transform((s: string) => parseRfc3339(s) ?? Number.NaN),
-    encode: SchemaGetter.transform((n: number) => formatTimestamp(Micros.make(n))),
-  }),
-)
-
-/** A decimal integer in [minimum, maximum] (at most 7 digits, so the pattern keeps it a safe integer). */
-const integer = (minimum: number, maximum: number) =>
-  Schema.String.check(Schema.isPattern(/^[0-9]{1,7}$/u)).pipe(
-    Schema.decodeTo(Schema.Int.check(Schema.isBetween({ minimum, maximum })), {
-      decode: SchemaGetter.transform(Number),
-      encode: SchemaGetter.transform(String),
-    }),
-  )
+// Seven digits are more than either bound needs.
+const SEVEN_DIGITS = /^[0-9]{1,7}$/u
 
 const MAX_BUCKET_SECONDS = MAX_WINDOW_DAYS * DAY_SECONDS
 
@@ -65,13 +40,13 @@ export const PipelineParams = {
     "RFC 3339; end of the window (exclusive), default now",
   ),
   bucket: param(
-    integer(1, MAX_BUCKET_SECONDS),
+    integer(1, MAX_BUCKET_SECONDS, SEVEN_DIGITS),
     `bucket must be an integer number of seconds between 1 and ${MAX_BUCKET_SECONDS}`,
     "Seconds per series bucket; default the first of 60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, " +
       `43200, 86400 that gives at most 48 buckets; at most ${MAX_BUCKETS} buckets`,
   ),
   top_errors: param(
-    integer(0, MAX_TOP_ERRORS),
+    integer(0, MAX_TOP_ERRORS, SEVEN_DIGITS),
     `top_errors must be an integer between 0 and ${MAX_TOP_ERRORS}`,
     `Top error messages per service, 0..${MAX_TOP_ERRORS}, default ${DEFAULT_TOP_ERRORS}`,
   ),
@@ -108,94 +83,81 @@ export const pipelineQuery = (
   })
 }
 
-const Seconds = Schema.Number.annotate({ description: "Seconds, microsecond precision" })
 const Count = Schema.Int
 
-export const PipelineAnswer = Schema.Struct({
-  since: Schema.String,
-  until: Schema.String,
-  bucket_seconds: Count,
-  services: Schema.Array(
-    Schema.Struct({
-      service: Schema.String,
-      seen: Count.annotate({ description: "Payloads whose first status in this service is in the window" }),
-      succeeded: Count,
-      failed: Count,
-      open_now: Count.annotate({ description: "Of those, the stages still open (no terminal status yet)" }),
-      stalled_now: Count.annotate({
-        description:
-          "Open stages of payloads that are stalled (no error, last status older than STALLED_AFTER)",
-      }),
-      error_rate: Schema.Number.annotate({ description: "failed / seen" }),
-      duration_seconds: Schema.optionalKey(
-        Schema.Struct({ p50: Seconds, p95: Seconds, p99: Seconds }).annotate({
-          description:
-            "Exact percentiles (percentile_disc) of the elapsed time (first received to last terminal status) " +
-            "of the finished stages; omitted when none finished",
-        }),
-      ),
-      series: Schema.Array(
-        Schema.Struct({
-          start: Schema.String,
-          throughput: Count.annotate({ description: "Stages that started in the bucket" }),
-          errors: Count.annotate({ description: "Of those, the failed ones" }),
-          p95_seconds: Schema.optionalKey(Seconds),
-        }),
-      ).annotate({ description: "Every bucket from since, empty ones included" }),
-      top_errors: Schema.Array(
-        Schema.Struct({
-          status: Schema.String,
-          status_msg: Schema.String,
-          count: Count.annotate({ description: "Stages whose first error had this status and message" }),
-          example_request_id: Schema.String,
-        }),
-      ),
+/**
+ * The answer's Type side is the domain's analytics (Analytics.ts) under its own names; `encodeKeys` gives the
+ * wire's names, and the codecs of WireCodecs.ts its seconds and timestamps.
+ */
+const ServiceAnswer = Schema.Struct({
+  service: Schema.String,
+  seen: Count.annotate({ description: "Payloads whose first status in this service is in the window" }),
+  succeeded: Count,
+  failed: Count,
+  openNow: Count.annotate({ description: "Of those, the stages still open (no terminal status yet)" }),
+  stalledNow: Count.annotate({
+    description: "Open stages of payloads that are stalled (no error, last status older than STALLED_AFTER)",
+  }),
+  errorRate: Schema.Number.annotate({ description: "failed / seen" }),
+  duration: omittedWhenUndefined(
+    Schema.Struct({ p50: Seconds, p95: Seconds, p99: Seconds }).annotate({
+      description:
+        "Exact percentiles (percentile_disc) of the elapsed time (first received to last terminal status) " +
+        "of the finished stages; omitted when none finished",
     }),
-  ).annotate({ description: "Services with a stage that started in the window, by name" }),
+  ),
+  series: Schema.Array(
+    Schema.Struct({
+      start: Timestamp,
+      throughput: Count.annotate({ description: "Stages that started in the bucket" }),
+      errors: Count.annotate({ description: "Of those, the failed ones" }),
+      p95: omittedWhenUndefined(Seconds),
+    }).pipe(Schema.encodeKeys({ p95: "p95_seconds" })),
+  ).annotate({ description: "Every bucket from since, empty ones included" }),
+  topErrors: Schema.Array(
+    Schema.Struct({
+      status: Schema.String,
+      status_msg: Schema.String,
+      count: Count.annotate({ description: "Stages whose first error had this status and message" }),
+      exampleRequestId: Schema.String,
+    }).pipe(Schema.encodeKeys({ exampleRequestId: "example_request_id" })),
+  ),
+}).pipe(
+  Schema.encodeKeys({
+    openNow: "open_now",
+    stalledNow: "stalled_now",
+    errorRate: "error_rate",
+    duration: "duration_seconds",
+    topErrors: "top_errors",
+  }),
+)
+
+export const PipelineAnswer = Schema.Struct({
+  since: Timestamp,
+  until: Timestamp,
+  bucket: secondsFrom(Count),
+  services: Schema.Array(ServiceAnswer).annotate({
+    description: "Services with a stage that started in the window, by name",
+  }),
   flow: Schema.Array(
     Schema.Struct({ from: Schema.String, to: Schema.String, count: Count }).annotate({
       description:
         "Payloads whose stage in `to` (started in the window) came right after their stage in `from`",
     }),
   ),
-}).annotate({ identifier: "PipelineAnalytics" })
+})
+  .pipe(
+    Schema.encodeKeys({ bucket: "bucket_seconds" }),
+    Schema.annotateEncoded({ identifier: "PipelineAnalytics" }),
+  )
+  .annotate({ identifier: "PipelineAnalytics" })
 export type PipelineAnswer = typeof PipelineAnswer.Type
 
-const seconds = (micros: number) => micros / SECOND
-
-export const pipelineView = (q: AnalyticsQuery, a: PipelineAnalytics): PipelineAnswer => ({
-  since: formatTimestamp(q.since),
-  until: formatTimestamp(q.until),
-  bucket_seconds: q.bucket / SECOND,
-  services: a.services.map((s) => ({
-    service: s.service,
-    seen: s.seen,
-    succeeded: s.succeeded,
-    failed: s.failed,
-    open_now: s.openNow,
-    stalled_now: s.stalledNow,
-    error_rate: s.seen === 0 ? 0 : s.failed / s.seen,
-    ...(s.duration === undefined
-      ? {}
-      : {
-          duration_seconds: {
-            p50: seconds(s.duration.p50),
-            p95: seconds(s.duration.p95),
-            p99: seconds(s.duration.p99),
-          },
-        }),
-    series: s.series.map((p) => ({
-      start: formatTimestamp(p.start),
-      throughput: p.throughput,
-      errors: p.errors,
-      ...(p.p95 === undefined ? {} : { p95_seconds: seconds(p.p95) }),
-    })),
-    top_errors: s.topErrors.map((e) => ({
-      status: e.status,
-      status_msg: e.status_msg,
-      count: e.count,
-      example_request_id: e.exampleRequestId,
-    })),
-  })),
-  flow: a.flow.map((e) => ({ from: e.from, to: e.to, count: e.count })),
+/** The answer to `q`. `error_rate` is computed here: a schema encodes a key from its own value, not from two others. */
+export const pipelineAnswer = (q: AnalyticsQuery, a: PipelineAnalytics): PipelineAnswer => ({
+  since: q.since,
+  until: q.until,
+  bucket: q.bucket,
+  services: a.services.map((s) => ({ ...s, errorRate: s.seen === 0 ? 0 : s.failed / s.seen })),
+  flow: a.flow,
 })

@@ -10,9 +10,10 @@ import {
 } from "@pt/domain/Queries"
 import { normalizeRequestId } from "@pt/domain/RequestId"
 import { STATS } from "@pt/domain/Stats"
-import { formatTimestamp, Micros, parseRfc3339 } from "@pt/domain/Timestamp"
+import { Micros, parseRfc3339 } from "@pt/domain/Timestamp"
 import { Option, Result, Schema, SchemaAST, SchemaGetter } from "effect"
 import { BadRequest } from "./ApiErrors.ts"
+import { timestampFrom } from "./WireCodecs.ts"
 
 /**
  * The query parameters of the REST API v1 (docs/api.md) as Schemas: HttpApi decodes them (Api.ts), openapi.json documents them, and
@@ -27,7 +28,7 @@ import { BadRequest } from "./ApiErrors.ts"
  */
 
 /** `""` or `inner`, decoded to `inner`'s value or absent; any failure answers `message`. */
-const param = <S extends Schema.Codec<unknown, string>>(
+export const param = <S extends Schema.Codec<unknown, string>>(
   inner: S,
   message: string,
   description: string,
@@ -55,8 +56,11 @@ export const paramMessage = (query: Schema.Top, name: string): string | undefine
   return typeof message === "string" ? message : undefined
 }
 
-/** A decimal integer in [minimum, maximum]; `pattern` says as much of the range as openapi.json can carry. */
-const integer = (minimum: number, maximum: number, pattern: RegExp) =>
+/**
+ * A decimal integer in [minimum, maximum]; `pattern` says as much of the range as openapi.json can carry (and, by
+ * bounding the digits, keeps the number a safe integer).
+ */
+export const integer = (minimum: number, maximum: number, pattern: RegExp) =>
   Schema.String.check(Schema.isPattern(pattern)).pipe(
     Schema.decodeTo(Schema.Int.check(Schema.isBetween({ minimum, maximum })), {
       decode: SchemaGetter.transform(Number),
@@ -72,17 +76,13 @@ const MAX_PAGE = 999_999_999_999_999
 const INVALID_TIMESTAMP = "invalid timestamp format provided"
 
 /** RFC 3339 (`Z` or `±HH:MM`, optional fraction), decoded to the domain's microseconds. */
-const Rfc3339 = Schema.String.check(
-  Schema.makeFilter((s: string) => parseRfc3339(s) !== undefined, {
-    expected: "an RFC 3339 timestamp",
-    toJsonSchema: () => ({ format: "date-time" }),
-  }),
-).pipe(
-  // The filter above has accepted the text, so it parses.
-  Schema.decodeTo(Schema.Number, {
-    decode: SchemaGetter.transform((s: string) => parseRfc3339(s) ?? Number.NaN),
-    encode: SchemaGetter.transform((n: number) => formatTimestamp(Micros.make(n))),
-  }),
+export const Rfc3339 = timestampFrom(
+  Schema.String.check(
+    Schema.makeFilter((s: string) => parseRfc3339(s) !== undefined, {
+      expected: "an RFC 3339 timestamp",
+      toJsonSchema: () => ({ format: "date-time" }),
+    }),
+  ),
 )
 
 export const timestamp = (description: string) => param(Rfc3339, INVALID_TIMESTAMP, description)

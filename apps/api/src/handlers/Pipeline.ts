@@ -4,7 +4,7 @@ import { Clock, Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { ApiConfig } from "../Config.ts"
-import { pipelineQuery, pipelineView } from "../PipelineSchemas.ts"
+import { pipelineAnswer, pipelineQuery } from "../PipelineSchemas.ts"
 import { orUnavailable, validated } from "./Common.ts"
 
 export const PipelineHandlers = HttpApiBuilder.group(
@@ -21,7 +21,7 @@ export const PipelineHandlers = HttpApiBuilder.group(
           // One clock reading: the default window and `stalled_now` agree on "now".
           const now = microsFromMillis(yield* Clock.currentTimeMillis)
           const q = yield* validated(pipelineQuery(query, now, stalledAfter))
-          return pipelineView(q, yield* orUnavailable(queries.pipelineAnalytics(q)))
+          return pipelineAnswer(q, yield* orUnavailable(queries.pipelineAnalytics(q)))
         }),
     })
   }),
