@@ -6,16 +6,13 @@
 #   scripts/kafka.sh stop [--keep-data] stop; --keep-data keeps port and data for the next `start` (restart tests)
 #   scripts/kafka.sh status             print KAFKA_BOOTSTRAP_SERVERS=... and exit 0 if running, else exit 1
 #   scripts/kafka.sh install            only fetch the jars
-# Env: KAFKA_INSTANCE (name, default "default": several brokers can run side by side), KAFKA_PARTITIONS (partitions of
+# Env: KAFKA_VERSION (default 4.1.1; 3.9.x works too, e.g. KAFKA_VERSION=3.9.2 for users still on 3.9), KAFKA_INSTANCE
+# (name, default "default": several brokers can run side by side), KAFKA_PARTITIONS (partitions of
 # platform.payload-status, default 6), KAFKA_HEAP (default 512m), KAFKA_STATE_DIR (default .data/kafka).
 # Only the KAFKA_BOOTSTRAP_SERVERS line goes to stdout: `eval "$(scripts/kafka.sh start)"` works.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# 3.9.x: the last line whose brokers still speak the old protocol versions kafkajs 2.2 uses (4.0 removed them).
-KAFKA_VERSION=3.9.2
 SCALA_VERSION=2.13
-home="$root/.tools/kafka/$KAFKA_VERSION"
-libs="$home/libs"
 instance="${KAFKA_INSTANCE:-default}"
 state_dir="${KAFKA_STATE_DIR:-$root/.data/kafka}/$instance"
 state="$state_dir/state.env"
@@ -26,29 +23,65 @@ dlq_topic="platform.payload-status.dlq"
 
 say() { printf '[kafka.sh] %s\n' "$*" >&2; }
 
+# The version: an existing instance keeps the one it was formatted with (its state.env says which; state written
+# before versions were recorded is 3.9.2, the only version the script ran then), else KAFKA_VERSION, else 4.1.1.
+KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
+if [[ "${1:-}" != install && -f "$state" ]]; then
+  saved="$(sed -n 's/^KAFKA_VERSION=//p' "$state")"
+  saved="${saved:-3.9.2}"
+  [[ "$saved" != "$KAFKA_VERSION" && "${1:-}" == start ]] &&
+    say "instance '$instance' was made with Kafka $saved: using $saved (stop it without --keep-data to change)"
+  KAFKA_VERSION="$saved"
+fi
+[[ "$KAFKA_VERSION" =~ ^([0-9]+)\.[0-9]+\.[0-9]+$ ]] || { say "KAFKA_VERSION must look like 4.1.1, not '$KAFKA_VERSION'"; exit 2; }
+major="${BASH_REMATCH[1]}"
+home="$root/.tools/kafka/$KAFKA_VERSION"
+libs="$home/libs"
+
+# Logging: Kafka 4 logs through SLF4J 2 to log4j2 (4.0 dropped log4j 1); 3.x through SLF4J 1.7 to reload4j.
+# slf4j-api is named explicitly for 4.x: Maven would otherwise pick kafka-clients' 1.7.36, which log4j-slf4j2-impl
+# does not bind to (the broker then logs nothing at all).
+if ((major >= 4)); then
+  LOG4J2_VERSION=2.24.3 SLF4J_VERSION=2.0.17
+  logging_deps="
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>$SLF4J_VERSION</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-api</artifactId><version>$LOG4J2_VERSION</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>$LOG4J2_VERSION</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j2-impl</artifactId><version>$LOG4J2_VERSION</version></dependency>"
+  log_opt() { printf '%s' "-Dlog4j2.configurationFile=file:$DATA/log4j2.xml"; }
+else
+  logging_deps="
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>"
+  log_opt() { printf '%s' "-Dlog4j.configuration=file:$DATA/log4j.properties"; }
+fi
+
 install() {
   [[ -f "$libs/.complete" ]] && return
   command -v mvn >/dev/null || { say "mvn is required to fetch Kafka $KAFKA_VERSION from Maven Central"; exit 1; }
   command -v java >/dev/null || { say "java (17+) is required to run Kafka"; exit 1; }
-  say "fetching Kafka $KAFKA_VERSION jars from Maven Central into .tools/kafka (one time)"
   mkdir -p "$home"
-  cat > "$home/pom.xml" <<EOF
+  # One install per version at a time: a second caller waits for the first and then finds the jars.
+  exec 9>"$home/.lock"
+  flock 9
+  if [[ -f "$libs/.complete" ]]; then exec 9>&-; return; fi
+  say "fetching Kafka $KAFKA_VERSION jars from Maven Central into .tools/kafka/$KAFKA_VERSION (one time)"
+  cat > "$home/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>payload-tracker</groupId><artifactId>kafka-runtime</artifactId><version>$KAFKA_VERSION</version>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_$SCALA_VERSION</artifactId><version>$KAFKA_VERSION</version></dependency>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
-    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>$logging_deps
   </dependencies>
 </project>
-EOF
+POM
   rm -rf "$libs"
   (cd "$home" && mvn -q -B -Dmaven.repo.local="$home/m2" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$libs" >&2)
   rm -rf "$home/m2"
   touch "$libs/.complete"
+  exec 9>&-
 }
 
 free_port() {
@@ -63,13 +96,17 @@ running() { [[ -f "$state" ]] && source "$state" && [[ -n "${PID:-}" ]] && kill 
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-java_run() { java -Xmx256m -cp "$libs/*" -Dlog4j.configuration="file:$DATA/log4j.properties" "$@"; }
+java_run() { java -Xmx256m -cp "$libs/*" "$(log_opt)" "$@"; }
 
 write_config() {
-  cat > "$DATA/server.properties" <<EOF
+  # 4.x: the controller is found through controller.quorum.bootstrap.servers and the storage is formatted
+  # --standalone (a dynamic quorum of this one node); 3.x keeps the static controller.quorum.voters it ran with.
+  local quorum="controller.quorum.voters=1@127.0.0.1:$CPORT"
+  ((major >= 4)) && quorum="controller.quorum.bootstrap.servers=127.0.0.1:$CPORT"
+  cat > "$DATA/server.properties" <<CONF
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:$CPORT
+$quorum
 listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
 advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
 controller.listener.names=CONTROLLER
@@ -88,15 +125,30 @@ auto.create.topics.enable=true
 message.max.bytes=4194304
 replica.fetch.max.bytes=4194304
 log.retention.hours=24
-EOF
-  cat > "$DATA/log4j.properties" <<EOF
+CONF
+  # Quiet: WARN and above to server.log, plus the start-up line of KafkaRaftServer.
+  if ((major >= 4)); then
+    cat > "$DATA/log4j2.xml" <<XML
+<Configuration status="WARN">
+  <Appenders>
+    <File name="file" fileName="$DATA/server.log"><PatternLayout pattern="[%d] %p %m (%c)%n"/></File>
+  </Appenders>
+  <Loggers>
+    <Logger name="kafka.server.KafkaRaftServer" level="INFO"/>
+    <Root level="WARN"><AppenderRef ref="file"/></Root>
+  </Loggers>
+</Configuration>
+XML
+  else
+    cat > "$DATA/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender
 log4j.appender.file.File=$DATA/server.log
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.KafkaRaftServer=INFO
-EOF
+PROPS
+  fi
 }
 
 create_topic() { # name partitions [config...]
@@ -118,16 +170,17 @@ start() {
     PORT="$(free_port)"; CPORT="$(free_port)"
     while [[ "$CPORT" == "$PORT" ]]; do CPORT="$(free_port)"; done
     write_config
-    local cluster_id
+    local cluster_id standalone=()
     cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-    java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$DATA/server.properties" >/dev/null
+    ((major >= 4)) && standalone=(--standalone)
+    java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$DATA/server.properties" "${standalone[@]}" >/dev/null
   fi
   # setsid: the broker outlives the shell that started it and is not hit by the caller's Ctrl-C.
   setsid java "-Xmx$heap" "-Xms128m" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$DATA/log4j.properties" -cp "$libs/*" \
-    kafka.Kafka "$DATA/server.properties" >"$DATA/stdout.log" 2>&1 < /dev/null &
+    "$(log_opt)" -cp "$libs/*" kafka.Kafka "$DATA/server.properties" >"$DATA/stdout.log" 2>&1 < /dev/null &
   PID=$!
-  printf 'PID=%s\nPORT=%s\nCPORT=%s\nDATA=%s\n' "$PID" "$PORT" "$CPORT" "$DATA" > "$state"
+  # The version is remembered so that a later start (restart with --keep-data) uses the jars the data was made by.
+  printf 'PID=%s\nPORT=%s\nCPORT=%s\nDATA=%s\nKAFKA_VERSION=%s\n' "$PID" "$PORT" "$CPORT" "$DATA" "$KAFKA_VERSION" > "$state"
   local deadline=$((SECONDS + 90))
   until port_open "$PORT"; do
     if ! kill -0 "$PID" 2>/dev/null; then say "broker exited; see $DATA/server.log"; tail -20 "$DATA/server.log" >&2 || true; exit 1; fi
@@ -158,6 +211,7 @@ stop() {
   fi
   if ((keep)); then
     sed -i 's/^PID=.*/PID=/' "$state"
+    grep -q '^KAFKA_VERSION=' "$state" || echo "KAFKA_VERSION=$KAFKA_VERSION" >> "$state"
     say "stopped '$instance' (data kept in $DATA)"
   else
     [[ -n "${DATA:-}" && "$DATA" == */pt-kafka-* ]] && rm -rf "$DATA"
@@ -172,5 +226,5 @@ case "${1:-}" in
   stop) shift; stop "$@" ;;
   status) if running; then echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT"; else say "instance '$instance' is not running"; exit 1; fi ;;
   install) install ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
