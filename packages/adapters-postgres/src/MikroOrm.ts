@@ -2,14 +2,14 @@ import type { MikroORM, Options } from "@mikro-orm/core"
 import { Migrator } from "@mikro-orm/migrations"
 import { MikroORM as PgliteMikroORM } from "@mikro-orm/pglite"
 import { MikroORM as PostgreSqlMikroORM } from "@mikro-orm/postgresql"
-import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
+import { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Effect, Redacted, type Scope } from "effect"
 import pg from "pg"
 import { allEntities } from "./entities/Entities.ts"
 import { migrationsList } from "./migrations/Migrations.ts"
 import { type PgliteDatabase, pgliteSqlClient } from "./PgliteSqlClient.ts"
 import { pgPool, pgSqlClient } from "./PgSqlClient.ts"
-import { type PostgresConfig, pgConnection } from "./PostgresConfig.ts"
+import { directConfig, type PostgresConfig, pgConnection } from "./PostgresConfig.ts"
 import type { SqlClient } from "./SqlClient.ts"
 import { ormCall } from "./StoreErrors.ts"
 
@@ -31,7 +31,9 @@ export const MIGRATION_LOCK_KEY = 7_231_958_004_211n
 /**
  * Holds the lock on a connection of its own, not one of the migrator's pool: a session lock belongs to the
  * connection that took it, and the pool may hand each statement a different one. Ending the connection releases
- * the lock even if the unlock fails; a crashed process's lock goes with its connection.
+ * the lock even if the unlock fails; a crashed process's lock goes with its connection. `config` is the direct
+ * address (DATABASE_DIRECT_URL): through a transaction pooler the lock would stay on a server connection that
+ * other clients then use, and the unlock might run on another one.
  */
 const postgresMigrationLock =
   (config: PostgresConfig) =>
@@ -66,10 +68,19 @@ const common = {
 /**
  * A MikroORM PostgreSQL client for the migrations, and the store's SqlClient on a `pg` pool of `poolSize`
  * connections of its own: that pool's statement_timeout (DB_STATEMENT_TIMEOUT_MS) must not cancel a migration
- * that builds an index on a large table, so the migrator keeps a small pool without one.
+ * that builds an index on a large table, so the migrator keeps a small pool without one. The migrator connects
+ * to the direct address (DATABASE_DIRECT_URL, default the pool's): it sends startup parameters a transaction
+ * pooler refuses, and its lock needs a session.
  */
 export const postgresOrm = (config: PostgresConfig): Effect.Effect<StoreOrm, StoreUnavailable, Scope.Scope> =>
   Effect.gen(function* () {
+    if (config.pooler === "transaction" && config.direct === undefined)
+      return yield* new StoreUnavailable({
+        message:
+          "DB_POOLER=transaction needs DATABASE_DIRECT_URL, an address straight to PostgreSQL: the live feed's " +
+          "LISTEN and the migration lock need a session of their own, which a transaction pooler does not keep",
+      })
+    const direct = directConfig(config)
     const services = yield* Effect.context<never>()
     const onError = (e: Error) =>
       Effect.runForkWith(services)(Effect.logWarning(`PostgreSQL idle connection lost: ${e.message}`))
@@ -77,17 +88,17 @@ export const postgresOrm = (config: PostgresConfig): Effect.Effect<StoreOrm, Sto
       ormCall("connecting to PostgreSQL", async () => {
         const orm = await PostgreSqlMikroORM.init({
           ...common,
-          host: config.host,
-          port: config.port,
-          user: config.user,
-          password: Redacted.value(config.password),
-          dbName: config.database,
+          host: direct.host,
+          port: direct.port,
+          user: direct.user,
+          password: Redacted.value(direct.password),
+          dbName: direct.database,
           pool: { min: 0, max: 2, idleTimeoutMillis: 30_000 },
           driverOptions: {
             connectionTimeoutMillis: 10_000,
             options: "-c jit=off",
-            ...(config.sslMode === "require" || config.sslMode.startsWith("verify")
-              ? { ssl: { rejectUnauthorized: config.sslMode.startsWith("verify") } }
+            ...(direct.sslMode === "require" || direct.sslMode.startsWith("verify")
+              ? { ssl: { rejectUnauthorized: direct.sslMode.startsWith("verify") } }
               : {}),
           },
         })
@@ -98,7 +109,7 @@ export const postgresOrm = (config: PostgresConfig): Effect.Effect<StoreOrm, Sto
           await orm.close(true)
           throw error
         })
-        return { orm, sql: pgSqlClient(pool, config), pool, withMigrationLock: postgresMigrationLock(config) }
+        return { orm, sql: pgSqlClient(pool, config), pool, withMigrationLock: postgresMigrationLock(direct) }
       }),
       ({ orm, pool }) =>
         Effect.promise(() => Promise.all([pool.end().catch(() => undefined), orm.close(true)])),

@@ -2,7 +2,7 @@ import { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { normalizeRequestId, type RequestId } from "@pt/domain/RequestId"
 import { Effect, Layer, PubSub, Stream } from "effect"
 import pg from "pg"
-import { type PostgresConfig, pgConnection } from "./PostgresConfig.ts"
+import { directConfig, type PostgresConfig, pgConnection } from "./PostgresConfig.ts"
 import type { SqlClient } from "./SqlClient.ts"
 
 export const STATUS_CHANNEL = "payload_tracker_statuses"
@@ -30,6 +30,9 @@ export const notifyChunks = (requestIds: Iterable<string>): Array<string> => {
  * StatusFeed across processes: the consumer NOTIFYs after its batch committed, every API instance LISTENs on a
  * dedicated connection (outside the pool: a pooled connection would lose its LISTEN when released) and
  * reconnects when the connection drops. In-process subscribers receive the ids through a PubSub.
+ * The LISTEN connection goes to DATABASE_DIRECT_URL when set: behind a transaction pooler the LISTEN would hold
+ * on whichever server connection ran it, and the notifications would go to no client. The NOTIFY is a statement
+ * like any other and goes through the pool.
  */
 export const PgNotifyFeedLayer = (
   sql: SqlClient["Service"],
@@ -38,6 +41,7 @@ export const PgNotifyFeedLayer = (
   Layer.effect(
     StatusFeed,
     Effect.gen(function* () {
+      const listenAt = directConfig(config)
       const hub = yield* PubSub.unbounded<RequestId>()
       const services = yield* Effect.context<never>()
       // Effects run from pg's callbacks get the layer's services, its logger included: Effect.runFork alone
@@ -53,7 +57,7 @@ export const PgNotifyFeedLayer = (
       let attempts = 0
 
       const connect = (): void => {
-        const c = new pg.Client(pgConnection(config))
+        const c = new pg.Client(pgConnection(listenAt))
         client = c
         const reconnect = (error?: Error) => {
           c.removeAllListeners()

@@ -1,6 +1,16 @@
 import { Config, Effect, Option, Redacted } from "effect"
 import type pg from "pg"
 
+/** One server to connect to. */
+export interface PostgresAddress {
+  readonly host: string
+  readonly port: number
+  readonly user: string
+  readonly password: Redacted.Redacted<string>
+  readonly database: string
+  readonly sslMode: string
+}
+
 /** Where and how to connect, plus the store's own settings. */
 export interface PostgresConfig {
   readonly host: string
@@ -27,6 +37,17 @@ export interface PostgresConfig {
   readonly retentionDays: number
   /** Daily partitions created ahead of today. */
   readonly partitionsAheadDays: number
+  /**
+   * DB_POOLER `transaction`: the address above is a transaction-mode pooler (PgBouncer), whose server
+   * connections change hands at every COMMIT. The pools then send no startup parameters and no named prepared
+   * statements, and set their session settings per transaction (docs/postgres.md, "Behind PgBouncer").
+   */
+  readonly pooler?: "none" | "transaction"
+  /**
+   * DATABASE_DIRECT_URL: straight to PostgreSQL, for the connections that need a session of their own (the live
+   * feed's LISTEN, the migrator and its advisory lock). Default: the address above.
+   */
+  readonly direct?: PostgresAddress
 }
 
 // User reads answer within milliseconds; 5 s is an offset scan gone wrong, not a slow day.
@@ -74,15 +95,28 @@ export const postgresConfig: Config.Config<PostgresConfig> = Config.all({
   migrateOnStart: Config.withDefault(Config.Boolean("DB_MIGRATE_ON_START"), false),
   retentionDays: Config.withDefault(Config.Int("RETENTION_DAYS"), 7),
   partitionsAheadDays: Config.withDefault(Config.Int("PARTITIONS_AHEAD_DAYS"), 3),
+  pooler: Config.withDefault(Config.Literals(["none", "transaction"], "DB_POOLER"), "none"),
+  directUrl: Config.option(Config.String("DATABASE_DIRECT_URL")),
 }).pipe(
-  Config.map(({ url, password, ...rest }) => {
+  Config.map(({ url, password, directUrl, ...rest }) => {
+    const direct = Option.match(directUrl, {
+      onNone: () => ({}),
+      onSome: (text) => {
+        const u = fromUrl(text)
+        return { direct: { ...u, password: Redacted.make(u.password) } }
+      },
+    })
     if (Option.isSome(url)) {
       const u = fromUrl(url.value)
-      return { ...rest, ...u, password: Redacted.make(u.password) }
+      return { ...rest, ...u, password: Redacted.make(u.password), ...direct }
     }
-    return { ...rest, password: Redacted.make(password) }
+    return { ...rest, password: Redacted.make(password), ...direct }
   }),
 )
+
+/** The address of the session-bound connections: DATABASE_DIRECT_URL, else the pool's. */
+export const directConfig = (config: PostgresConfig): PostgresConfig =>
+  config.direct === undefined ? config : { ...config, ...config.direct }
 
 export const loadPostgresConfig = Effect.fnUntraced(function* (overrides: Partial<PostgresConfig> = {}) {
   const config = yield* postgresConfig
