@@ -14,6 +14,9 @@ export interface ConsumerSettings {
   readonly openGaugesIntervalMs: number
   /** A payload in progress whose latest status is older than this is `stalled` (the API's setting too). */
   readonly stalledAfterMs: number
+  /** How often the pipeline rollup is refreshed, and how far back a status's date makes its cells refreshed. */
+  readonly rollupIntervalMs: number
+  readonly rollupLookbackMs: number
 }
 
 export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
@@ -35,6 +38,14 @@ export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
   ),
   stalledAfterMs: Config.Duration("STALLED_AFTER").pipe(
     Config.withDefault(Duration.hours(1)),
+    Config.map(Duration.toMillis),
+  ),
+  rollupIntervalMs: Config.Duration("PIPELINE_ROLLUP_INTERVAL").pipe(
+    Config.withDefault(Duration.seconds(30)),
+    Config.map(Duration.toMillis),
+  ),
+  rollupLookbackMs: Config.Duration("PIPELINE_ROLLUP_LOOKBACK").pipe(
+    Config.withDefault(Duration.minutes(10)),
     Config.map(Duration.toMillis),
   ),
 })

@@ -8,6 +8,7 @@ import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { Effect, Layer } from "effect"
 import type { ConsumerSettings } from "./ConsumerConfig.ts"
 import { ConsumerMetrics, ConsumerMetricsLayer } from "./Metrics.ts"
+import { PipelineRollupSchedule } from "./PipelineRollupSchedule.ts"
 
 export type StorePorts = PayloadStore | PayloadQueries | StatusFeed
 
@@ -29,10 +30,10 @@ export const CountedMaintenance = Layer.effect(
  */
 export const StoreLayer = (settings: ConsumerSettings): Layer.Layer<StorePorts, unknown> =>
   settings.store === "postgres"
-    ? StoreMaintenanceSchedule(settings.maintenanceIntervalMs).pipe(
-        Layer.provide(CountedMaintenance),
-        Layer.provideMerge(PostgresStoreLayer),
-      )
+    ? Layer.mergeAll(
+        StoreMaintenanceSchedule(settings.maintenanceIntervalMs).pipe(Layer.provide(CountedMaintenance)),
+        PipelineRollupSchedule(settings.rollupIntervalMs, settings.rollupLookbackMs),
+      ).pipe(Layer.provideMerge(PostgresStoreLayer))
     : Layer.mergeAll(MemoryPayloadStoreLayer, MemoryStatusFeedLayer).pipe(
         Layer.tap(() =>
           Effect.logWarning("no database configured: using the in-memory store (data is lost on restart)"),

@@ -13,6 +13,7 @@ import { pgPool, pgSqlClient } from "./PgSqlClient.ts"
 import { loadPostgresConfig, type PostgresConfig } from "./PostgresConfig.ts"
 import { makePostgresPayloadQueries } from "./PostgresPayloadQueries.ts"
 import { makePostgresPayloadStore } from "./PostgresPayloadStore.ts"
+import { makePipelineRollup, PipelineRollup } from "./PipelineRollup.ts"
 import type { Queryable } from "./SqlClient.ts"
 import { orUnavailable } from "./StoreErrors.ts"
 import {
@@ -30,7 +31,7 @@ export class StoreSchema extends Context.Service<
   { readonly pendingMigrations: Effect.Effect<ReadonlyArray<string>, StoreUnavailable> }
 >()("@pt/adapters-postgres/StoreSchema") {}
 
-export type StoreServices = PayloadStore | PayloadQueries | StoreMaintenance | StoreSchema
+export type StoreServices = PayloadStore | PayloadQueries | StoreMaintenance | StoreSchema | PipelineRollup
 
 const hasNul = (value: unknown): boolean =>
   typeof value === "string"
@@ -107,6 +108,7 @@ export const storeServices = Effect.fnUntraced(function* (store: StoreOrm, setti
   return Context.make(PayloadStore, payloadStore).pipe(
     Context.add(PayloadQueries, nulMatchesNothing(makePostgresPayloadQueries(store.sql, names))),
     Context.add(StoreMaintenance, makeStoreMaintenance(store.sql, settings)),
+    Context.add(PipelineRollup, makePipelineRollup(store.sql)),
     Context.add(StoreSchema, { pendingMigrations: schema }),
   )
 })

@@ -8,6 +8,7 @@ import { statusFeedSuite } from "@pt/domain/testing/StatusFeedSuite"
 import { summarySuite } from "@pt/domain/testing/SummarySuite"
 import { afterAll } from "vitest"
 import { EmbeddedStoreLayer } from "../src/Embedded.ts"
+import { PipelineRollup } from "../src/PipelineRollup.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "pt-pglite-"))
 // Its own directory: two PGlite instances cannot share one.
@@ -27,4 +28,6 @@ payloadStoreSuite("embedded (PGlite)", EmbeddedStoreLayer(dataDir))
 cursorPagingSuite("embedded (PGlite)", EmbeddedStoreLayer(cursorDataDir))
 statusFeedSuite("embedded (PGlite)", EmbeddedStoreLayer(feedDataDir))
 summarySuite("embedded (PGlite)", EmbeddedStoreLayer(summaryDataDir))
-analyticsSuite("embedded (PGlite)", EmbeddedStoreLayer(analyticsDataDir))
+analyticsSuite("embedded (PGlite)", EmbeddedStoreLayer(analyticsDataDir), (since) =>
+  PipelineRollup.use((rollup) => rollup.refresh(since)),
+)

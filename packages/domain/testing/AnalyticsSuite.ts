@@ -4,11 +4,13 @@
  * worked out below from the statuses themselves (not by the code under test).
  *
  * Services are fresh names, so the suite runs against a shared, non-empty database: only rows of these services
- * are compared. Every date derives from the clock.
+ * are compared. Every date derives from the clock. The same data is read twice: in a window of whole
+ * WINDOW_GRAIN units (a store's pre-aggregated path, after `settle` brings it up to date) and in the same
+ * window moved by one second (the path computed from the summaries); both must give the same answer.
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, type Layer } from "effect"
-import type { AnalyticsQuery, ServiceAnalytics } from "../src/Analytics.ts"
+import { type AnalyticsQuery, approximate, type ServiceAnalytics, WINDOW_GRAIN } from "../src/Analytics.ts"
 import { PayloadQueries } from "../src/ports/PayloadQueries.ts"
 import { PayloadStore } from "../src/ports/PayloadStore.ts"
 import { RequestId } from "../src/RequestId.ts"
@@ -21,19 +23,21 @@ const SECOND = 1_000_000
 const MINUTE = 60 * SECOND
 const HOUR = HOUR_MS * 1000
 
-export const analyticsSuite = <E>(
+export const analyticsSuite = <E, R = never>(
   name: string,
-  storeLayer: Layer.Layer<PayloadStore | PayloadQueries, E>,
+  storeLayer: Layer.Layer<PayloadStore | PayloadQueries | R, E>,
+  /** Brings pre-aggregated analytics up to date with the statuses dated from `since` (a rollup's refresh). */
+  settle?: (since: Micros) => Effect.Effect<unknown, unknown, R>,
 ): void =>
   layer(storeLayer, { excludeTestServices: true, timeout: "120 seconds" })(
     `${name} pipeline analytics`,
     (it) => {
-      it.effect("counts, states, exact percentiles, series, top errors and flow of the window's stages", () =>
+      it.effect("counts, states, percentiles, series, top errors and flow of the window's stages", () =>
         Effect.gen(function* () {
           const store = yield* PayloadStore
           const queries = yield* PayloadQueries
-          // Whole seconds, so the window's edges are exact in every store.
-          const now = Math.floor(Date.now() / 1000) * SECOND
+          // Whole grains (so whole seconds): the window below is in whole WINDOW_GRAIN units.
+          const now = Math.floor(Date.now() / WINDOW_GRAIN) * WINDOW_GRAIN
           const since = now - 3 * HOUR
           const until = now - 5 * MINUTE
           const [a, b, c] = [freshName("an-a"), freshName("an-b"), freshName("an-c")]
@@ -81,7 +85,9 @@ export const analyticsSuite = <E>(
           yield* store.record(shuffled.slice(0, 9))
           yield* store.record([...shuffled.slice(9), ...events.slice(4, 6)])
 
-          const query: AnalyticsQuery = {
+          if (settle !== undefined) yield* settle(Micros.make(since - HOUR))
+
+          const aligned: AnalyticsQuery = {
             since: Micros.make(since),
             until: Micros.make(until),
             bucket: Micros.make(HOUR),
@@ -89,91 +95,101 @@ export const analyticsSuite = <E>(
             stalledAfter: Micros.make(HOUR),
             topErrors: 5,
           }
-          const result = yield* queries.pipelineAnalytics(query)
-          const mine = new Set([a, b, c])
-          const byName = new Map(
-            result.services.filter((x) => mine.has(x.service)).map((x) => [x.service, x]),
-          )
-          const starts = [since, since + HOUR, since + 2 * HOUR]
-          const point = (i: number, throughput: number, errors: number, p95?: number) => ({
-            start: starts[i],
-            throughput,
-            errors,
-            ...(p95 === undefined ? {} : { p95 }),
-          })
-          const expected: Record<string, ServiceAnalytics> = {
-            // a: P1 (b0, 5 s), P2 (b1, error 3 s), P3 (b1, stalled), P4 (b2, open), P5 (b0, 7 s), P9 (b2, open).
-            // Finished [3, 5, 7] s: p50 = 2nd, p95 = p99 = 3rd (percentile_disc: ceil(p·n)-th value).
-            [a]: {
-              service: a,
-              seen: 6,
-              succeeded: 2,
-              failed: 1,
-              openNow: 3,
-              stalledNow: 1,
-              duration: {
-                p50: Micros.make(5 * SECOND),
-                p95: Micros.make(7 * SECOND),
-                p99: Micros.make(7 * SECOND),
-              },
-              series: [point(0, 2, 0, 7 * SECOND), point(1, 2, 1, 3 * SECOND), point(2, 2, 0)],
-              topErrors: [{ status: "error", status_msg: "boom", count: 1, exampleRequestId: p2! }],
-            } as unknown as ServiceAnalytics,
-            // b: P1 (b0, 20 s), P5 (b0, error 2 s), P6 (b0, error 4 s), P7 (b2, error 6 s).
-            // Finished [2, 4, 6, 20] s: p50 = 2nd, p95 = p99 = 4th; bucket 0 [2, 4, 20]: p95 = 3rd.
-            [b]: {
-              service: b,
-              seen: 4,
-              succeeded: 1,
-              failed: 3,
-              openNow: 0,
-              stalledNow: 0,
-              duration: {
-                p50: Micros.make(4 * SECOND),
-                p95: Micros.make(20 * SECOND),
-                p99: Micros.make(20 * SECOND),
-              },
-              series: [point(0, 3, 2, 20 * SECOND), point(1, 0, 0), point(2, 1, 1, 6 * SECOND)],
-              topErrors: [
-                { status: "error", status_msg: "boom", count: 2, exampleRequestId: [p6!, p7!].sort()[0] },
-                { status: "error", status_msg: "disk full", count: 1, exampleRequestId: p5! },
-              ],
-            } as unknown as ServiceAnalytics,
-            // c: P5 only, open in a failed payload.
-            [c]: {
-              service: c,
-              seen: 1,
-              succeeded: 0,
-              failed: 0,
-              openNow: 1,
-              stalledNow: 0,
-              series: [point(0, 1, 0), point(1, 0, 0), point(2, 0, 0)],
-              topErrors: [],
-            } as unknown as ServiceAnalytics,
+          // One second earlier: no stage is within a second of an edge, so the same stages, buckets and states.
+          const shifted: AnalyticsQuery = {
+            ...aligned,
+            since: Micros.make(since - SECOND),
+            until: Micros.make(until - SECOND),
           }
-          for (const service of [a, b, c])
-            assert.deepStrictEqual(byName.get(service), expected[service], service)
-          // Services ordered by name.
-          const names = result.services.map((x) => x.service).filter((x) => mine.has(x))
-          assert.deepStrictEqual(names, [a, b, c].sort())
-          // Flow: a → b (P1, P5, P6), b → c (P5).
-          assert.deepStrictEqual(
-            result.flow.filter((e) => mine.has(e.from) || mine.has(e.to)),
-            [
-              { from: a, to: b, count: 3 },
-              { from: b, to: c, count: 1 },
-            ],
-          )
+          const mine = new Set([a, b, c])
+          // Percentiles as the histogram reports them (Analytics.ts DURATION_BOUNDS: within 5 %).
+          const d = (seconds: number) => approximate(seconds * SECOND)
+          for (const query of [aligned, shifted]) {
+            const result = yield* queries.pipelineAnalytics(query)
+            const byName = new Map(
+              result.services.filter((x) => mine.has(x.service)).map((x) => [x.service, x]),
+            )
+            const starts = [query.since, query.since + HOUR, query.since + 2 * HOUR]
+            const point = (i: number, throughput: number, errors: number, p95?: number) => ({
+              start: starts[i],
+              throughput,
+              errors,
+              ...(p95 === undefined ? {} : { p95 }),
+            })
+            const expected: Record<string, ServiceAnalytics> = {
+              // a: P1 (b0, 5 s), P2 (b1, error 3 s), P3 (b1, stalled), P4 (b2, open), P5 (b0, 7 s), P9 (b2, open).
+              // Finished [3, 5, 7] s: p50 = 2nd, p95 = p99 = 3rd (percentile_disc: ceil(p·n)-th value).
+              [a]: {
+                service: a,
+                seen: 6,
+                succeeded: 2,
+                failed: 1,
+                openNow: 3,
+                stalledNow: 1,
+                duration: {
+                  p50: d(5),
+                  p95: d(7),
+                  p99: d(7),
+                },
+                series: [point(0, 2, 0, d(7)), point(1, 2, 1, d(3)), point(2, 2, 0)],
+                topErrors: [{ status: "error", status_msg: "boom", count: 1, exampleRequestId: p2! }],
+              } as unknown as ServiceAnalytics,
+              // b: P1 (b0, 20 s), P5 (b0, error 2 s), P6 (b0, error 4 s), P7 (b2, error 6 s).
+              // Finished [2, 4, 6, 20] s: p50 = 2nd, p95 = p99 = 4th; bucket 0 [2, 4, 20]: p95 = 3rd.
+              [b]: {
+                service: b,
+                seen: 4,
+                succeeded: 1,
+                failed: 3,
+                openNow: 0,
+                stalledNow: 0,
+                duration: {
+                  p50: d(4),
+                  p95: d(20),
+                  p99: d(20),
+                },
+                series: [point(0, 3, 2, d(20)), point(1, 0, 0), point(2, 1, 1, d(6))],
+                topErrors: [
+                  { status: "error", status_msg: "boom", count: 2, exampleRequestId: [p6!, p7!].sort()[0] },
+                  { status: "error", status_msg: "disk full", count: 1, exampleRequestId: p5! },
+                ],
+              } as unknown as ServiceAnalytics,
+              // c: P5 only, open in a failed payload.
+              [c]: {
+                service: c,
+                seen: 1,
+                succeeded: 0,
+                failed: 0,
+                openNow: 1,
+                stalledNow: 0,
+                series: [point(0, 1, 0), point(1, 0, 0), point(2, 0, 0)],
+                topErrors: [],
+              } as unknown as ServiceAnalytics,
+            }
+            for (const service of [a, b, c])
+              assert.deepStrictEqual(byName.get(service), expected[service], service)
+            // Services ordered by name.
+            const names = result.services.map((x) => x.service).filter((x) => mine.has(x))
+            assert.deepStrictEqual(names, [a, b, c].sort())
+            // Flow: a → b (P1, P5, P6), b → c (P5).
+            assert.deepStrictEqual(
+              result.flow.filter((e) => mine.has(e.from) || mine.has(e.to)),
+              [
+                { from: a, to: b, count: 3 },
+                { from: b, to: c, count: 1 },
+              ],
+            )
 
-          // topErrors limits each service's list, most frequent first.
-          const top1 = yield* queries.pipelineAnalytics({ ...query, topErrors: 1 })
-          assert.deepStrictEqual(
-            top1.services.find((x) => x.service === b)?.topErrors.map((e) => e.status_msg),
-            ["boom"],
-          )
+            // topErrors limits each service's list, most frequent first.
+            const top1 = yield* queries.pipelineAnalytics({ ...query, topErrors: 1 })
+            assert.deepStrictEqual(
+              top1.services.find((x) => x.service === b)?.topErrors.map((e) => e.status_msg),
+              ["boom"],
+            )
+          }
           // A window that starts after every stage of these services: none of them appears.
           const later = yield* queries.pipelineAnalytics({
-            ...query,
+            ...aligned,
             since: Micros.make(now - 3 * MINUTE),
             until: Micros.make(now),
           })

@@ -1,5 +1,11 @@
-import type { AnalyticsQuery, PipelineAnalytics, SeriesPoint, ServiceAnalytics } from "@pt/domain/Analytics"
-import { bucketStarts } from "@pt/domain/Analytics"
+import type {
+  AnalyticsQuery,
+  Percentiles,
+  PipelineAnalytics,
+  SeriesPoint,
+  ServiceAnalytics,
+} from "@pt/domain/Analytics"
+import { approximate, bucketStarts, histogramPercentiles, isGrainAligned } from "@pt/domain/Analytics"
 import { compareText } from "@pt/domain/Summary"
 import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
 import { Effect, Schema } from "effect"
@@ -14,10 +20,11 @@ import { micros, timestampFromMicros } from "../SqlFragments.ts"
  * One statement: the window's stages are read once (`w`, materialized) and aggregated four ways. State and
  * elapsed follow Summary.ts `serviceState`/`serviceElapsed`: error when an error was seen; open without a
  * terminal status or with a `received` after the last one; elapsed from the first `received` (else the first
- * status) to the last terminal status. Percentiles are exact: `percentile_disc` over the finished stages, the
- * same definition the memory store computes. `payload_services` has no index on `first_date` (the write path
- * keeps its updates HOT), so the window is a scan of the table: docs/api.md, `GET {prefix}/pipeline`, has the
- * cost at 10M statuses.
+ * status) to the last terminal status. Percentiles: `percentile_disc` over the finished stages, reported as
+ * its histogram bucket's value (Analytics.ts `approximate`), as the memory store and the rollup do.
+ * `payload_services` has no index on `first_date` (the write path keeps its updates HOT), so the window is a
+ * scan of the table: this is the path of windows that are not in whole rollup cells (PipelineRollup.ts);
+ * the others read the rollup (ROLLUP below).
  */
 const OPEN = `(not s.saw_error and (s.last_terminal is null or coalesce(s.last_received > s.last_terminal, false)))`
 
@@ -132,58 +139,206 @@ export const analyticsParams = (q: AnalyticsQuery): ReadonlyArray<unknown> => [
   q.topErrors,
 ]
 
+/** From the rollup when the window is in whole cells, else from the summaries. */
 export const pipelineAnalytics =
   (sql: SqlClient["Service"]) =>
   (q: AnalyticsQuery): Effect.Effect<PipelineAnalytics, SqlError> =>
-    sql.query(ANALYTICS, analyticsParams(q)).pipe(
-      Effect.flatMap(decodeRows(AnalyticsRow)),
-      Effect.map(([row]): PipelineAnalytics => {
-        const starts = bucketStarts(q)
-        const series = new Map<string, Array<SeriesPoint>>()
-        for (const x of row?.series ?? []) {
-          let points = series.get(x.service)
-          if (points === undefined) {
-            points = starts.map((start) => ({ start, throughput: 0, errors: 0 }))
-            series.set(x.service, points)
-          }
-          points[x.bucket] = {
-            start: starts[x.bucket]!,
-            throughput: x.throughput,
-            errors: x.errors,
-            ...(x.p95 === null ? {} : { p95: x.p95 }),
-          }
+    isGrainAligned(q) ? fromRollup(sql, q) : fromSummaries(sql, q)
+
+const fromSummaries = (
+  sql: SqlClient["Service"],
+  q: AnalyticsQuery,
+): Effect.Effect<PipelineAnalytics, SqlError> =>
+  sql.query(ANALYTICS, analyticsParams(q)).pipe(
+    Effect.flatMap(decodeRows(AnalyticsRow)),
+    Effect.map(([row]): PipelineAnalytics => {
+      const starts = bucketStarts(q)
+      const series = new Map<string, Array<SeriesPoint>>()
+      for (const x of row?.series ?? []) {
+        let points = series.get(x.service)
+        if (points === undefined) {
+          points = starts.map((start) => ({ start, throughput: 0, errors: 0 }))
+          series.set(x.service, points)
         }
-        const services = [...(row?.services ?? [])]
-          .sort((a, b) => byText(a.service, b.service))
-          .map(
-            (t): ServiceAnalytics => ({
-              service: t.service,
-              seen: t.seen,
-              succeeded: t.succeeded,
-              failed: t.failed,
-              openNow: t.open_now,
-              stalledNow: t.stalled_now,
-              ...(t.duration === null
-                ? {}
-                : { duration: { p50: t.duration[0], p95: t.duration[1], p99: t.duration[2] } }),
-              series: series.get(t.service) ?? [],
-              topErrors: (row?.errors ?? [])
-                .filter((e) => e.service === t.service)
-                .sort(
-                  (a, b) =>
-                    b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg),
-                )
-                .map((e) => ({
-                  status: e.status,
-                  status_msg: e.status_msg,
-                  count: e.count,
-                  exampleRequestId: e.example,
-                })),
-            }),
-          )
-        const flow = [...(row?.flow ?? [])].sort(
-          (a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to),
+        points[x.bucket] = {
+          start: starts[x.bucket]!,
+          throughput: x.throughput,
+          errors: x.errors,
+          ...(x.p95 === null ? {} : { p95: approximate(x.p95) }),
+        }
+      }
+      const services = [...(row?.services ?? [])]
+        .sort((a, b) => byText(a.service, b.service))
+        .map(
+          (t): ServiceAnalytics => ({
+            service: t.service,
+            seen: t.seen,
+            succeeded: t.succeeded,
+            failed: t.failed,
+            openNow: t.open_now,
+            stalledNow: t.stalled_now,
+            ...(t.duration === null
+              ? {}
+              : {
+                  duration: {
+                    p50: approximate(t.duration[0]),
+                    p95: approximate(t.duration[1]),
+                    p99: approximate(t.duration[2]),
+                  },
+                }),
+            series: series.get(t.service) ?? [],
+            topErrors: (row?.errors ?? [])
+              .filter((e) => e.service === t.service)
+              .sort(
+                (a, b) =>
+                  b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg),
+              )
+              .map((e) => ({
+                status: e.status,
+                status_msg: e.status_msg,
+                count: e.count,
+                exampleRequestId: e.example,
+              })),
+          }),
         )
-        return { services, flow }
-      }),
-    )
+      const flow = [...(row?.flow ?? [])].sort(
+        (a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to),
+      )
+      return { services, flow }
+    }),
+  )
+
+/**
+ * The window's rollup rows (PipelineRollup.ts) in one statement: the cells (per service and series bucket, with
+ * their histograms, merged here), the open stages of error-free payloads whose last status is recent (to take
+ * from the cells' `open_clean`: what is left is `stalled_now`), the top errors and the flow edges.
+ */
+export const ROLLUP = `select
+  (select json_agg(json_build_array(n.name, floor((${micros("c.cell")} - $3::float8) / $4::float8)::int, c.seen,
+     c.succeeded, c.failed, c.open_clean, c.hist_buckets, c.hist_counts))
+   from pipeline_cells c join services n on n.id = c.service_id
+   where c.cell >= $1::timestamptz and c.cell < $2::timestamptz) as cells,
+  (select json_agg(json_build_array(n.name, r.recent))
+   from (select service_id, sum(count)::float8 as recent from pipeline_cell_open
+         where last_date >= ${timestampFromMicros("$5::bigint")} and cell >= $1::timestamptz and cell < $2::timestamptz
+         group by service_id) r join services n on n.id = r.service_id) as recent,
+  (select json_agg(json_build_object('service', n.name, 'status', e.status, 'status_msg', e.status_msg,
+     'count', e.count, 'example', e.example))
+   from (select service_id, status, status_msg, sum(count)::float8 as count, min(example) as example,
+           row_number() over (partition by service_id order by sum(count) desc, status, status_msg) as rank
+         from pipeline_cell_errors where cell >= $1::timestamptz and cell < $2::timestamptz
+         group by service_id, status, status_msg) e
+   join services n on n.id = e.service_id where e.rank <= $6::int) as errors,
+  (select json_agg(json_build_object('from', a.name, 'to', b.name, 'count', f.count))
+   from (select from_id, to_id, sum(count)::float8 as count from pipeline_cell_flow
+         where cell >= $1::timestamptz and cell < $2::timestamptz group by from_id, to_id) f
+   join services a on a.id = f.from_id join services b on b.id = f.to_id) as flow`
+
+const Cell = Schema.Tuple([
+  Schema.String,
+  Schema.Number,
+  Schema.Number,
+  Schema.Number,
+  Schema.Number,
+  Schema.Number,
+  Schema.Array(Schema.Number),
+  Schema.Array(Schema.Number),
+])
+const RollupRow = Schema.Struct({
+  cells: Rows(Cell),
+  recent: Rows(Schema.Tuple([Schema.String, Schema.Number])),
+  errors: AnalyticsRow.fields.errors,
+  flow: AnalyticsRow.fields.flow,
+})
+
+interface Tally {
+  seen: number
+  succeeded: number
+  failed: number
+  openClean: number
+  histogram: Map<number, number>
+  buckets: Array<{ throughput: number; errors: number; histogram: Map<number, number> }>
+}
+
+const addHistogram = (
+  into: Map<number, number>,
+  buckets: ReadonlyArray<number>,
+  counts: ReadonlyArray<number>,
+) => {
+  for (const [i, b] of buckets.entries()) into.set(b, (into.get(b) ?? 0) + counts[i]!)
+}
+
+const fromRollup = (
+  sql: SqlClient["Service"],
+  q: AnalyticsQuery,
+): Effect.Effect<PipelineAnalytics, SqlError> =>
+  sql.query(ROLLUP, analyticsParams(q)).pipe(
+    Effect.flatMap(decodeRows(RollupRow)),
+    Effect.map(([row]): PipelineAnalytics => {
+      const starts = bucketStarts(q)
+      const tallies = new Map<string, Tally>()
+      for (const [service, k, seen, succeeded, failed, openClean, hb, hc] of row?.cells ?? []) {
+        let t = tallies.get(service)
+        if (t === undefined) {
+          t = {
+            seen: 0,
+            succeeded: 0,
+            failed: 0,
+            openClean: 0,
+            histogram: new Map(),
+            buckets: starts.map(() => ({ throughput: 0, errors: 0, histogram: new Map() })),
+          }
+          tallies.set(service, t)
+        }
+        t.seen += seen
+        t.succeeded += succeeded
+        t.failed += failed
+        t.openClean += openClean
+        addHistogram(t.histogram, hb, hc)
+        const b = t.buckets[k]!
+        b.throughput += seen
+        b.errors += failed
+        addHistogram(b.histogram, hb, hc)
+      }
+      const recent = new Map(row?.recent ?? [])
+      const services = [...tallies]
+        .sort(([a], [b]) => byText(a, b))
+        .map(([service, t]): ServiceAnalytics => {
+          const duration: Percentiles | undefined = histogramPercentiles(t.histogram)
+          return {
+            service,
+            seen: t.seen,
+            succeeded: t.succeeded,
+            failed: t.failed,
+            openNow: t.seen - t.succeeded - t.failed,
+            stalledNow: t.openClean - (recent.get(service) ?? 0),
+            ...(duration === undefined ? {} : { duration }),
+            series: t.buckets.map((b, i): SeriesPoint => {
+              const p = histogramPercentiles(b.histogram)
+              return {
+                start: starts[i]!,
+                throughput: b.throughput,
+                errors: b.errors,
+                ...(p === undefined ? {} : { p95: p.p95 }),
+              }
+            }),
+            topErrors: (row?.errors ?? [])
+              .filter((e) => e.service === service)
+              .sort(
+                (a, b) =>
+                  b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg),
+              )
+              .map((e) => ({
+                status: e.status,
+                status_msg: e.status_msg,
+                count: e.count,
+                exampleRequestId: e.example,
+              })),
+          }
+        })
+      const flow = [...(row?.flow ?? [])].sort(
+        (a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to),
+      )
+      return { services, flow }
+    }),
+  )
