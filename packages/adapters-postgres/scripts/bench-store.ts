@@ -2,7 +2,9 @@
  * Write throughput of the store: BENCH_EVENTS (default 1,000,000) pipeline status events through
  * PostgresPayloadStore.record in batches, then COPY of the same status rows into the same (emptied) table as the
  * machine's limit. Prints both rates and the ratio; saves JSON under bench-results/.
- * Env: DATABASE_URL (else scripts/postgres.sh starts one), BENCH_EVENTS, BENCH_BATCH (2000), BENCH_WRITERS (2).
+ * Env: DATABASE_URL (else scripts/postgres.sh starts one), BENCH_EVENTS, BENCH_BATCH (2000), BENCH_WRITERS (2),
+ * BENCH_SUMMARY (`on`; `off` writes without the payload summary, to measure its cost: run both, interleaved),
+ * BENCH_COPY (`on`; `off` skips the COPY comparison).
  */
 import { execFileSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
@@ -11,7 +13,9 @@ import { join } from "node:path"
 import type { StatusEvent } from "@pt/domain/StatusEvent"
 import { formatTimestamp } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
+import { makeLookupNames } from "../src/LookupNames.ts"
 import { ensurePartitions, startOfDay } from "../src/Partitions.ts"
+import { makePostgresPayloadStore } from "../src/PostgresPayloadStore.ts"
 import { createTestDatabase, dropTestDatabase, resolveDatabaseUrl } from "../testing/PostgresTestServer.ts"
 import { openStore } from "../testing/StoreHarness.ts"
 import { payloadEvents } from "./PipelineMix.ts"
@@ -19,6 +23,8 @@ import { payloadEvents } from "./PipelineMix.ts"
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000)
 const BATCH = Number(process.env.BENCH_BATCH ?? 2_000)
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 2)
+const SUMMARY = (process.env.BENCH_SUMMARY ?? "on") !== "off"
+const COPY = (process.env.BENCH_COPY ?? "on") !== "off"
 const DAY = 86_400_000
 const log = (text: string) => process.stdout.write(`[bench:store] ${text}\n`)
 
@@ -38,13 +44,19 @@ const main = async () => {
   const events = generate()
   const payloads = new Set(events.map((e) => e.request_id)).size
   log(
-    `${payloads.toLocaleString()} payloads (${(TOTAL / payloads).toFixed(2)} statuses each); batch ${BATCH}, ${WRITERS} writers`,
+    `${payloads.toLocaleString()} payloads (${(TOTAL / payloads).toFixed(2)} statuses each); batch ${BATCH}, ${WRITERS} writers, summary ${SUMMARY ? "on" : "off"}`,
   )
   try {
     return await Effect.runPromise(
       Effect.scoped(
         Effect.gen(function* () {
-          const s = yield* openStore(config)
+          const opened = yield* openStore(config)
+          const s = SUMMARY
+            ? opened
+            : {
+                ...opened,
+                store: makePostgresPayloadStore(opened.sql, makeLookupNames(opened.sql), { summary: false }),
+              }
           const today = startOfDay(Date.now())
           yield* ensurePartitions(s.sql, today - 2 * DAY, today + 3 * DAY)
           // Adapter: WRITERS fibers take batches in order, as several consumers would.
@@ -101,41 +113,46 @@ const main = async () => {
           if (t.payloads !== t.real || t.statuses !== inserted || t.hourly !== inserted)
             throw new Error("store_counts / status_counts differ from the tables")
           // COPY: the same status rows, ids resolved, into the same table emptied.
-          log("preparing COPY of the same rows")
-          const ids = async (sql: string) =>
-            new Map((await s.pg.query<{ id: number; name: string }>(sql)).rows.map((r) => [r.name, r.id]))
-          const [payloadIds, services, sources, statuses] = yield* Effect.promise(() =>
-            Promise.all([
+          const copyRows = async () => {
+            log("preparing COPY of the same rows")
+            const ids = async (sql: string) =>
+              new Map((await s.pg.query<{ id: number; name: string }>(sql)).rows.map((r) => [r.name, r.id]))
+            const [payloadIds, services, sources, statuses] = await Promise.all([
               ids("select id::float8 as id, request_id as name from payloads"),
               ids("select id, name from services"),
               ids("select id, name from sources"),
               ids("select id, name from statuses"),
-            ]),
-          )
-          const csvField = (t: string) => (t === "" ? "" : `"${t.replaceAll('"', '""')}"`)
-          const file = join(tmpdir(), `pt-bench-copy-${process.pid}.csv`)
-          const unique = new Map(
-            events.map((e) => [
-              `${e.request_id}|${e.service}|${e.source}|${e.status}|${e.status_msg}|${e.date}`,
-              e,
-            ]),
-          )
-          const lines = [...unique.values()].map(
-            (e) =>
-              `${payloadIds.get(e.request_id)},${services.get(e.service)},${e.source === "" ? "" : sources.get(e.source)},${statuses.get(e.status)},${csvField(e.status_msg) || '""'},${formatTimestamp(e.date)}`,
-          )
-          writeFileSync(file, `${lines.join("\n")}\n`)
-          yield* Effect.promise(() => s.pg.query("truncate payload_statuses"))
-          const copyStarted = performance.now()
-          execFileSync("psql", [
-            `postgres://${config.user}@${config.host}:${config.port}/${config.database}`,
-            "-qc",
-            `\\copy payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date) from '${file}' csv`,
-          ])
-          const copySeconds = (performance.now() - copyStarted) / 1000
-          rmSync(file)
+            ])
+            const csvField = (t: string) => (t === "" ? "" : `"${t.replaceAll('"', '""')}"`)
+            const file = join(tmpdir(), `pt-bench-copy-${process.pid}.csv`)
+            const unique = new Map(
+              events.map((e) => [
+                `${e.request_id}|${e.service}|${e.source}|${e.status}|${e.status_msg}|${e.date}`,
+                e,
+              ]),
+            )
+            const lines = [...unique.values()].map(
+              (e) =>
+                `${payloadIds.get(e.request_id)},${services.get(e.service)},${e.source === "" ? "" : sources.get(e.source)},${statuses.get(e.status)},${csvField(e.status_msg) || '""'},${formatTimestamp(e.date)}`,
+            )
+            writeFileSync(file, `${lines.join("\n")}\n`)
+            await s.pg.query("truncate payload_statuses")
+            const copyStarted = performance.now()
+            execFileSync("psql", [
+              `postgres://${config.user}@${config.host}:${config.port}/${config.database}`,
+              "-qc",
+              `\\copy payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date) from '${file}' csv`,
+            ])
+            const seconds = (performance.now() - copyStarted) / 1000
+            rmSync(file)
+            return {
+              rows: lines.length,
+              seconds: +seconds.toFixed(2),
+              rowsPerSecond: Math.round(lines.length / seconds),
+            }
+          }
+          const copy = COPY ? yield* Effect.promise(copyRows) : undefined
           const adapterRate = TOTAL / adapterSeconds
-          const copyRate = lines.length / copySeconds
           const result = {
             date: new Date().toISOString(),
             events: TOTAL,
@@ -143,20 +160,18 @@ const main = async () => {
             payloads,
             batch: BATCH,
             writers: WRITERS,
+            summary: SUMMARY,
             cpus: cpus().length,
             adapter: { seconds: +adapterSeconds.toFixed(2), statusesPerSecond: Math.round(adapterRate) },
-            copy: {
-              rows: lines.length,
-              seconds: +copySeconds.toFixed(2),
-              rowsPerSecond: Math.round(copyRate),
-            },
-            ratio: +(adapterRate / copyRate).toFixed(3),
+            ...(copy === undefined ? {} : { copy, ratio: +(adapterRate / copy.rowsPerSecond).toFixed(3) }),
           }
           log(
-            `adapter: ${result.adapter.statusesPerSecond.toLocaleString()} statuses/s (${result.adapter.seconds} s)`,
+            `adapter: ${result.adapter.statusesPerSecond.toLocaleString()} statuses/s (${result.adapter.seconds} s, summary ${SUMMARY ? "on" : "off"})`,
           )
-          log(`COPY:    ${result.copy.rowsPerSecond.toLocaleString()} rows/s (${result.copy.seconds} s)`)
-          log(`ratio:   ${(result.ratio * 100).toFixed(1)}% of COPY`)
+          if (copy !== undefined) {
+            log(`COPY:    ${copy.rowsPerSecond.toLocaleString()} rows/s (${copy.seconds} s)`)
+            log(`ratio:   ${((adapterRate / copy.rowsPerSecond) * 100).toFixed(1)}% of COPY`)
+          }
           const dir = join(import.meta.dirname, "../../../bench-results")
           mkdirSync(dir, { recursive: true })
           const out = join(dir, `bench-store-${result.date.replaceAll(":", "-")}.json`)

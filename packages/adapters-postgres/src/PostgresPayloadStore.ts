@@ -91,6 +91,11 @@ export interface PayloadStoreOptions {
   readonly health?: Queryable
   /** statement_timeout of the write transaction (DB_WRITE_STATEMENT_TIMEOUT_MS). */
   readonly writeStatementTimeoutMs?: number
+  /**
+   * Benchmarks only (`bench:store`, `bench:ingest` through DB_WRITE_SUMMARY): `false` skips the summary's
+   * statements, to measure what the summary costs; the fleet answers then go stale. Default `true`.
+   */
+  readonly summary?: boolean
 }
 
 /**
@@ -144,6 +149,7 @@ export const makePostgresPayloadStore = (
   options: PayloadStoreOptions = {},
 ) => {
   const health = options.health ?? sql
+  const summary = options.summary ?? true
   const writeTimeout = {
     ms: options.writeStatementTimeoutMs ?? DEFAULT_WRITE_STATEMENT_TIMEOUT_MS,
     setting: "DB_WRITE_STATEMENT_TIMEOUT_MS",
@@ -203,6 +209,7 @@ export const makePostgresPayloadStore = (
           .pipe(Effect.flatMap(decodeCount))
         // The summary (docs/postgres.md), last: a concurrent batch of the same payloads waits on its rows, so they
         // are locked only from here to the commit (first, they made two writers almost take turns).
+        if (!summary) return { inserted, finished: [] }
         const finished = yield* tx
           .query(MERGE_SUMMARIES, summaryParams(statuses, payloadIds, services))
           .pipe(Effect.flatMap((merged) => finishedStages(merged, services)))
