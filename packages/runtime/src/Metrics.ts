@@ -133,6 +133,11 @@ export const Metrics = {
     "payload_tracker_retention_deleted_payloads",
     "Payloads removed by retention because no status remained",
   ),
+  maintenanceRuns: counter(
+    "payload_tracker_maintenance_runs",
+    "Rounds of store maintenance by outcome: ran (this instance held the maintenance lock), skipped (another did), failed",
+    ["outcome"],
+  ),
   // Where payloads are stuck and how stages end (docs/operations.md). The gauges are store-wide, refreshed by the
   // consumer: every consumer pod reports the same value, so dashboards and alerts take `max by (service)`.
   servicePayloadsOpen: gauge(
