@@ -1,10 +1,11 @@
 import { MemoryPayloadStoreLayer } from "@pt/adapters-memory/MemoryPayloadStore"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
 import { PostgresStoreLayer } from "@pt/adapters-postgres/PostgresStore"
-import { StoreMaintenance, StoreMaintenanceSchedule } from "@pt/adapters-postgres/StoreMaintenance"
+import { isSkipped, StoreMaintenance, StoreMaintenanceSchedule } from "@pt/adapters-postgres/StoreMaintenance"
 import type { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import type { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
+import { Metrics, MetricsRegistry } from "@pt/runtime/Metrics"
 import { Effect, Layer } from "effect"
 import type { ConsumerSettings } from "./ConsumerConfig.ts"
 import { ConsumerMetrics, ConsumerMetricsLayer } from "./Metrics.ts"
@@ -12,14 +13,28 @@ import { PipelineRollupSchedule } from "./PipelineRollupSchedule.ts"
 
 export type StorePorts = PayloadStore | PayloadQueries | StatusFeed
 
-/** Each maintenance run counted in the consumer's metrics (the same ConsumerMetricsLayer: layers are shared). */
+/**
+ * Each maintenance round counted in the consumer's metrics (the same ConsumerMetricsLayer: layers are shared): what
+ * a run did, and whether this instance ran it, skipped it (another instance held the maintenance lock) or failed.
+ */
 export const CountedMaintenance = Layer.effect(
   StoreMaintenance,
   Effect.gen(function* () {
     const maintenance = yield* StoreMaintenance
     const { maintenanceDone } = yield* ConsumerMetrics
+    const { registry } = yield* MetricsRegistry
+    const runs = Metrics.maintenanceRuns(registry)
     return StoreMaintenance.of({
-      run: Effect.tap(maintenance.run, (report) => Effect.sync(() => maintenanceDone(report))),
+      run: maintenance.run.pipe(
+        Effect.tap((outcome) =>
+          Effect.sync(() => {
+            if (isSkipped(outcome)) return runs.inc({ outcome: "skipped" })
+            runs.inc({ outcome: "ran" })
+            maintenanceDone(outcome)
+          }),
+        ),
+        Effect.tapError(() => Effect.sync(() => runs.inc({ outcome: "failed" }))),
+      ),
     })
   }),
 ).pipe(Layer.provide(ConsumerMetricsLayer))
