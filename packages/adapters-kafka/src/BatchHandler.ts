@@ -28,6 +28,15 @@ const REBALANCE_ERRORS = new Set([
   "ILLEGAL_GENERATION",
   "FENCED_INSTANCE_ID",
 ])
+/** A commit error kafkajs must see: it rejoins the group (and refetches the committed offsets) or gives up. */
+const endsTheBatch = (error: KafkaUnavailable) => {
+  const cause = error.cause as { type?: string; retriable?: boolean } | undefined
+  return (
+    cause?.retriable === false ||
+    (cause?.type !== undefined &&
+      (REBALANCE_ERRORS.has(cause.type) || cause.type === "NOT_COORDINATOR_FOR_GROUP"))
+  )
+}
 const RETRY_BASE_MS = 500
 export const MAX_BACKOFF_MS = 30_000
 const seconds = (from: bigint, to: bigint) => Number(to - from) / 1e9
@@ -90,7 +99,7 @@ export const retryUntilAbandoned = <A, E, R>(
  * Offsets move only after both succeeded. A failing dependency is retried in place (`retryBackoff`) while the
  * topic is paused and the group membership is kept alive by heartbeats; the batch is abandoned uncommitted (to be
  * redelivered) only when the consumer stops (`ctx.stopping`, `isRunning`) or loses the partition.
- * Fails only with the commit error, which kafkajs must see to rejoin the group.
+ * Fails only with a commit error kafkajs must see to rejoin the group; other commit failures are retried in place.
  */
 export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
   Effect.scoped(
@@ -167,10 +176,36 @@ export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
       }
 
       payload.resolveOffset(batch.lastOffset())
-      yield* Effect.tryPromise({
+      // kafkajs fetches on from the resolved offset, so a commit that failed and was left at that would not be
+      // redelivered either: it would wait for some later batch to commit it, forever on a quiet topic. A rebalance
+      // error (or one kafkajs calls non-retriable) fails the batch: kafkajs rejoins and redelivers from the
+      // committed offsets. Any other (coordinator unavailable or loading, a timeout, a lost connection) is retried
+      // here, heartbeating, until it succeeds or the batch is given up (stop, partition lost: redelivered).
+      const commitOnce = Effect.tryPromise({
         try: () => payload.commitOffsetsIfNecessary(payload.uncommittedOffsets()),
         catch: (cause) => new KafkaUnavailable({ message: `commit failed: ${String(cause)}`, cause }),
+      }).pipe(
+        Effect.as(Option.none<KafkaUnavailable>()),
+        Effect.catch((error) =>
+          endsTheBatch(error) ? Effect.succeed(Option.some(error)) : Effect.fail(error),
+        ),
+      )
+      const commit = yield* retryUntilAbandoned(commitOnce, retryBackoff(), {
+        keepTrying,
+        abandon,
+        onFailure: (error, n, retryInMs) =>
+          Effect.logWarning("offset commit failed; retrying it").pipe(
+            Effect.annotateLogs({
+              topic: batch.topic,
+              partition: batch.partition,
+              attempt: n,
+              retryInMs: Math.round(retryInMs),
+              error: String(error),
+            }),
+          ),
       })
+      if (Option.isNone(commit)) return
+      if (Option.isSome(commit.value)) return yield* Effect.fail(commit.value.value)
       const ended = yield* Clock.currentTimeNanos
       ctx.observer.batchDone({
         topic: batch.topic,
