@@ -55,10 +55,11 @@ start() {
     check_primary "$pport"
     rm -rf "$data"
     say "pg_basebackup from port $pport into $data (owner $owner)"
-    # --checkpoint=fast: the backup starts at once instead of after a spread checkpoint (minutes).
     # -R writes primary_conninfo and standby.signal; -X stream copies the WAL written during the backup.
+    # --checkpoint=fast: the backup starts at once instead of after a spread checkpoint (minutes). A throwaway
+    # standby needs no fsync of the copy (--no-sync) nor a manifest for pg_verifybackup: a third less time.
     as_owner "$owner" "$bin/pg_basebackup" -h 127.0.0.1 -p "$pport" -U "$replicator" -D "$data" \
-      -R -X stream --checkpoint=fast >"$dir/basebackup.log" 2>&1 \
+      -R -X stream --checkpoint=fast --no-sync --no-manifest >"$dir/basebackup.log" 2>&1 \
       || { cat "$dir/basebackup.log" >&2; exit 1; }
   fi
   local port; port="$(pick_port)"

@@ -1,12 +1,15 @@
 import { MemoryPayloadStoreLayer } from "@pt/adapters-memory/MemoryPayloadStore"
 import { MemoryStatusFeedLayer } from "@pt/adapters-memory/MemoryStatusFeed"
 import { PostgresStoreLayer } from "@pt/adapters-postgres/PostgresStore"
+import { ReadRoutingObserver } from "@pt/adapters-postgres/ReadReplica"
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
-import { Effect, Layer } from "effect"
+import { MetricsRegistry } from "@pt/runtime/Metrics"
+import { Effect, Layer, Option } from "effect"
 import { ApiConfig } from "./Config.ts"
 import { ApiMetrics } from "./Metrics.ts"
+import { readRoutingMetrics } from "./ReadMetrics.ts"
 
 export type StorePorts = PayloadStore | PayloadQueries | StatusFeed
 
@@ -17,15 +20,30 @@ export const MemoryStoreLayer: Layer.Layer<StorePorts> = Layer.merge(
 )
 
 /**
+ * `store` with the read replica's routing counted into the process's metrics registry (ReadMetrics.ts). The API
+ * layer builds the store with its metrics in context (makeApiLayer); without them nothing is recorded.
+ */
+export const withReadMetrics = <E, R>(store: Layer.Layer<StorePorts, E, R>): Layer.Layer<StorePorts, E, R> =>
+  Layer.unwrap(
+    Effect.map(Effect.serviceOption(MetricsRegistry), (registry) =>
+      Option.isNone(registry)
+        ? store
+        : store.pipe(
+            Layer.provide(Layer.succeed(ReadRoutingObserver, readRoutingMetrics(registry.value.registry))),
+          ),
+    ),
+  )
+
+/**
  * The API's store by the shared rule (`@pt/runtime/StoreSelection`, as `ApiConfig.store`): PostgreSQL
  * (`PostgresStoreLayer`, which reads DATABASE_URL / DB_* and runs LISTEN/NOTIFY for the status feed) when a
- * database is configured, else the in-memory store.
+ * database is configured, else the in-memory store. With a read replica (DATABASE_READ_URL) its reads go there.
  */
 export const StoreLayer: Layer.Layer<StorePorts, unknown, ApiConfig> = Layer.unwrap(
   Effect.map(
     ApiConfig,
     ({ store }): Layer.Layer<StorePorts, unknown> =>
-      store === "memory" ? MemoryStoreLayer : PostgresStoreLayer,
+      store === "memory" ? MemoryStoreLayer : withReadMetrics(PostgresStoreLayer),
   ),
 )
 

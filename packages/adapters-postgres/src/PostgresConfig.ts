@@ -1,4 +1,4 @@
-import { Config, Effect, Option, Redacted } from "effect"
+import { Config, ConfigProvider, Effect, Option, Redacted } from "effect"
 import type pg from "pg"
 
 /** One server to connect to. */
@@ -48,6 +48,11 @@ export interface PostgresConfig {
    * feed's LISTEN, the migrator and its advisory lock). Default: the address above.
    */
   readonly direct?: PostgresAddress
+  /**
+   * DATABASE_READ_URL or DB_READ_HOST: a hot standby that answers the PayloadQueries reads while writes, the
+   * feed, migrations and pings stay on the address above (ReadReplica.ts, docs/postgres.md "Read replica").
+   */
+  readonly readReplica?: ReadReplicaSettings | undefined
 }
 
 // User reads answer within milliseconds; 5 s is an offset scan gone wrong, not a slow day.
@@ -68,6 +73,56 @@ const fromUrl = (text: string) => {
     sslMode: url.searchParams.get("sslmode") ?? "disable",
   }
 }
+
+/** Where the read replica is and how much replay lag its reads may have; parts DB_READ_* leave out are the primary's. */
+export interface ReadReplicaSettings {
+  readonly host: string
+  readonly port?: number
+  readonly user?: string
+  readonly password?: Redacted.Redacted<string>
+  readonly database?: string
+  readonly sslMode?: string
+  /** DB_READ_MAX_LAG_MS: replay lag beyond which the reads go to the primary; 0 = no bound. */
+  readonly maxLagMs: number
+}
+
+// Lists and a payload's track may be seconds old, not minutes: someone watching a payload would see it stuck.
+export const DEFAULT_READ_MAX_LAG_MS = 30_000
+
+/** DATABASE_READ_URL (complete, as DATABASE_URL), else DB_READ_HOST with DB_READ_PORT/USER/PASSWORD/NAME/SSLMODE. */
+const readReplicaSettings: Config.Config<ReadReplicaSettings | undefined> = Config.all({
+  url: Config.option(Config.String("DATABASE_READ_URL")),
+  host: Config.option(Config.String("DB_READ_HOST")),
+  port: Config.option(Config.Int("DB_READ_PORT")),
+  user: Config.option(Config.String("DB_READ_USER")),
+  password: Config.option(Config.String("DB_READ_PASSWORD")),
+  database: Config.option(Config.String("DB_READ_NAME")),
+  sslMode: Config.option(Config.String("DB_READ_SSLMODE")),
+  maxLagMs: Config.withDefault(Config.Int("DB_READ_MAX_LAG_MS"), DEFAULT_READ_MAX_LAG_MS),
+}).pipe(
+  Config.mapEffect(({ url, host, port, user, password, database, sslMode, maxLagMs }) => {
+    if (maxLagMs < 0)
+      return Effect.fail(
+        new Config.ConfigError(
+          new ConfigProvider.SourceError({ message: `DB_READ_MAX_LAG_MS must be >= 0, got ${maxLagMs}` }),
+        ),
+      )
+    if (Option.isSome(url)) {
+      const u = fromUrl(url.value)
+      return Effect.succeed({ ...u, password: Redacted.make(u.password), maxLagMs })
+    }
+    if (Option.isNone(host)) return Effect.succeed(undefined)
+    return Effect.succeed({
+      host: host.value,
+      ...Option.match(port, { onNone: () => ({}), onSome: (v) => ({ port: v }) }),
+      ...Option.match(user, { onNone: () => ({}), onSome: (v) => ({ user: v }) }),
+      ...Option.match(password, { onNone: () => ({}), onSome: (v) => ({ password: Redacted.make(v) }) }),
+      ...Option.match(database, { onNone: () => ({}), onSome: (v) => ({ database: v }) }),
+      ...Option.match(sslMode, { onNone: () => ({}), onSome: (v) => ({ sslMode: v }) }),
+      maxLagMs,
+    })
+  }),
+)
 
 /**
  * Read through the current ConfigProvider: `DATABASE_URL`, else `DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME`
@@ -97,6 +152,7 @@ export const postgresConfig: Config.Config<PostgresConfig> = Config.all({
   partitionsAheadDays: Config.withDefault(Config.Int("PARTITIONS_AHEAD_DAYS"), 3),
   pooler: Config.withDefault(Config.Literals(["none", "transaction"], "DB_POOLER"), "none"),
   directUrl: Config.option(Config.String("DATABASE_DIRECT_URL")),
+  readReplica: readReplicaSettings,
 }).pipe(
   Config.map(({ url, password, directUrl, ...rest }) => {
     const direct = Option.match(directUrl, {

@@ -10,10 +10,11 @@ import { postgresOrm, type StoreOrm } from "./MikroOrm.ts"
 import { ensurePartitions, startOfDay } from "./Partitions.ts"
 import { PgNotifyFeedLayer } from "./PgNotifyFeed.ts"
 import { pgPool, pgSqlClient } from "./PgSqlClient.ts"
+import { makePipelineRollup, PipelineRollup } from "./PipelineRollup.ts"
 import { loadPostgresConfig, type PostgresConfig } from "./PostgresConfig.ts"
 import { makePostgresPayloadQueries } from "./PostgresPayloadQueries.ts"
 import { makePostgresPayloadStore } from "./PostgresPayloadStore.ts"
-import { makePipelineRollup, PipelineRollup } from "./PipelineRollup.ts"
+import { type ReadRouter, readRouter, replicaConfig, routedQueries } from "./ReadReplica.ts"
 import type { Queryable } from "./SqlClient.ts"
 import { orUnavailable } from "./StoreErrors.ts"
 import {
@@ -63,6 +64,8 @@ export interface StoreSettings extends MaintenanceSettings {
   /** The connection `ping` uses (PostgreSQL: a pool of one of its own); default the store's client. */
   readonly health?: Queryable
   readonly writeStatementTimeoutMs?: number
+  /** Sends the PayloadQueries reads to a read replica (ReadReplica.ts); default: all on the store's client. */
+  readonly reads?: ReadRouter
 }
 
 /** Migrations (when asked), today's partitions, then the store services over one MikroORM client. */
@@ -105,8 +108,18 @@ export const storeServices = Effect.fnUntraced(function* (store: StoreOrm, setti
       ? {}
       : { writeStatementTimeoutMs: settings.writeStatementTimeoutMs }),
   })
+  const queries = nulMatchesNothing(makePostgresPayloadQueries(store.sql, names))
   return Context.make(PayloadStore, payloadStore).pipe(
-    Context.add(PayloadQueries, nulMatchesNothing(makePostgresPayloadQueries(store.sql, names))),
+    Context.add(
+      PayloadQueries,
+      settings.reads === undefined
+        ? queries
+        : routedQueries(
+            settings.reads,
+            nulMatchesNothing(makePostgresPayloadQueries(settings.reads.sql, names)),
+            queries,
+          ),
+    ),
     Context.add(StoreMaintenance, makeStoreMaintenance(store.sql, settings)),
     Context.add(PipelineRollup, makePipelineRollup(store.sql)),
     Context.add(StoreSchema, { pendingMigrations: schema }),
@@ -142,11 +155,18 @@ export const postgresStoreLayer = (
     Effect.gen(function* () {
       const store = yield* postgresOrm(config)
       const health = yield* healthClient(config)
+      // Reads only: writes, migrations, the feed and the pings of /health and /ready stay on the primary.
+      const replica = replicaConfig(config)
+      const reads =
+        replica === undefined
+          ? undefined
+          : yield* readRouter(store.sql, replica, replica.readReplica?.maxLagMs ?? 0)
       const services = Layer.effectContext(
         storeServices(store, {
           ...config,
           migrate: config.migrateOnStart,
           health,
+          ...(reads === undefined ? {} : { reads }),
         }),
       )
       return Layer.merge(services, PgNotifyFeedLayer(store.sql, config))
@@ -157,7 +177,8 @@ export const postgresStoreLayer = (
  * PayloadStore + PayloadQueries + StatusFeed (LISTEN/NOTIFY) + StoreMaintenance + StoreSchema, configured from
  * the environment: DATABASE_URL, or Clowder's ACG_CONFIG, or DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME;
  * DB_POOL_SIZE, DB_STATEMENT_TIMEOUT_MS, DB_WRITE_STATEMENT_TIMEOUT_MS, DB_POOL_ACQUIRE_TIMEOUT_MS,
- * DB_MIGRATE_ON_START, RETENTION_DAYS, PARTITIONS_AHEAD_DAYS.
+ * DB_MIGRATE_ON_START, RETENTION_DAYS, PARTITIONS_AHEAD_DAYS; with DATABASE_READ_URL or DB_READ_HOST the
+ * PayloadQueries reads go to that read replica (ReadReplica.ts, DB_READ_MAX_LAG_MS).
  */
 export const PostgresStoreLayer: Layer.Layer<
   StoreServices | StatusFeed,

@@ -63,6 +63,23 @@ export const Metrics = {
     "Time spent in store queries",
     [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   ),
+  // Only with a read replica configured (DATABASE_READ_URL / DB_READ_HOST): where the API's reads ran, and the
+  // replica's state at its last probe (docs/postgres.md "Read replica").
+  dbReads: counter(
+    "payload_tracker_db_reads",
+    "Store reads by where they ran (target: replica, primary) and why not on the replica (reason: unreachable, lag, conflict)",
+    ["target", "reason"],
+  ),
+  dbReadReplicaUp: gauge(
+    "payload_tracker_db_read_replica_up",
+    "1 when the last probe reached the read replica, else 0",
+    [],
+  ),
+  dbReadReplicaLagSeconds: gauge(
+    "payload_tracker_db_read_replica_lag_seconds",
+    "Replay lag of the read replica at the last probe (NaN when it could not be measured)",
+    [],
+  ),
   apiInvalidRequestIds: counter(
     "payload_tracker_api_invalid_request_IDs",
     "API requests naming an invalid request id",
