@@ -1,4 +1,4 @@
-import type { AnalyticsQuery, PipelineAnalytics } from "@pt/domain/Analytics"
+import { type AnalyticsQuery, type PipelineAnalytics, WINDOW_GRAIN } from "@pt/domain/Analytics"
 import { Micros } from "@pt/domain/Timestamp"
 import { Result, Schema } from "effect"
 import { BadRequest } from "./ApiErrors.ts"
@@ -37,7 +37,7 @@ export const PipelineParams = {
   until: param(
     Rfc3339,
     "until must be an RFC 3339 timestamp",
-    "RFC 3339; end of the window (exclusive), default now",
+    "RFC 3339; end of the window (exclusive), default now rounded up to a whole 5 minutes (the pre-aggregated grain)",
   ),
   bucket: param(
     integer(1, MAX_BUCKET_SECONDS, SEVEN_DIGITS),
@@ -59,7 +59,8 @@ export const pipelineQuery = (
   now: Micros,
   stalledAfter: Micros,
 ): Result.Result<AnalyticsQuery, BadRequest> => {
-  const until = q.until ?? now
+  // On the grain, so the default window (and its buckets) read the pre-aggregated rows (Analytics.ts WINDOW_GRAIN).
+  const until = q.until ?? Math.ceil(now / WINDOW_GRAIN) * WINDOW_GRAIN
   const since = q.since ?? until - DEFAULT_WINDOW
   if (since >= until) return Result.fail(BadRequest.of("since must be before until"))
   if (until - since > MAX_WINDOW_DAYS * DAY_SECONDS * SECOND)
@@ -102,7 +103,7 @@ const ServiceAnswer = Schema.Struct({
   duration: omittedWhenUndefined(
     Schema.Struct({ p50: Seconds, p95: Seconds, p99: Seconds }).annotate({
       description:
-        "Exact percentiles (percentile_disc) of the elapsed time (first received to last terminal status) " +
+        "Percentiles (percentile_disc, as its log-spaced histogram bucket's value: within 5 %) of the elapsed time (first received to last terminal status) " +
         "of the finished stages; omitted when none finished",
     }),
   ),

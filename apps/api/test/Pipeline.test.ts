@@ -1,5 +1,8 @@
+import { PipelineRollup } from "@pt/adapters-postgres/PipelineRollup"
 import { resolveDatabaseUrl, testStoreLayer } from "@pt/adapters-postgres/testing/PostgresTestServer"
-import { Layer } from "effect"
+import { approximate } from "@pt/domain/Analytics"
+import { Micros } from "@pt/domain/Timestamp"
+import { Context, Effect, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { MemoryStoreLayer, type StorePorts } from "../src/Store.ts"
 import { errorBody, get, post, type RunningApi, startApi } from "../testing/TestServer.ts"
@@ -9,14 +12,27 @@ import { errorBody, get, post, type RunningApi, startApi } from "../testing/Test
  * small pipeline ingested through POST /statuses (expected values worked out by hand below), both prefixes,
  * the defaults, and a 400 naming the parameter for every bad input.
  */
+// The PostgreSQL store's rollup refresh, which the consumer runs on a schedule: the default window (whole
+// 5-minute cells) reads the rollup, so the test refreshes it after ingesting, as a consumer would.
+let refreshRollup: ((since: Micros) => Effect.Effect<unknown, unknown>) | undefined
+const postgresStore = () =>
+  Layer.orDie(testStoreLayer(resolveDatabaseUrl(), "api_pipeline")).pipe(
+    Layer.tap((services) =>
+      Effect.sync(() => {
+        refreshRollup = Context.get(services, PipelineRollup).refresh
+      }),
+    ),
+  )
 const stores: ReadonlyArray<readonly [string, () => Layer.Layer<StorePorts>]> = [
   ["memory", () => MemoryStoreLayer],
-  ["postgres", () => Layer.orDie(testStoreLayer(resolveDatabaseUrl(), "api_pipeline"))],
+  ["postgres", postgresStore],
 ]
 
 // Every date derives from the clock: three hours ago on a whole second (past STALLED_AFTER's hour).
 const BASE = Math.floor(Date.now() / 1000) * 1000 - 3 * 3_600_000
 const at = (seconds: number) => new Date(BASE + seconds * 1000).toISOString()
+/** A duration as the answer reports it: its histogram bucket's value (Analytics.ts, within 5 %), in seconds. */
+const h = (seconds: number) => approximate(seconds * 1_000_000) / 1_000_000
 /** What the API prints for `at(seconds)` (Go's RFC3339Nano: no trailing zeros in the fraction). */
 const wire = (seconds: number) => at(seconds).replace(/\.?0+Z$/u, "Z")
 
@@ -63,6 +79,7 @@ describe.each(stores)("GET /pipeline over HTTP (%s store)", (_name, store) => {
     api = await startApi({ store: store() })
     const r = await post(api.url, "/api/v1/statuses", JSON.stringify(STATUSES))
     expect(r.body).toEqual({ accepted: STATUSES.length, rejected: [] })
+    if (_name === "postgres") await Effect.runPromise(refreshRollup!(Micros.make((BASE - 3_600_000) * 1000)))
   })
   afterAll(() => api.close())
 
@@ -89,10 +106,10 @@ describe.each(stores)("GET /pipeline over HTTP (%s store)", (_name, store) => {
           open_now: 0,
           stalled_now: 0,
           error_rate: 0,
-          // [1, 1.5, 2] s: p50 is the 2nd value, p95 and p99 the 3rd (percentile_disc).
-          duration_seconds: { p50: 1.5, p95: 2, p99: 2 },
+          // [1, 1.5, 2] s: p50 is the 2nd value, p95 and p99 the 3rd (percentile_disc), as histogram buckets.
+          duration_seconds: { p50: h(1.5), p95: h(2), p99: h(2) },
           series: [
-            { start: wire(0), throughput: 3, errors: 0, p95_seconds: 2 },
+            { start: wire(0), throughput: 3, errors: 0, p95_seconds: h(2) },
             { start: wire(1800), throughput: 0, errors: 0 },
           ],
           top_errors: [],
@@ -106,9 +123,9 @@ describe.each(stores)("GET /pipeline over HTTP (%s store)", (_name, store) => {
           stalled_now: 1,
           error_rate: 1 / 3,
           // [1.25, 3] s finished; P3 is still open.
-          duration_seconds: { p50: 1.25, p95: 3, p99: 3 },
+          duration_seconds: { p50: h(1.25), p95: h(3), p99: h(3) },
           series: [
-            { start: wire(0), throughput: 3, errors: 1, p95_seconds: 3 },
+            { start: wire(0), throughput: 3, errors: 1, p95_seconds: h(3) },
             { start: wire(1800), throughput: 0, errors: 0 },
           ],
           top_errors: [
