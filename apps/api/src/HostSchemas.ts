@@ -1,10 +1,9 @@
 import type { HostHistory } from "@pt/domain/Queries"
 import type { OutcomeAt } from "@pt/domain/Summary"
-import { formatTimestamp } from "@pt/domain/Timestamp"
 import { Schema } from "effect"
 import { PayloadItem } from "./Schemas.ts"
 import { PayloadSummaryItem, summaryView } from "./SummarySchemas.ts"
-import { payloadView } from "./Views.ts"
+import { timestampFrom } from "./WireCodecs.ts"
 
 /** `GET /hosts`: a host's uploads with their summaries (docs/api.md, "Host history"). Field order = key order. */
 
@@ -20,22 +19,27 @@ export const HostHistoryAnswer = Schema.Struct({
   system_ids: Schema.Array(Schema.String).annotate({
     description: "Every system_id seen on the host's payloads (the asked one included), sorted",
   }),
-  first_seen: Schema.String.annotate({ description: "Earliest created_at of the host's payloads" }),
-  last_seen: Schema.String.annotate({ description: "Latest status date of the host's payloads" }),
+  firstSeen: timestampFrom(
+    Schema.String.annotate({ description: "Earliest created_at of the host's payloads" }),
+  ),
+  lastSeen: timestampFrom(
+    Schema.String.annotate({ description: "Latest status date of the host's payloads" }),
+  ),
   total: Schema.Int.annotate({ description: "The host's payloads (all of them, not only those listed)" }),
   succeeded: Schema.Int.annotate({ description: "Of them, those whose outcome is success" }),
   uploads: Schema.Array(SummarizedPayload).annotate({
     description: "Newest first (created_at, then id), at most page_size",
   }),
-}).annotate({ identifier: "HostHistory" })
+})
+  .pipe(
+    Schema.encodeKeys({ firstSeen: "first_seen", lastSeen: "last_seen" }),
+    Schema.annotateEncoded({ identifier: "HostHistory" }),
+  )
+  .annotate({ identifier: "HostHistory" })
 export type HostHistoryAnswer = typeof HostHistoryAnswer.Type
 
+/** The domain's host history answered at `at`: each upload's payload with its summary at that instant. */
 export const hostView = (h: HostHistory, at: OutcomeAt): HostHistoryAnswer => ({
-  inventory_ids: h.inventory_ids,
-  system_ids: h.system_ids,
-  first_seen: formatTimestamp(h.firstSeen),
-  last_seen: formatTimestamp(h.lastSeen),
-  total: h.total,
-  succeeded: h.succeeded,
-  uploads: h.uploads.map((u) => ({ ...payloadView(u.payload), summary: summaryView(u.summary, at) })),
+  ...h,
+  uploads: h.uploads.map((u) => ({ ...u.payload, summary: summaryView(u.summary, at) })),
 })

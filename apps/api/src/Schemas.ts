@@ -1,11 +1,11 @@
-import { Schema } from "effect"
+import { Schema, SchemaGetter } from "effect"
 import { PayloadSummaryItem } from "./SummarySchemas.ts"
+import { Text, Timestamp } from "./WireCodecs.ts"
 
 /**
- * Response bodies of docs/api.md. Field order here is the key order on the wire (existing clients and the
- * spec depend on it); `optionalKey` fields are omitted when the handler leaves them out (empty values).
+ * Response bodies of docs/api.md, encoded from the domain's rows (WireCodecs.ts: timestamps, empty text ⇒ key
+ * omitted). Field order here is the key order on the wire (existing clients and the spec depend on it).
  */
-const Text = Schema.optionalKey(Schema.String)
 
 export const PayloadItem = Schema.Struct({
   id: Schema.Number,
@@ -13,7 +13,7 @@ export const PayloadItem = Schema.Struct({
   account: Schema.String,
   inventory_id: Schema.String,
   system_id: Schema.String,
-  created_at: Schema.String,
+  created_at: Timestamp,
   org_id: Schema.String,
 }).annotate({ identifier: "Payload" })
 
@@ -27,7 +27,10 @@ const listOf = <S extends Schema.Top>(item: S, identifier: string) =>
 /** A `/payloads` item: the seven keys, then `summary` only when asked for (`summary=true`). */
 const ListedPayload = Schema.Struct({
   ...PayloadItem.fields,
-  summary: Schema.optionalKey(PayloadSummaryItem).annotate({ description: "Only with summary=true" }),
+  // Documentation of the wire (openapi.json) goes on the Encoded side.
+  summary: Schema.optionalKey(
+    PayloadSummaryItem.pipe(Schema.annotateEncoded({ description: "Only with summary=true" })),
+  ),
 }).annotate({ identifier: "ListedPayload" })
 
 export const PayloadList = listOf(ListedPayload, "PayloadList")
@@ -42,10 +45,10 @@ export const HistoryStatus = Schema.Struct({
   request_id: Text,
   inventory_id: Text,
   system_id: Text,
-  created_at: Text,
+  created_at: Schema.optionalKey(Timestamp),
   status: Text,
   status_msg: Text,
-  date: Text,
+  date: Schema.optionalKey(Timestamp),
 }).annotate({ identifier: "PayloadStatus" })
 export type HistoryStatus = typeof HistoryStatus.Type
 
@@ -56,16 +59,27 @@ export const PayloadHistory = Schema.Struct({
   }),
 }).annotate({ identifier: "PayloadHistory" })
 
+/** The payload id as a string, as the Go service sends it. */
+const PayloadIdText = Schema.String.annotate({ description: "The payload id, as a string" }).pipe(
+  Schema.decodeTo(Schema.Number, {
+    decode: SchemaGetter.transform(Number),
+    encode: SchemaGetter.transform(String),
+  }),
+)
+
+/** An item of `/statuses`: a stored status (StoredStatus) as it is, its `payload_id` sent as `id`. */
 export const StatusItem = Schema.Struct({
   request_id: Text,
   status: Text,
-  id: Schema.optionalKey(Schema.String).annotate({ description: "The payload id, as a string" }),
+  payload_id: Schema.optionalKey(PayloadIdText),
   service: Text,
   source: Text,
   status_msg: Text,
-  date: Text,
-  created_at: Text,
-}).annotate({ identifier: "Status" })
+  date: Schema.optionalKey(Timestamp),
+  created_at: Schema.optionalKey(Timestamp),
+})
+  .pipe(Schema.encodeKeys({ payload_id: "id" }), Schema.annotateEncoded({ identifier: "Status" }))
+  .annotate({ identifier: "Status" })
 export type StatusItem = typeof StatusItem.Type
 
 export const StatusList = listOf(StatusItem, "StatusList")
@@ -75,7 +89,6 @@ export const IngestResult = Schema.Struct({
   rejected: Schema.Array(Schema.Struct({ index: Schema.Int, reason: Schema.String })),
 }).annotate({ identifier: "IngestResult" })
 
-/** What `POST /statuses` accepts: one status message or an array of them (docs/status-messages.md). */
 /**
  * What `POST /statuses` accepts: one status message or an array of anything. Each array item is judged on its
  * own (a non-object item is one `rejected` entry, not a 400 for the whole batch), so the documented schema
@@ -91,7 +104,7 @@ export const IngestBody = Schema.Union([
 
 export const SuccessRate = Schema.Struct({
   stat: Schema.Literal("SuccessRate"),
-  since: Schema.String,
+  since: Timestamp,
   data: Schema.Array(
     Schema.Struct({
       service: Schema.String,

@@ -1,71 +1,43 @@
 import type { Payload, StoredStatus } from "@pt/domain/Payload"
 import type { After, Paging, SortDir } from "@pt/domain/Queries"
-import { formatTimestamp } from "@pt/domain/Timestamp"
 import { Effect } from "effect"
 import { HttpEffect, type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { encodeCursor } from "./QueryParams.ts"
-import type { HistoryStatus, StatusItem } from "./Schemas.ts"
+import type { HistoryStatus } from "./Schemas.ts"
 
 /**
- * Domain rows → the wire shapes of docs/api.md. Objects are built in the spec's key order and empty values are
- * left out here (the schemas keep that order when encoding).
+ * A status of `/payloads/{request_id}` at verbosity 0 (full), 1 or 2. The schema (Schemas.HistoryStatus) encodes
+ * the values (timestamps, empty text left out) in the spec's key order; which keys a verbosity shows is a choice
+ * of the request, not something a schema can read from the value, so it is made here.
  */
-type Mutable<A> = { -readonly [K in keyof A]: A[K] }
-
-export const payloadView = (p: Payload) => ({
-  id: p.id,
-  request_id: p.request_id,
-  account: p.account,
-  inventory_id: p.inventory_id,
-  system_id: p.system_id,
-  created_at: formatTimestamp(p.created_at),
-  org_id: p.org_id,
-})
-
-const put = <A extends object>(target: A, key: keyof A & string, value: string) => {
-  if (value !== "") (target as Record<string, unknown>)[key] = value
-}
-
-/** A status of `/payloads/{request_id}` at verbosity 0 (full), 1 or 2. */
 export const historyView = (payload: Payload, s: StoredStatus, verbosity: 0 | 1 | 2): HistoryStatus => {
-  const out: Mutable<HistoryStatus> = {}
-  if (verbosity === 0) {
-    out.id = payload.id
-    put(out, "service", s.service)
-    put(out, "source", s.source)
-    put(out, "account", payload.account)
-    put(out, "org_id", payload.org_id)
-    put(out, "request_id", s.request_id)
-    put(out, "inventory_id", payload.inventory_id)
-    put(out, "system_id", payload.system_id)
-    put(out, "created_at", formatTimestamp(s.created_at))
-    put(out, "status", s.status)
-    put(out, "status_msg", s.status_msg)
-  } else if (verbosity === 1) {
-    put(out, "service", s.service)
-    put(out, "inventory_id", payload.inventory_id)
-    put(out, "status", s.status)
-    put(out, "status_msg", s.status_msg)
-  } else {
-    put(out, "service", s.service)
-    put(out, "status", s.status)
+  switch (verbosity) {
+    case 0:
+      return {
+        id: payload.id,
+        service: s.service,
+        source: s.source,
+        account: payload.account,
+        org_id: payload.org_id,
+        request_id: s.request_id,
+        inventory_id: payload.inventory_id,
+        system_id: payload.system_id,
+        created_at: s.created_at,
+        status: s.status,
+        status_msg: s.status_msg,
+        date: s.date,
+      }
+    case 1:
+      return {
+        service: s.service,
+        inventory_id: payload.inventory_id,
+        status: s.status,
+        status_msg: s.status_msg,
+        date: s.date,
+      }
+    case 2:
+      return { service: s.service, status: s.status, date: s.date }
   }
-  put(out, "date", formatTimestamp(s.date))
-  return out
-}
-
-/** An item of `/statuses`: the payload id as a string, as the Go service sends it. */
-export const statusView = (s: StoredStatus): StatusItem => {
-  const out: Mutable<StatusItem> = {}
-  put(out, "request_id", s.request_id)
-  put(out, "status", s.status)
-  put(out, "id", String(s.payload_id))
-  put(out, "service", s.service)
-  put(out, "source", s.source)
-  put(out, "status_msg", s.status_msg)
-  put(out, "date", formatTimestamp(s.date))
-  put(out, "created_at", formatTimestamp(s.created_at))
-  return out
 }
 
 // Past this a cursor (a long status_msg sort key) would not fit the request line a client can send back

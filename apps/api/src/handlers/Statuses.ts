@@ -3,7 +3,7 @@ import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { statusPosition } from "@pt/domain/Queries"
 import { successRate } from "@pt/domain/Stats"
-import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
+import { Micros } from "@pt/domain/Timestamp"
 import { Clock, Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
@@ -11,7 +11,7 @@ import { ApiConfig } from "../Config.ts"
 import { ingestRequest } from "../Ingest.ts"
 import { ApiMetrics } from "../Metrics.ts"
 import { statusListQuery } from "../QueryParams.ts"
-import { linkNextPage, statusView } from "../Views.ts"
+import { linkNextPage } from "../Views.ts"
 import { elapsedSince, orUnavailable, validated } from "./Common.ts"
 
 export const StatusesHandlers = HttpApiBuilder.group(
@@ -32,14 +32,14 @@ export const StatusesHandlers = HttpApiBuilder.group(
             const q = yield* validated(statusListQuery(query, config))
             const page = yield* orUnavailable(queries.listStatuses(q))
             yield* linkNextPage(request, "statuses", q, page.data, (s) => statusPosition(s, q.sortBy))
-            return { count: page.count, elapsed: yield* elapsedSince(start), data: page.data.map(statusView) }
+            return { count: page.count, elapsed: yield* elapsedSince(start), data: page.data }
           }),
         stats: ({ query }) =>
           Effect.gen(function* () {
             const now = (yield* Clock.currentTimeMillis) * 1000
             const since = Micros.make(query.since ?? now - 24 * 3_600_000_000)
             const data = yield* orUnavailable(successRate(since))
-            return { stat: query.stat ?? "SuccessRate", since: formatTimestamp(since), data }
+            return { stat: query.stat ?? "SuccessRate", since, data }
           }).pipe(Effect.provideService(PayloadQueries, queries)),
       })
       .handleRaw("ingest", ({ request }) =>
