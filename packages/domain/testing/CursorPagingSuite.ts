@@ -23,7 +23,7 @@ import {
   statusPosition,
 } from "../src/Queries.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
-import { freshId, freshName, statusEvent } from "./Fixtures.ts"
+import { freshId, freshName, payloadQuery, statusEvent, statusQuery } from "./Fixtures.ts"
 import { micros, testDay } from "./TestDates.ts"
 
 // Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
@@ -58,28 +58,9 @@ export const cursorPagingSuite = <E>(
   layer(storeLayer, { excludeTestServices: true, timeout: "60 seconds" })(`${name} keyset paging`, (it) => {
     const record = (events: ReadonlyArray<StatusEvent>) => PayloadStore.use((s) => s.record(events))
     const payloads = (q: Partial<PayloadListQuery>) =>
-      PayloadQueries.use((s) =>
-        s.listPayloads({
-          created_at: {},
-          sortBy: "created_at",
-          sortDir: "desc",
-          page: 0,
-          pageSize: 10,
-          ...q,
-        }),
-      )
+      PayloadQueries.use((s) => s.listPayloads(payloadQuery(q)))
     const statuses = (q: Partial<StatusListQuery>) =>
-      PayloadQueries.use((s) =>
-        s.listStatuses({
-          date: {},
-          created_at: {},
-          sortBy: "date",
-          sortDir: "desc",
-          page: 0,
-          pageSize: 10,
-          ...q,
-        }),
-      )
+      PayloadQueries.use((s) => s.listStatuses(statusQuery(q)))
 
     it.effect("walks payloads by position exactly like offset pages, for every sort, with ties", () =>
       Effect.gen(function* () {

@@ -4,6 +4,7 @@
  * from the clock (TestDates.ts).
  */
 
+import type { PayloadListQuery, StatusListQuery } from "../src/Queries.ts"
 import { RequestId } from "../src/RequestId.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
 import { Micros, parseStatusDate } from "../src/Timestamp.ts"
@@ -34,4 +35,25 @@ export const statusEvent = ({ request_id, date, ...overrides }: StatusEventInput
   ...overrides,
   request_id: RequestId.make(request_id),
   date: date === undefined ? at(`${DAY}T10:00:00Z`) : Micros.make(date),
+})
+
+/** A `/payloads` query: the API's defaults (newest first, first page of 10, no filter) with `q` over them. */
+export const payloadQuery = (q: Partial<PayloadListQuery>): PayloadListQuery => ({
+  created_at: {},
+  sortBy: "created_at",
+  sortDir: "desc",
+  page: 0,
+  pageSize: 10,
+  ...q,
+})
+
+/** A `/statuses` query: the API's defaults (latest first, first page of 10, no filter) with `q` over them. */
+export const statusQuery = (q: Partial<StatusListQuery>): StatusListQuery => ({
+  date: {},
+  created_at: {},
+  sortBy: "date",
+  sortDir: "desc",
+  page: 0,
+  pageSize: 10,
+  ...q,
 })

@@ -13,29 +13,11 @@ import type { PayloadListQuery, StatusListQuery } from "../src/Queries.ts"
 import type { RequestId } from "../src/RequestId.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
 import { Micros } from "../src/Timestamp.ts"
-import { at, freshId, freshName, statusEvent } from "./Fixtures.ts"
+import { at, freshId, freshName, payloadQuery, statusEvent, statusQuery } from "./Fixtures.ts"
 import { DAY_MS, testDay } from "./TestDates.ts"
 
 // Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
 const DAY = testDay()
-
-const payloadQuery = (q: Partial<PayloadListQuery>): PayloadListQuery => ({
-  created_at: {},
-  sortBy: "created_at",
-  sortDir: "desc",
-  page: 0,
-  pageSize: 10,
-  ...q,
-})
-const statusQuery = (q: Partial<StatusListQuery>): StatusListQuery => ({
-  date: {},
-  created_at: {},
-  sortBy: "date",
-  sortDir: "desc",
-  page: 0,
-  pageSize: 10,
-  ...q,
-})
 
 export const payloadStoreSuite = <E>(
   name: string,

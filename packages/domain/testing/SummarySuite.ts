@@ -19,21 +19,12 @@ import { type PayloadListQuery, payloadPosition } from "../src/Queries.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
 import { summarize } from "../src/Summary.ts"
 import { Micros } from "../src/Timestamp.ts"
-import { freshId, freshName, statusEvent } from "./Fixtures.ts"
+import { freshId, freshName, payloadQuery, statusEvent } from "./Fixtures.ts"
 import { HOUR_MS } from "./TestDates.ts"
 
 const HOUR = HOUR_MS * 1000
 const MINUTE = 60_000_000
 const OUTCOMES: ReadonlyArray<PayloadOutcome> = ["success", "error", "in_progress", "stalled"]
-
-const payloadQuery = (q: Partial<PayloadListQuery>): PayloadListQuery => ({
-  created_at: {},
-  sortBy: "created_at",
-  sortDir: "desc",
-  page: 0,
-  pageSize: 10,
-  ...q,
-})
 
 export const summarySuite = <E>(
   name: string,
