@@ -194,4 +194,4 @@ it("API and consumer through PgBouncer in transaction pooling mode: ingest, list
   expect(prepared.map((r) => r.rows[0]?.n)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1))
   const slow = await Effect.runPromise(Effect.flip(sql.query("select pg_sleep(2)")))
   expect(slow.cause).toBeInstanceOf(StatementTimedOut)
-}, 60_000)
+}, 90_000)
