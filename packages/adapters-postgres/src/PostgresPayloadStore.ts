@@ -5,7 +5,7 @@ import { Effect, Schema } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
 import { finishedStages } from "./queries/FinishedStages.ts"
-import { MERGE_SUMMARIES } from "./queries/SummarySql.ts"
+import { FINISHED_STAGES, summaryCtes } from "./queries/SummarySql.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
@@ -65,10 +65,9 @@ const PAYLOAD_IDS = "select id::float8 as id, request_id from payloads where req
 
 // The rows actually inserted (duplicates skipped) are also counted, in the same statement: per hour/service/status
 // for /stats (migration StatusCounts; sorted, so writers sharing a slot lock summary rows in one order), and in
-// the totals with the batch's new payloads ($7; migration StoreCounts). Only the summary follows it, so the
-// counter rows are held only until the commit; the slot per connection keeps concurrent writers apart.
-const INSERT_STATUSES = `
-with inserted as (
+// the totals with the batch's new payloads ($7; migration StoreCounts). The counter rows are held until the
+// commit; the slot per connection keeps concurrent writers apart.
+const STATUS_CTES = `inserted as (
   insert into payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date)
   select p, sv, so, st, m, ${timestampFromMicros("d")}
   from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)
@@ -83,8 +82,16 @@ with inserted as (
   insert into store_counts as t (slot, payloads, statuses)
   select pg_backend_pid() % 16, $7::int8, count(*) from inserted having $7::int8 > 0 or count(*) > 0
   on conflict (slot) do update set payloads = t.payloads + excluded.payloads, statuses = t.statuses + excluded.statuses
-)
+)`
+
+const INSERT_STATUSES = `with ${STATUS_CTES}
 select count(*)::float8 as n from inserted`
+
+// The same with the summary (docs/postgres.md, "The payload summary") in the same statement: one round trip per
+// batch. One row at least: the count, with the finished stages (RecordResult.finished) beside it, if any.
+const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes(8)}
+select (select count(*) from inserted)::float8 as n, f.service_id, f.saw_error, f.last_terminal, f.started
+from (select) one left join (${FINISHED_STAGES}) f on true`
 
 export interface PayloadStoreOptions {
   /** Where `ping` runs: a connection of its own, so health checks never wait behind user queries. Default `sql`. */
@@ -100,12 +107,14 @@ export interface PayloadStoreOptions {
 
 /**
  * The batch's statuses merged per payload and service by the domain's own merge (Summary.ts), in (payload id,
- * service id) order: the rows MERGE_SUMMARIES merges into the stored summary, as its 14 parameter arrays.
+ * service id) order: the rows summaryCtes merges into the stored summary, as its 15 parameter arrays (the last:
+ * whether the batch created the payload).
  */
 const summaryParams = (
   statuses: ReadonlyArray<StatusEvent>,
   payloadIds: ReadonlyMap<string, number>,
   services: ReadonlyMap<string, number>,
+  created: ReadonlySet<number>,
 ): Array<Array<unknown>> => {
   const groups = new Map<string, { p: number; sv: number; s: ServiceSummary }>()
   for (const e of statuses) {
@@ -134,14 +143,15 @@ const summaryParams = (
     column((r) => r.s.lastStatus.date),
     column((r) => r.s.lastStatus.status),
     column((r) => r.s.lastStatus.status_msg),
+    column((r) => created.has(r.p)),
   ]
 }
 
 const byKey = <A>([a]: readonly [string, A], [b]: readonly [string, A]) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
- * The consumer's hot path: a batch of N events is three set-wise statements in one transaction (payloads, the
- * summary, statuses; plus, rarely, one to add new lookup names), whatever N is.
+ * The consumer's hot path: a batch of N events is two set-wise statements in one transaction (payloads; statuses
+ * with the summary; plus, rarely, one to add new lookup names), whatever N is.
  */
 export const makePostgresPayloadStore = (
   sql: SqlClient["Service"],
@@ -195,24 +205,29 @@ export const makePostgresPayloadStore = (
           for (const r of found) payloadIds.set(r.request_id, r.id)
         }
         // A new row has no xmax; a row updated on conflict carries this transaction's id there.
-        const newPayloads = upserted.reduce((n, r) => (r.inserted ? n + 1 : n), 0)
-        const inserted = yield* tx
-          .query(INSERT_STATUSES, [
-            statuses.map((e) => payloadIds.get(e.request_id)!),
-            statuses.map((e) => services.get(e.service)!),
-            statuses.map((e) => (e.source === "" ? null : sources.get(e.source)!)),
-            statuses.map((e) => statusNames.get(e.status)!),
-            statuses.map((e) => e.status_msg),
-            statuses.map((e) => e.date),
-            newPayloads,
-          ])
-          .pipe(Effect.flatMap(decodeCount))
-        // The summary (docs/postgres.md), last: a concurrent batch of the same payloads waits on its rows, so they
-        // are locked only from here to the commit (first, they made two writers almost take turns).
-        if (!summary) return { inserted, finished: [] }
-        const finished = yield* tx
-          .query(MERGE_SUMMARIES, summaryParams(statuses, payloadIds, services))
-          .pipe(Effect.flatMap((merged) => finishedStages(merged, services)))
+        const created = new Set(upserted.flatMap((r) => (r.inserted ? [r.id] : [])))
+        const statusParams = [
+          statuses.map((e) => payloadIds.get(e.request_id)!),
+          statuses.map((e) => services.get(e.service)!),
+          statuses.map((e) => (e.source === "" ? null : sources.get(e.source)!)),
+          statuses.map((e) => statusNames.get(e.status)!),
+          statuses.map((e) => e.status_msg),
+          statuses.map((e) => e.date),
+          created.size,
+        ]
+        if (!summary) {
+          const inserted = yield* tx.query(INSERT_STATUSES, statusParams).pipe(Effect.flatMap(decodeCount))
+          return { inserted, finished: [] }
+        }
+        const result = yield* tx.query(INSERT_STATUSES_AND_SUMMARY, [
+          ...statusParams,
+          ...summaryParams(statuses, payloadIds, services, created),
+        ])
+        const inserted = yield* decodeCount(result)
+        const finished = yield* finishedStages(
+          { rows: result.rows.filter((r) => (r as { service_id: unknown }).service_id !== null), count: 0 },
+          services,
+        )
         return { inserted, finished }
       }),
       { statementTimeout: writeTimeout },

@@ -4,7 +4,7 @@ import { Effect, Schema } from "effect"
 import { decodeRows } from "../Rows.ts"
 import type { SqlResult } from "../SqlClient.ts"
 
-/** A row of MERGE_SUMMARIES' answer: a (payload, service) whose stage the batch finished. */
+/** A row of FINISHED_STAGES' answer (SummarySql.ts): a (payload, service) whose stage the batch finished. */
 const FinishedRow = Schema.Struct({
   service_id: Schema.Number,
   saw_error: Schema.Boolean,
@@ -12,7 +12,7 @@ const FinishedRow = Schema.Struct({
   started: Schema.Number,
 })
 
-/** RecordResult.finished from MERGE_SUMMARIES' answer, with the service names of the batch's lookup ids. */
+/** RecordResult.finished from FINISHED_STAGES' answer, with the service names of the batch's lookup ids. */
 export const finishedStages = (result: SqlResult<unknown>, services: ReadonlyMap<string, number>) =>
   Effect.map(decodeRows(FinishedRow)(result), (rows): Array<FinishedStage> => {
     if (rows.length === 0) return []

@@ -61,47 +61,73 @@ const merged: Record<(typeof SERVICE_COLUMNS)[number], string> = {
 
 const ts = (param: string) => `(timestamptz 'epoch' + ${param} * interval '1 microsecond')`
 
+const FRESH_OPEN = isOpen("s")
+const insertedValues = `p, sv, ${ts("fd")}, ${ts("ld")}, ${ts("fr")}, ${ts("lr")}, ${ts("lt")}, se, ${ts("fed")}, fes, fem,
+    ${ts("lsd")}, lss, lsm`
+const RETURNED = `payload_id, service_id, saw_error, first_date, last_date,
+    ${micros("last_terminal")} as last_terminal, ${micros("coalesce(first_received, first_date)")} as started`
+
 /**
- * The batch's summaries (merged per payload and service in JS by the domain's own merge, one row each) merged
- * into the stored ones, and the payload rows adjusted, in one statement. Rows go in (payload_id, service_id)
- * order, then payload order, so concurrent writers lock them in one global order. A redelivery changes no
- * service row (the WHERE skips rows the batch does not change) and so adds nothing to `open_services`.
+ * The summary's data-modifying CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one
+ * round trip: the batch's summaries (merged per payload and service in JS by the domain's own merge, one row each,
+ * parameters `$first` … `$first+14`) merged into the stored ones, and the payload rows adjusted. Then
+ * `FINISHED_STAGES` reads the CTE `changed`.
+ *
+ * The rows of payloads this batch created (`nw`, from the payload upsert: nobody else can have written a summary
+ * for a payload whose row is not committed yet) are plain inserts: no conflict check, no speculative-insertion
+ * record, and their payload row is inserted with its counts. The others merge on conflict; rows go in
+ * (payload_id, service_id) order, then payload order, so concurrent writers lock them in one global order. A
+ * redelivery changes no service row (the WHERE skips rows the batch does not change) and so adds nothing to
+ * `open_services`.
  */
-export const MERGE_SUMMARIES = `
-with batch as (
-  select * from unnest($1::int8[], $2::int4[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int8[],
-    $8::bool[], $9::int8[], $10::text[], $11::text[], $12::int8[], $13::text[], $14::text[])
-    as u(p, sv, fd, ld, fr, lr, lt, se, fed, fes, fem, lsd, lss, lsm)
+export const summaryCtes = (first: number) => {
+  const $ = (i: number) => `$${first + i}`
+  return `batch as materialized (
+  select * from unnest(${$(0)}::int8[], ${$(1)}::int4[], ${$(2)}::int8[], ${$(3)}::int8[], ${$(4)}::int8[],
+    ${$(5)}::int8[], ${$(6)}::int8[], ${$(7)}::bool[], ${$(8)}::int8[], ${$(9)}::text[], ${$(10)}::text[],
+    ${$(11)}::int8[], ${$(12)}::text[], ${$(13)}::text[], ${$(14)}::bool[])
+    as u(p, sv, fd, ld, fr, lr, lt, se, fed, fes, fem, lsd, lss, lsm, nw)
+), fresh as (
+  insert into payload_services as s (payload_id, service_id, ${SERVICE_COLUMNS.join(", ")})
+  select ${insertedValues} from batch where nw
+  returning null::bool as prev_open, ${FRESH_OPEN} as open, ${RETURNED}
 ), merged as (
   insert into payload_services as s (payload_id, service_id, ${SERVICE_COLUMNS.join(", ")}, prev_open)
-  select p, sv, ${ts("fd")}, ${ts("ld")}, ${ts("fr")}, ${ts("lr")}, ${ts("lt")}, se, ${ts("fed")}, fes, fem,
-    ${ts("lsd")}, lss, lsm, null
-  from batch order by p, sv
+  select ${insertedValues}, null from batch where not nw order by p, sv
   on conflict (payload_id, service_id) do update set
     ${SERVICE_COLUMNS.map((c) => `${c} = ${merged[c]}`).join(",\n    ")},
     prev_open = ${isOpen("s")}
   where (${SERVICE_COLUMNS.map((c) => merged[c]).join(", ")})
     is distinct from (${SERVICE_COLUMNS.map((c) => `s.${c}`).join(", ")})
-  returning payload_id, service_id, prev_open, ${isOpen("s")} as open, saw_error, first_date, last_date,
-    ${micros("last_terminal")} as last_terminal, ${micros("coalesce(first_received, first_date)")} as started
+  returning prev_open, ${isOpen("s")} as open, ${RETURNED}
+), changed as (
+  select true as nw, * from fresh union all select false, * from merged
 ), delta as (
-  select payload_id, sum(open::int - coalesce(prev_open, false)::int) as open_services,
+  select payload_id, bool_and(nw) as nw, sum(open::int - coalesce(prev_open, false)::int) as open_services,
     bool_or(saw_error) as any_error, min(first_date) as created_at, max(last_date) as last_date
-  from merged group by payload_id
+  from changed group by payload_id
+), fresh_payloads as (
+  insert into payload_summaries (payload_id, created_at, last_date, any_error, open_services)
+  select payload_id, created_at, last_date, any_error, open_services from delta where nw
 ), summarized as (
-insert into payload_summaries as t (payload_id, created_at, last_date, any_error, open_services)
-select payload_id, created_at, last_date, any_error, open_services from delta order by payload_id
-on conflict (payload_id) do update set
-  created_at = least(t.created_at, excluded.created_at),
-  last_date = greatest(t.last_date, excluded.last_date),
-  any_error = t.any_error or excluded.any_error,
-  open_services = t.open_services + excluded.open_services
-where excluded.open_services <> 0 or excluded.last_date > t.last_date or excluded.created_at < t.created_at
-   or (excluded.any_error and not t.any_error)
-)
--- The stages this batch finished (RecordResult.finished): open before (or a new row), terminal now. A row the
--- batch did not change is not in merged, so a redelivery finishes nothing.
-select service_id, saw_error, last_terminal, started from merged where coalesce(prev_open, true) and not open`
+  insert into payload_summaries as t (payload_id, created_at, last_date, any_error, open_services)
+  select payload_id, created_at, last_date, any_error, open_services from delta where not nw order by payload_id
+  on conflict (payload_id) do update set
+    created_at = least(t.created_at, excluded.created_at),
+    last_date = greatest(t.last_date, excluded.last_date),
+    any_error = t.any_error or excluded.any_error,
+    open_services = t.open_services + excluded.open_services
+  where excluded.open_services <> 0 or excluded.last_date > t.last_date or excluded.created_at < t.created_at
+     or (excluded.any_error and not t.any_error)
+)`
+}
+
+/**
+ * The stages this batch finished (RecordResult.finished), from `summaryCtes`' `changed`: open before (or a new
+ * row), terminal now. A row the batch did not change is not in `changed`, so a redelivery finishes nothing.
+ */
+export const FINISHED_STAGES = `select service_id, saw_error, last_terminal, started from changed
+  where coalesce(prev_open, true) and not open`
 
 /**
  * Rebuilds the summaries of the payloads `scope` selects (a condition on `s.payload_id`) from their stored
