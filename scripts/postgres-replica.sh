@@ -62,11 +62,9 @@ start() {
       -R -X stream --checkpoint=fast --no-sync --no-manifest >"$dir/basebackup.log" 2>&1 \
       || { cat "$dir/basebackup.log" >&2; exit 1; }
   fi
-  local port; port="$(pick_port)"
   # The primary's options, on the standby's own port and socket directory. pg_ctl -w returns once the standby
   # is consistent and accepts read-only connections.
-  as_owner "$owner" "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o "$(server_options "$port")" >/dev/null \
-    || { tail -n 30 "$log" >&2; exit 1; }
+  local port; port="$(launch "$owner")"
   say "hot standby of port $pport running on port $port (cluster $data)"
   echo "DATABASE_READ_URL=$(url)"
 }

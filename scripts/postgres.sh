@@ -63,7 +63,12 @@ as_owner() {
 free_port() {
   local port
   for port in $(seq 55432 55532); do
-    if ! (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+    # Not listening, and (with ss) no socket on it at all: the range is inside Linux's ephemeral ports, so an
+    # outgoing connection may hold one, and the server could not bind it.
+    if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+    if command -v ss >/dev/null && [[ -n "$(ss -Htan "( sport = :$port )" 2>/dev/null)" ]]; then continue; fi
+    echo "$port"
+    return
   done
   say "no free port in 55432-55532"; exit 1
 }
@@ -89,6 +94,25 @@ server_options() {
   echo "-p $1 -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200 -c wal_level=replica -c max_wal_senders=10"
 }
 
+# pg_ctl start as $1 on pick_port's port and print the port. Another server may take a free port between the
+# check and the bind (several clusters start at once on a shared machine): then once more on another port.
+launch() {
+  local owner="$1" attempt port before
+  for attempt in 1 2 3; do
+    port="$(pick_port)"
+    before="$(stat -c %s "$log" 2>/dev/null || echo 0)"
+    if as_owner "$owner" "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o "$(server_options "$port")" >/dev/null; then
+      echo "$port"
+      return
+    fi
+    [[ -z "${PT_PG_PORT:-}" ]] && tail -c +"$((before + 1))" "$log" | grep -q "Address already in use" || break
+    say "port $port was taken meanwhile, trying another"
+    rm -f "$dir/port"
+  done
+  tail -n 30 "$log" >&2
+  exit 1
+}
+
 is_running() {
   [[ -f "$dir/port" && -f "$data/postmaster.pid" ]] || return 1
   local bin; bin="$(find_bin)"; [[ -n "$bin" ]] || return 1
@@ -108,9 +132,7 @@ start() {
     as_owner "$owner" "$bin/initdb" -D "$data" -U "$user" --auth=trust --locale=C --encoding=UTF8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
-  local port; port="$(pick_port)"
-  as_owner "$owner" "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o "$(server_options "$port")" >/dev/null \
-    || { tail -n 30 "$log" >&2; exit 1; }
+  local port; port="$(launch "$owner")"
   if ! psql -h 127.0.0.1 -p "$port" -U "$user" -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
     psql -h 127.0.0.1 -p "$port" -U "$user" -d postgres -qc "create database $db" >&2
   fi

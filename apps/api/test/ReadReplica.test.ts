@@ -108,16 +108,23 @@ describe("reads on a read replica (DATABASE_READ_URL)", () => {
     rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 
-  it("answers from the standby: its connections are there, none on the primary", async () => {
+  /** The `count` of GET /statuses: every status stored, as the database the API read it from has them. */
+  const statuses = async (on: RunningApi) => {
+    const r = await get(on.url, "/api/v1/statuses")
+    expect(r.status, r.text).toBe(200)
+    return (r.body as { count: number }).count
+  }
+
+  it("answers the lists from the standby: its connections are there, none on the primary", async () => {
     expect(await sql(replicaUrl, "select pg_is_in_recovery()")).toEqual(["t"])
     const posted = await post(unbounded.url, "/api/v1/statuses", JSON.stringify(status(FIRST, 0)))
     expect([posted.status, posted.body]).toEqual([202, { accepted: 1, rejected: [] }])
     // Streaming replication is asynchronous: replayed within milliseconds, not at the commit.
-    const track = await eventually("the status replayed and read", async () => {
-      const r = await get(unbounded.url, `/api/v1/payloads/${FIRST}`)
-      return r.status === 200 ? r.body : undefined
-    })
-    expect(track).toMatchObject({ data: [{ request_id: FIRST, status: "received" }] })
+    await eventually("the status replayed and listed", async () =>
+      (await statuses(unbounded)) === 1 ? true : undefined,
+    )
+    const listed = await get(unbounded.url, "/api/v1/payloads")
+    expect(listed.body).toMatchObject({ count: 1, data: [{ request_id: FIRST }] })
     const apps = `select count(*) from pg_stat_activity where application_name = '${READ_APPLICATION_NAME}'`
     expect(Number(await sql(replicaUrl, apps))).toBeGreaterThan(0)
     expect(await sql(primaryUrl, apps)).toEqual(["0"])
@@ -125,7 +132,7 @@ describe("reads on a read replica (DATABASE_READ_URL)", () => {
     expect(await sample(unbounded, "payload_tracker_db_read_replica_up")).toBe(1)
   }, 30_000)
 
-  it("with replay paused: unbounded reads miss what the primary has; DB_READ_MAX_LAG_MS sends them to the primary", async () => {
+  it("with replay paused: unbounded lists miss what the primary has; DB_READ_MAX_LAG_MS sends them to the primary", async () => {
     await sql(replicaUrl, "select pg_wal_replay_pause()")
     expect((await post(unbounded.url, "/api/v1/statuses", JSON.stringify(status(HELD_BACK, 1)))).status).toBe(
       202,
@@ -134,26 +141,28 @@ describe("reads on a read replica (DATABASE_READ_URL)", () => {
     const held = `select count(*) from payloads where request_id = '${HELD_BACK}'`
     expect(await sql(primaryUrl, held)).toEqual(["1"])
     expect(await sql(replicaUrl, held)).toEqual(["0"])
-    // Only the standby can answer that this payload does not exist: the unbounded API reads there.
-    expect((await get(unbounded.url, `/api/v1/payloads/${HELD_BACK}`)).status).toBe(404)
-    // The bounded API's probe sees the lag pass 1 s and its reads go to the primary, which has the payload.
-    await eventually("the bounded API answers from the primary", async () =>
-      (await get(bounded.url, `/api/v1/payloads/${HELD_BACK}`)).status === 200 ? true : undefined,
+    // Only the standby can answer 1: the primary holds 2 statuses. The unbounded API lists from there.
+    expect(await statuses(unbounded)).toBe(1)
+    // A payload's track reads the primary (what the live view needs right after the feed's notification).
+    expect((await get(unbounded.url, `/api/v1/payloads/${HELD_BACK}`)).status).toBe(200)
+    // The bounded API's probe sees the lag pass 1 s and its reads go to the primary, which has both.
+    await eventually("the bounded API lists from the primary", async () =>
+      (await statuses(bounded)) === 2 ? true : undefined,
     )
     expect(await sample(bounded, 'payload_tracker_db_reads{target="primary",reason="lag"}')).toBeGreaterThan(
       0,
     )
     expect(await sample(bounded, "payload_tracker_db_read_replica_lag_seconds")).toBeGreaterThan(1)
-    expect((await get(unbounded.url, `/api/v1/payloads/${HELD_BACK}`)).status).toBe(404)
+    expect(await statuses(unbounded)).toBe(1)
 
     await sql(replicaUrl, "select pg_wal_replay_resume()")
-    await eventually("the unbounded API sees the payload once replay resumed", async () =>
-      (await get(unbounded.url, `/api/v1/payloads/${HELD_BACK}`)).status === 200 ? true : undefined,
+    await eventually("the unbounded API lists both once replay resumed", async () =>
+      (await statuses(unbounded)) === 2 ? true : undefined,
     )
     // Caught up: the bounded API's reads are back on the standby.
     const onReplica = (await sample(bounded, 'payload_tracker_db_reads{target="replica",reason=""}')) ?? 0
     await eventually("the bounded API reads on the standby again", async () => {
-      await get(bounded.url, `/api/v1/payloads/${HELD_BACK}`)
+      await statuses(bounded)
       return ((await sample(bounded, 'payload_tracker_db_reads{target="replica",reason=""}')) ?? 0) >
         onReplica
         ? true
@@ -163,16 +172,13 @@ describe("reads on a read replica (DATABASE_READ_URL)", () => {
 
   it("with the standby stopped: reads fall back to the primary and say so; /ready stays OK", async () => {
     await script("postgres-replica.sh", "stop")
-    for (const path of [`/api/v1/payloads/${FIRST}`, `/api/v1/payloads/${HELD_BACK}`, "/api/v1/statuses"]) {
-      const r = await get(unbounded.url, path)
-      expect([path, r.status]).toEqual([path, 200])
-    }
-    expect((await get(unbounded.url, "/api/v1/statuses")).body).toMatchObject({ count: 2 })
+    expect(await statuses(unbounded)).toBe(2)
+    expect((await get(unbounded.url, "/api/v1/payloads")).body).toMatchObject({ count: 2 })
     expect(
       await sample(unbounded, 'payload_tracker_db_reads{target="primary",reason="unreachable"}'),
     ).toBeGreaterThan(0)
     expect(await sample(unbounded, "payload_tracker_db_read_replica_up")).toBe(0)
     expect((await get(unbounded.url, "/ready")).status).toBe(200)
-    expect((await get(bounded.url, `/api/v1/payloads/${FIRST}`)).status).toBe(200)
+    expect(await statuses(bounded)).toBe(2)
   }, 30_000)
 })

@@ -7,10 +7,11 @@ import type { PostgresConfig } from "./PostgresConfig.ts"
 import type { SqlClient } from "./SqlClient.ts"
 
 /**
- * Reads on a hot standby (DATABASE_READ_URL / DB_READ_HOST). Every PayloadQueries read goes to the standby
- * unless the last probe found it unreachable or lagging more than DB_READ_MAX_LAG_MS; a read the standby cannot
- * answer because it is gone (connection refused, dropped, connect timeout, shutting down) or because replay
- * cancelled it (a recovery conflict) runs again on the primary at once. So an API with a replica answers as long
+ * Reads on a hot standby (DATABASE_READ_URL / DB_READ_HOST). The PayloadQueries reads (lists, counts, host
+ * summaries, analytics; not a payload's track, see routedQueries) go to the standby unless the last probe
+ * found it unreachable or lagging more than DB_READ_MAX_LAG_MS; a read the standby cannot answer because it is
+ * gone (connection refused, dropped, connect timeout, shutting down) or because replay cancelled it (a recovery
+ * conflict) runs again on the primary at once. So an API with a replica answers as long
  * as the primary does; ReadRoutingObserver (the API's metrics) and the log say where the reads went and why.
  */
 
@@ -202,7 +203,13 @@ export const readRouter = (
     return { route, sql, state: () => state }
   })
 
-/** PayloadQueries that read through `router`: each method on the replica's queries, else the primary's. */
+/**
+ * PayloadQueries that read through `router`: each method on the replica's queries, else the primary's. Except
+ * a payload's track (`payloadHistory`): it answers the live view, which reads it when the feed (LISTEN on the
+ * primary, notified at commit) announces a new status, before a standby has replayed that commit; on the replica
+ * the new status would be missed until the next notification. It is also the cheapest read (by primary key), so
+ * the primary keeps it and a status is visible in the track as soon as it is stored.
+ */
 export const routedQueries = (
   router: ReadRouter,
   replica: PayloadQueries["Service"],
@@ -211,7 +218,7 @@ export const routedQueries = (
   PayloadQueries.of({
     listPayloads: (q) => router.route(replica.listPayloads(q), primary.listPayloads(q)),
     listStatuses: (q) => router.route(replica.listStatuses(q), primary.listStatuses(q)),
-    payloadHistory: (id) => router.route(replica.payloadHistory(id), primary.payloadHistory(id)),
+    payloadHistory: (id) => primary.payloadHistory(id),
     countStatuses: (since, statuses) =>
       router.route(replica.countStatuses(since, statuses), primary.countStatuses(since, statuses)),
     hostHistory: (q) => router.route(replica.hostHistory(q), primary.hostHistory(q)),
