@@ -29,6 +29,12 @@ export interface PostgresConfig {
   /** statement_timeout (ms, 0 = none) of the consumer's write transaction. Default DEFAULT_WRITE_STATEMENT_TIMEOUT_MS. */
   readonly writeStatementTimeoutMs?: number
   /**
+   * DB_WRITE_SUMMARY `false` (benchmarks only: `bench:ingest` measures the summary's cost with it): the write
+   * skips the payload summary, so outcome/service/status filters, list summaries, host history and /pipeline go
+   * stale. Default `true`.
+   */
+  readonly writeSummary?: boolean
+  /**
    * Longest wait (ms) for a pool connection, opening a new one included: with every connection busy a request
    * fails fast instead of queueing forever. Default DEFAULT_POOL_ACQUIRE_TIMEOUT_MS.
    */
@@ -143,6 +149,7 @@ export const postgresConfig: Config.Config<PostgresConfig> = Config.all({
     Config.Int("DB_WRITE_STATEMENT_TIMEOUT_MS"),
     DEFAULT_WRITE_STATEMENT_TIMEOUT_MS,
   ),
+  writeSummary: Config.withDefault(Config.Boolean("DB_WRITE_SUMMARY"), true),
   poolAcquireTimeoutMs: Config.withDefault(
     Config.Int("DB_POOL_ACQUIRE_TIMEOUT_MS"),
     DEFAULT_POOL_ACQUIRE_TIMEOUT_MS,

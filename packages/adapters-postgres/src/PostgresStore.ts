@@ -64,6 +64,8 @@ export interface StoreSettings extends MaintenanceSettings {
   /** The connection `ping` uses (PostgreSQL: a pool of one of its own); default the store's client. */
   readonly health?: Queryable
   readonly writeStatementTimeoutMs?: number
+  /** DB_WRITE_SUMMARY: `false` skips the payload summary (benchmarks only); default `true`. */
+  readonly writeSummary?: boolean
   /** Sends the PayloadQueries reads to a read replica (ReadReplica.ts); default: all on the store's client. */
   readonly reads?: ReadRouter
 }
@@ -107,6 +109,7 @@ export const storeServices = Effect.fnUntraced(function* (store: StoreOrm, setti
     ...(settings.writeStatementTimeoutMs === undefined
       ? {}
       : { writeStatementTimeoutMs: settings.writeStatementTimeoutMs }),
+    ...(settings.writeSummary === undefined ? {} : { summary: settings.writeSummary }),
   })
   const queries = nulMatchesNothing(makePostgresPayloadQueries(store.sql, names))
   return Context.make(PayloadStore, payloadStore).pipe(
