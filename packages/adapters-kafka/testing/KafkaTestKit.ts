@@ -29,14 +29,19 @@ export const createTopics = async (
   }
 }
 
-/** Produces raw values with null keys in chunks (the default partitioner spreads them over the partitions). */
+/**
+ * Produces raw values with null keys in chunks (the default partitioner spreads them over the partitions), each
+ * exactly once: idempotent, so a send kafkajs retries after a timeout on a loaded machine does not append the
+ * records twice (the topic would then hold more offsets than the test produced and its waits for "every record
+ * committed" would never end).
+ */
 export const produceRaw = async (
   kafka: Kafka,
   topic: string,
   values: ReadonlyArray<string | Buffer>,
   chunk = 1_000,
 ): Promise<void> => {
-  const producer = kafka.producer()
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
   await producer.connect()
   try {
     for (let i = 0; i < values.length; i += chunk) {
