@@ -1,19 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { formatTimestamp, microsFromMillis } from "@pt/domain/Timestamp"
-import { freshId } from "@pt/domain/testing/Fixtures"
-import { HOUR_MS } from "@pt/domain/testing/TestDates"
 import { Clock, Deferred, Effect, Fiber, Option } from "effect"
 import { TestClock } from "effect/testing"
-import type { EachBatchPayload, KafkaMessage } from "kafkajs"
-import {
-  type HandlerContext,
-  handleBatch,
-  MAX_BACKOFF_MS,
-  retryBackoff,
-  retryUntilAbandoned,
-} from "../src/BatchHandler.ts"
-import type { KafkaSettings } from "../src/KafkaConfig.ts"
+import { handleBatch, MAX_BACKOFF_MS, retryBackoff, retryUntilAbandoned } from "../src/BatchHandler.ts"
 import { flakyMemoryStore } from "../testing/FlakyStore.ts"
+import { handBuiltBatch, handlerContext, message } from "./HandBuiltBatch.ts"
 
 // The retry of a failing dependency, on the TestClock and without a broker: the waits are virtual, so a test of a
 // 30 s cap takes no time and asserts the exact schedule.
@@ -146,62 +136,16 @@ describe("retryUntilAbandoned", () => {
   )
 })
 
-// handleBatch with a hand-built kafkajs batch payload and the memory store with an off switch.
-const message = (offset: number): KafkaMessage => ({
-  key: null,
-  value: Buffer.from(
-    JSON.stringify({
-      request_id: freshId(),
-      service: "ingress",
-      status: "received",
-      date: formatTimestamp(microsFromMillis(Date.now() - HOUR_MS)),
-    }),
-  ),
-  timestamp: String(Date.now()),
-  attributes: 0,
-  offset: String(offset),
-  headers: {},
-})
-
-const fakePayload = (messages: Array<KafkaMessage>) => {
-  const state = { running: true, heartbeats: 0, committed: false }
-  const payload = {
-    batch: {
-      topic: "t",
-      partition: 0,
-      messages,
-      isEmpty: () => messages.length === 0,
-      lastOffset: () => messages.at(-1)!.offset,
-      offsetLag: () => "0",
+// handleBatch with a hand-built kafkajs batch payload (HandBuiltBatch.ts) and the memory store with an off switch.
+const context = (events: Array<string>, stopping?: Effect.Effect<void>) =>
+  handlerContext(
+    events,
+    {
+      dependencyFailed: (dependency, _e, attempt) => events.push(`${dependency} failed #${attempt}`),
+      dependencyRecovered: (dependency) => events.push(`${dependency} back`),
     },
-    isRunning: () => state.running,
-    isStale: () => false,
-    heartbeat: async () => {
-      state.heartbeats++
-    },
-    resolveOffset: () => {},
-    uncommittedOffsets: () => ({ topics: [] }),
-    commitOffsetsIfNecessary: async () => {
-      state.committed = true
-    },
-  } as unknown as EachBatchPayload
-  return { state, payload }
-}
-
-const context = (events: Array<string>, stopping?: Effect.Effect<void>): HandlerContext => ({
-  settings: { heartbeatIntervalMs: 3_000, dlqTopic: "dlq" } as KafkaSettings,
-  publisher: { send: () => Effect.void, publishStatuses: () => Effect.void },
-  observer: {
-    batchFetched: () => {},
-    batchDone: () => events.push("done"),
-    dependencyFailed: (dependency, _e, attempt) => events.push(`${dependency} failed #${attempt}`),
-    dependencyRecovered: (dependency) => events.push(`${dependency} back`),
-    consumerEvent: () => {},
-  },
-  pauseTopic: () => events.push("pause"),
-  resumeTopic: () => events.push("resume"),
-  ...(stopping === undefined ? {} : { stopping }),
-})
+    stopping,
+  )
 
 describe("handleBatch during a store outage", () => {
   it.effect("pauses, keeps heartbeating while it retries, resumes and commits once the store is back", () =>
@@ -210,7 +154,7 @@ describe("handleBatch during a store outage", () => {
       const flaky = flakyMemoryStore()
       flaky.state.down = true
       const events: Array<string> = []
-      const { state, payload } = fakePayload([message(0), message(1)])
+      const { state, payload } = handBuiltBatch([message(0), message(1)])
       const fiber = yield* Effect.forkChild(
         handleBatch(context(events), payload).pipe(Effect.provide(flaky.layer)),
       )
@@ -235,7 +179,7 @@ describe("handleBatch during a store outage", () => {
       flaky.state.down = true
       const stop = yield* Deferred.make<void>()
       const events: Array<string> = []
-      const { state, payload } = fakePayload([message(0)])
+      const { state, payload } = handBuiltBatch([message(0)])
       const fiber = yield* Effect.forkChild(
         handleBatch(context(events, Deferred.await(stop)), payload).pipe(Effect.provide(flaky.layer)),
       )

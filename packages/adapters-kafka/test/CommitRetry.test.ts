@@ -1,13 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { formatTimestamp, microsFromMillis } from "@pt/domain/Timestamp"
-import { freshId } from "@pt/domain/testing/Fixtures"
-import { HOUR_MS } from "@pt/domain/testing/TestDates"
 import { Deferred, Effect, Exit, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import { type EachBatchPayload, KafkaJSProtocolError, type KafkaMessage } from "kafkajs"
-import { type HandlerContext, handleBatch } from "../src/BatchHandler.ts"
-import type { KafkaSettings } from "../src/KafkaConfig.ts"
+import { KafkaJSProtocolError } from "kafkajs"
+import { handleBatch } from "../src/BatchHandler.ts"
 import { flakyMemoryStore } from "../testing/FlakyStore.ts"
+import { handBuiltBatch, handlerContext, message } from "./HandBuiltBatch.ts"
 
 // The commit step of handleBatch, on the TestClock with a hand-built kafkajs payload. kafkajs fetches on from the
 // offset the batch resolved, so a commit that fails and is dropped is never redelivered nor committed on a quiet
@@ -28,62 +25,13 @@ const rebalanceInProgress = () =>
     retriable: false,
   } as unknown as Error)
 
-const message = (offset: number): KafkaMessage => ({
-  key: null,
-  value: Buffer.from(
-    JSON.stringify({
-      request_id: freshId(),
-      service: "ingress",
-      status: "received",
-      date: formatTimestamp(microsFromMillis(Date.now() - HOUR_MS)),
-    }),
-  ),
-  timestamp: String(Date.now()),
-  attributes: 0,
-  offset: String(offset),
-  headers: {},
-})
+/** A batch of two records whose commit fails with `errors[i]` on attempt i, then succeeds. */
+const payloadFailingCommits = (errors: ReadonlyArray<Error>) =>
+  handBuiltBatch([message(0), message(1)], errors)
 
-/** A payload whose commit fails with `errors[i]` on attempt i, then succeeds. */
-const payloadFailingCommits = (errors: ReadonlyArray<Error>) => {
-  const state = { running: true, commits: 0, committed: false }
-  const payload = {
-    batch: {
-      topic: "t",
-      partition: 0,
-      messages: [message(0), message(1)],
-      isEmpty: () => false,
-      lastOffset: () => "1",
-      offsetLag: () => "0",
-    },
-    isRunning: () => state.running,
-    isStale: () => false,
-    heartbeat: async () => {},
-    resolveOffset: () => {},
-    uncommittedOffsets: () => ({ topics: [{ topic: "t", partitions: [{ partition: 0, offset: "2" }] }] }),
-    commitOffsetsIfNecessary: async () => {
-      const error = errors[state.commits++]
-      if (error !== undefined) throw error
-      state.committed = true
-    },
-  } as unknown as EachBatchPayload
-  return { state, payload }
-}
-
-const context = (done: Array<string>, stopping?: Effect.Effect<void>): HandlerContext => ({
-  settings: { heartbeatIntervalMs: 3_000, dlqTopic: "dlq" } as KafkaSettings,
-  publisher: { send: () => Effect.void, publishStatuses: () => Effect.void },
-  observer: {
-    batchFetched: () => {},
-    batchDone: () => done.push("done"),
-    dependencyFailed: () => {},
-    dependencyRecovered: () => {},
-    consumerEvent: () => {},
-  },
-  pauseTopic: () => {},
-  resumeTopic: () => {},
-  ...(stopping === undefined ? {} : { stopping }),
-})
+// pause and resume are not what these tests look at: only `done` is.
+const context = (done: Array<string>, stopping?: Effect.Effect<void>) =>
+  handlerContext([], { batchDone: () => done.push("done") }, stopping)
 
 describe("handleBatch's commit", () => {
   it.effect("a commit refused for another reason than a rebalance is retried until it is made", () =>
