@@ -9,13 +9,12 @@
 import { assert, layer } from "@effect/vitest"
 import { Effect, type Layer } from "effect"
 import type { Payload, StoredStatus } from "../src/Payload.ts"
-import { PayloadQueries } from "../src/ports/PayloadQueries.ts"
+import type { PayloadQueries } from "../src/ports/PayloadQueries.ts"
 import { PayloadStore } from "../src/ports/PayloadStore.ts"
 import {
   type After,
   PAYLOAD_SORT_FIELDS,
   type Page,
-  type PayloadListQuery,
   payloadPosition,
   type SortDir,
   STATUS_SORT_FIELDS,
@@ -23,7 +22,7 @@ import {
   statusPosition,
 } from "../src/Queries.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
-import { freshId, freshName, payloadQuery, statusEvent, statusQuery } from "./Fixtures.ts"
+import { freshId, freshName, listPayloads, listStatuses, statusEvent } from "./Fixtures.ts"
 import { micros, testDay } from "./TestDates.ts"
 
 // Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
@@ -57,10 +56,8 @@ export const cursorPagingSuite = <E>(
 ): void =>
   layer(storeLayer, { excludeTestServices: true, timeout: "60 seconds" })(`${name} keyset paging`, (it) => {
     const record = (events: ReadonlyArray<StatusEvent>) => PayloadStore.use((s) => s.record(events))
-    const payloads = (q: Partial<PayloadListQuery>) =>
-      PayloadQueries.use((s) => s.listPayloads(payloadQuery(q)))
-    const statuses = (q: Partial<StatusListQuery>) =>
-      PayloadQueries.use((s) => s.listStatuses(statusQuery(q)))
+    const payloads = listPayloads
+    const statuses = listStatuses
 
     it.effect("walks payloads by position exactly like offset pages, for every sort, with ties", () =>
       Effect.gen(function* () {

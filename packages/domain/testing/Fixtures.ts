@@ -4,6 +4,7 @@
  * from the clock (TestDates.ts).
  */
 
+import { PayloadQueries } from "../src/ports/PayloadQueries.ts"
 import type { PayloadListQuery, StatusListQuery } from "../src/Queries.ts"
 import { RequestId } from "../src/RequestId.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
@@ -57,3 +58,11 @@ export const statusQuery = (q: Partial<StatusListQuery>): StatusListQuery => ({
   pageSize: 10,
   ...q,
 })
+
+/** The store's `/payloads` page for `q` over the defaults. */
+export const listPayloads = (q: Partial<PayloadListQuery>) =>
+  PayloadQueries.use((s) => s.listPayloads(payloadQuery(q)))
+
+/** The store's `/statuses` page for `q` over the defaults. */
+export const listStatuses = (q: Partial<StatusListQuery>) =>
+  PayloadQueries.use((s) => s.listStatuses(statusQuery(q)))

@@ -9,11 +9,11 @@ import { assert, layer } from "@effect/vitest"
 import { Effect, type Layer } from "effect"
 import { PayloadQueries } from "../src/ports/PayloadQueries.ts"
 import { PayloadStore } from "../src/ports/PayloadStore.ts"
-import type { PayloadListQuery, StatusListQuery } from "../src/Queries.ts"
+import type { PayloadListQuery } from "../src/Queries.ts"
 import type { RequestId } from "../src/RequestId.ts"
 import type { StatusEvent } from "../src/StatusEvent.ts"
 import { Micros } from "../src/Timestamp.ts"
-import { at, freshId, freshName, payloadQuery, statusEvent, statusQuery } from "./Fixtures.ts"
+import { at, freshId, freshName, listPayloads, listStatuses, statusEvent } from "./Fixtures.ts"
 import { DAY_MS, testDay } from "./TestDates.ts"
 
 // Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
@@ -31,10 +31,8 @@ export const payloadStoreSuite = <E>(
         ({ inserted, duplicates }) => ({ inserted, duplicates }),
       )
     const history = (id: RequestId) => PayloadQueries.use((q) => q.payloadHistory(id))
-    const payloads = (q: Partial<PayloadListQuery>) =>
-      PayloadQueries.use((s) => s.listPayloads(payloadQuery(q)))
-    const statuses = (q: Partial<StatusListQuery>) =>
-      PayloadQueries.use((s) => s.listStatuses(statusQuery(q)))
+    const payloads = listPayloads
+    const statuses = listStatuses
 
     it.effect("stores a payload and its statuses, stamping created_at with the store time", () =>
       Effect.gen(function* () {
