@@ -4,7 +4,9 @@
  * cell rows instead of ≈730k summary rows.
  *
  * - `pipeline_cells` (cell, service): seen, succeeded, failed, the open stages of error-free payloads, and the
- *   finished stages' duration histogram (Analytics.ts DURATION_BOUNDS) as parallel bucket/count arrays.
+ *   finished stages' duration histogram (Analytics.ts DURATION_BOUNDS): its non-empty buckets in order, each
+ *   as a big-endian int2 bucket and int4 count (bytea: a day's ≈55k buckets are sent as bytes, where arrays'
+ *   text output cost ≈150 ms).
  * - `pipeline_cell_errors` (cell, service, first error status and message): count and least request_id.
  * - `pipeline_cell_flow` (cell, from, to): edges into the cell's stages from the payload's previous stage.
  * - `pipeline_cell_open` (cell, service, payload's last status date): the open stages of error-free payloads,
@@ -59,16 +61,15 @@ const stagesOf = (payloads: string | null) => `
 
 /** The four rollup tables' rows of the stages in `pipeline_stages` (a temporary table of stagesOf). */
 const INSERTS = [
-  `insert into pipeline_cells (cell, service_id, seen, succeeded, failed, open_clean, hist_buckets, hist_counts)
-   select t.cell, t.service_id, t.seen, t.succeeded, t.failed, t.open_clean,
-     coalesce(h.buckets, '{}'), coalesce(h.counts, '{}')
+  `insert into pipeline_cells (cell, service_id, seen, succeeded, failed, open_clean, histogram)
+   select t.cell, t.service_id, t.seen, t.succeeded, t.failed, t.open_clean, coalesce(h.histogram, ''::bytea)
    from (select cell, service_id, count(*)::int as seen,
            count(*) filter (where not open and not failed)::int as succeeded,
            count(*) filter (where failed)::int as failed,
            count(*) filter (where open and clean)::int as open_clean
          from pipeline_stages group by cell, service_id) t
-   left join (select cell, service_id, array_agg(bucket order by bucket)::int2[] as buckets,
-                array_agg(n order by bucket)::int4[] as counts
+   left join (select cell, service_id,
+                string_agg(int2send(bucket::int2) || int4send(n), ''::bytea order by bucket) as histogram
               from (select cell, service_id, bucket, count(*)::int as n from pipeline_stages
                     where bucket is not null group by 1, 2, 3) b
               group by cell, service_id) h using (cell, service_id)`,
@@ -88,7 +89,7 @@ const TABLES = ["pipeline_cells", "pipeline_cell_errors", "pipeline_cell_flow", 
 export const CREATE_ROLLUP: ReadonlyArray<string> = [
   `create table pipeline_cells (cell timestamptz not null, service_id integer not null, seen integer not null,
     succeeded integer not null, failed integer not null, open_clean integer not null,
-    hist_buckets int2[] not null, hist_counts int4[] not null, primary key (cell, service_id))`,
+    histogram bytea not null, primary key (cell, service_id))`,
   `create table pipeline_cell_errors (cell timestamptz not null, service_id integer not null,
     status text collate "C" not null, status_msg text collate "C" not null, count integer not null,
     example text collate "C" not null, primary key (cell, service_id, status, status_msg))`,

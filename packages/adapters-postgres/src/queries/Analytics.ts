@@ -209,18 +209,20 @@ const fromSummaries = (
   )
 
 /**
- * The window's rollup rows (PipelineRollup.ts) in one statement: the cells (per service and series bucket, with
- * their histograms, merged here), the open stages of error-free payloads whose last status is recent (to take
- * from the cells' `open_clean`: what is left is `stalled_now`), the top errors and the flow edges.
+ * The window's rollup rows (PipelineRollup.ts), in two statements run side by side: the cells, as plain rows
+ * with their histograms as bytes (merged per service and series bucket here); and, as JSON, the open stages
+ * of error-free payloads whose last status is recent (taken from the cells' `open_clean`, what is left is
+ * `stalled_now`), the top errors and the flow edges.
  */
-export const ROLLUP = `select
-  (select json_agg(json_build_array(n.name, floor((${micros("c.cell")} - $3::float8) / $4::float8)::int, c.seen,
-     c.succeeded, c.failed, c.open_clean, c.hist_buckets, c.hist_counts))
-   from pipeline_cells c join services n on n.id = c.service_id
-   where c.cell >= $1::timestamptz and c.cell < $2::timestamptz) as cells,
+export const ROLLUP_CELLS = `select n.name as service, floor((${micros("c.cell")} - $3::float8) / $4::float8)::int as k,
+  c.seen, c.succeeded, c.failed, c.open_clean, c.histogram
+from pipeline_cells c join services n on n.id = c.service_id
+where c.cell >= $1::timestamptz and c.cell < $2::timestamptz`
+
+export const ROLLUP_REST = `select
   (select json_agg(json_build_array(n.name, r.recent))
    from (select service_id, sum(count)::float8 as recent from pipeline_cell_open
-         where last_date >= ${timestampFromMicros("$5::bigint")} and cell >= $1::timestamptz and cell < $2::timestamptz
+         where last_date >= ${timestampFromMicros("$3::bigint")} and cell >= $1::timestamptz and cell < $2::timestamptz
          group by service_id) r join services n on n.id = r.service_id) as recent,
   (select json_agg(json_build_object('service', n.name, 'status', e.status, 'status_msg', e.status_msg,
      'count', e.count, 'example', e.example))
@@ -228,24 +230,22 @@ export const ROLLUP = `select
            row_number() over (partition by service_id order by sum(count) desc, status, status_msg) as rank
          from pipeline_cell_errors where cell >= $1::timestamptz and cell < $2::timestamptz
          group by service_id, status, status_msg) e
-   join services n on n.id = e.service_id where e.rank <= $6::int) as errors,
+   join services n on n.id = e.service_id where e.rank <= $4::int) as errors,
   (select json_agg(json_build_object('from', a.name, 'to', b.name, 'count', f.count))
    from (select from_id, to_id, sum(count)::float8 as count from pipeline_cell_flow
          where cell >= $1::timestamptz and cell < $2::timestamptz group by from_id, to_id) f
    join services a on a.id = f.from_id join services b on b.id = f.to_id) as flow`
 
-const Cell = Schema.Tuple([
-  Schema.String,
-  Schema.Number,
-  Schema.Number,
-  Schema.Number,
-  Schema.Number,
-  Schema.Number,
-  Schema.Array(Schema.Number),
-  Schema.Array(Schema.Number),
-])
-const RollupRow = Schema.Struct({
-  cells: Rows(Cell),
+const CellRow = Schema.Struct({
+  service: Schema.String,
+  k: Schema.Number,
+  seen: Schema.Number,
+  succeeded: Schema.Number,
+  failed: Schema.Number,
+  open_clean: Schema.Number,
+  histogram: Schema.Uint8Array,
+})
+const RestRow = Schema.Struct({
   recent: Rows(Schema.Tuple([Schema.String, Schema.Number])),
   errors: AnalyticsRow.fields.errors,
   flow: AnalyticsRow.fields.flow,
@@ -260,25 +260,35 @@ interface Tally {
   buckets: Array<{ throughput: number; errors: number; histogram: Map<number, number> }>
 }
 
-const addHistogram = (
-  into: Map<number, number>,
-  buckets: ReadonlyArray<number>,
-  counts: ReadonlyArray<number>,
-) => {
-  for (const [i, b] of buckets.entries()) into.set(b, (into.get(b) ?? 0) + counts[i]!)
+/** Adds a stored histogram (6-byte entries: int2 bucket, int4 count, big-endian) to `into`. */
+const addHistogram = (into: Map<number, number>, bytes: Uint8Array) => {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  for (let at = 0; at + 6 <= bytes.byteLength; at += 6) {
+    const bucket = view.getInt16(at)
+    into.set(bucket, (into.get(bucket) ?? 0) + view.getInt32(at + 2))
+  }
 }
 
 const fromRollup = (
   sql: SqlClient["Service"],
   q: AnalyticsQuery,
-): Effect.Effect<PipelineAnalytics, SqlError> =>
-  sql.query(ROLLUP, analyticsParams(q)).pipe(
-    Effect.flatMap(decodeRows(RollupRow)),
-    Effect.map(([row]): PipelineAnalytics => {
+): Effect.Effect<PipelineAnalytics, SqlError> => {
+  const [since, until] = [formatTimestamp(q.since), formatTimestamp(q.until)]
+  return Effect.all(
+    {
+      cells: Effect.flatMap(sql.query(ROLLUP_CELLS, [since, until, q.since, q.bucket]), decodeRows(CellRow)),
+      rest: Effect.flatMap(
+        sql.query(ROLLUP_REST, [since, until, q.now - q.stalledAfter, q.topErrors]),
+        decodeRows(RestRow),
+      ),
+    },
+    { concurrency: 2 },
+  ).pipe(
+    Effect.map(({ cells, rest: [row] }): PipelineAnalytics => {
       const starts = bucketStarts(q)
       const tallies = new Map<string, Tally>()
-      for (const [service, k, seen, succeeded, failed, openClean, hb, hc] of row?.cells ?? []) {
-        let t = tallies.get(service)
+      for (const c of cells) {
+        let t = tallies.get(c.service)
         if (t === undefined) {
           t = {
             seen: 0,
@@ -288,17 +298,17 @@ const fromRollup = (
             histogram: new Map(),
             buckets: starts.map(() => ({ throughput: 0, errors: 0, histogram: new Map() })),
           }
-          tallies.set(service, t)
+          tallies.set(c.service, t)
         }
-        t.seen += seen
-        t.succeeded += succeeded
-        t.failed += failed
-        t.openClean += openClean
-        addHistogram(t.histogram, hb, hc)
-        const b = t.buckets[k]!
-        b.throughput += seen
-        b.errors += failed
-        addHistogram(b.histogram, hb, hc)
+        t.seen += c.seen
+        t.succeeded += c.succeeded
+        t.failed += c.failed
+        t.openClean += c.open_clean
+        addHistogram(t.histogram, c.histogram)
+        const b = t.buckets[c.k]!
+        b.throughput += c.seen
+        b.errors += c.failed
+        addHistogram(b.histogram, c.histogram)
       }
       const recent = new Map(row?.recent ?? [])
       const services = [...tallies]
@@ -342,3 +352,4 @@ const fromRollup = (
       return { services, flow }
     }),
   )
+}
