@@ -24,6 +24,13 @@ declare module "autocannon" {
     readonly overallRate?: number
     readonly requests?: ReadonlyArray<{ readonly setupRequest?: (req: { path: string }) => { path: string } }>
   }
-  function autocannon(options: Options): Promise<Result>
+  /** The running instance: a promise of the result that also emits each response's latency (ms). */
+  interface Instance extends Promise<Result> {
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+    ): void
+  }
+  function autocannon(options: Options): Instance
   export default autocannon
 }

@@ -112,6 +112,8 @@ export const addSummaryFilters = Effect.fnUntraced(function* (
   w: Where,
   q: PayloadListQuery,
   names: LookupNames,
+  // The payload id the conditions test: payloads.id, or the summary's payload_id when it is read alone.
+  payloadId = "payloads.id",
 ) {
   // Instants as RFC 3339 text, like Where.range: constants the planner can prune partitions with.
   const at = (value: number) => `${w.param(formatTimestamp(Micros.make(value)))}::timestamptz`
@@ -151,12 +153,12 @@ export const addSummaryFilters = Effect.fnUntraced(function* (
     // payload-driven semi-join, which stops at the page, is kept.
     w.add(
       lower === undefined
-        ? `exists (${matches} and st.payload_id = payloads.id)`
-        : `payloads.id = any(array(${matches}))`,
+        ? `exists (${matches} and st.payload_id = ${payloadId})`
+        : `${payloadId} = any(array(${matches}))`,
     )
   } else if (service !== undefined) {
     w.add(`exists (select 1 from payload_services sv
-      where sv.payload_id = payloads.id and sv.service_id = ${w.param(service)})`)
+      where sv.payload_id = ${payloadId} and sv.service_id = ${w.param(service)})`)
   }
 })
 
