@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process"
+import { mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import type {} from "@pt/adapters-kafka/testing/globalSetup"
@@ -33,6 +34,7 @@ const brokers = inject("kafkaBootstrapServers")
 const databaseUrl = inject("databaseUrl")
 const kafka = testKafka(brokers)
 const logs = fileURLToPath(new URL("../../../test-artifacts/e2e/", import.meta.url))
+mkdirSync(logs, { recursive: true })
 const DAY = testDay()
 const run = promisify(execFile)
 

@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type {} from "@pt/adapters-postgres/testing/globalSetup"
 import { createTestDatabase, dropTestDatabase } from "@pt/adapters-postgres/testing/PostgresTestServer"
@@ -9,6 +10,7 @@ import { followSse } from "../testing/SseClient.ts"
 
 const databaseUrl = inject("databaseUrl")
 const logs = fileURLToPath(new URL("../../../test-artifacts/e2e/", import.meta.url))
+mkdirSync(logs, { recursive: true })
 const DAY = testDay()
 
 const cleanups: Array<() => Promise<unknown>> = []
