@@ -78,9 +78,8 @@ install() {
 </project>
 POM
   rm -rf "$libs"
-  (cd "$home" && mvn -q -B -Dmaven.repo.local="$home/m2" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$libs" >&2)
-  rm -rf "$home/m2"
+  # Maven's own local repository (~/.m2) is kept: a fresh clone on the same machine (CI) copies from it in seconds.
+  (cd "$home" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" >&2)
   touch "$libs/.complete"
   exec 9>&-
 }
