@@ -20,22 +20,27 @@
  *
  *   DATABASE_URL=postgres://…/pt_bench_api pnpm --filter @pt/api bench:api --reuse
  */
-import { execFileSync, fork } from "node:child_process"
+import { execFileSync, fork, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
+import { createTestDatabase, dropTestDatabase } from "@pt/adapters-postgres/testing/PostgresTestServer"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
+import { NODE_OPTIONS, withNodeOptions } from "@pt/runtime/NodeFlags"
 import autocannon from "autocannon"
 import { Effect, type Layer, ManagedRuntime } from "effect"
 import { HttpServer } from "effect/http"
 import { type ApiConfig, apiConfigFrom } from "../src/Config.ts"
 import { makeApiLayer } from "../src/Server.ts"
 import { MemoryStoreLayer, StoreLayer, type StorePorts } from "../src/Store.ts"
+import { formatRss, sampleRss } from "../testing/RssSampler.ts"
 import { BENCH_DAY, type BenchFixture, benchEvents } from "./BenchData.ts"
 
 const { values: args } = parseArgs({
   options: {
     statuses: { type: "string", default: "100000" },
+    ingest: { type: "string", default: "" },
+    "ingest-concurrency": { type: "string", default: "4" },
     reuse: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "20,4" },
@@ -62,7 +67,7 @@ const serve = async () => {
     Effect.gen(function* () {
       const started = Date.now()
       let fixture: BenchFixture | undefined
-      if (!args.reuse) {
+      if (!args.reuse && args.ingest === "") {
         const writer = yield* PayloadStore
         for (const batch of benchEvents(statuses)) {
           yield* writer.record(batch.events)
@@ -127,15 +132,109 @@ const sampleHosts = async (base: string): Promise<ReadonlyArray<string>> => {
 }
 type Item = { readonly inventory_id: string }
 
-const drive = async () => {
-  if (args.reuse && databaseUrl === "") throw new Error("--reuse needs DATABASE_URL")
-  const child = fork(new URL(import.meta.url).pathname, process.argv.slice(2), {
-    env: { ...process.env, PT_BENCH_ROLE: "server" },
+/** The V8 flags of the server child: the production ones (NodeFlags.ts), or BENCH_NODE_FLAGS to compare. */
+const serverNodeFlags = process.env.BENCH_NODE_FLAGS ?? NODE_OPTIONS
+
+/** The API as a child process, with the production V8 flags (as NODE_OPTIONS, the way the image passes them). */
+const startServer = (env: Record<string, string>) =>
+  fork(new URL(import.meta.url).pathname, process.argv.slice(2), {
+    env: withNodeOptions({ ...process.env, ...env, PT_BENCH_ROLE: "server" }, serverNodeFlags),
   })
-  const ready = await new Promise<Ready & { fixture?: BenchFixture }>((resolve, reject) => {
+
+const untilServing = (child: ReturnType<typeof startServer>) =>
+  new Promise<Ready & { fixture?: BenchFixture }>((resolve, reject) => {
     child.once("message", (m) => resolve(m as never))
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)))
   })
+
+const stopServer = (child: ReturnType<typeof startServer>) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    child.kill("SIGINT")
+  })
+
+const root = new URL("../../..", import.meta.url).pathname
+const save = (name: string, body: Record<string, unknown>) => {
+  const dir = join(root, "bench-results")
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`)
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...body }, null, 2))
+  console.log(`saved ${file}`)
+}
+
+/**
+ * `--ingest 180`: sustained HTTP ingest for that many seconds. The mock producer (its `load --output http --max`
+ * mode: pipeline-mix statuses in batches of 500, `--ingest-concurrency` POSTs in flight) posts to
+ * `POST /api/v1/statuses` of the API child, which writes to a fresh PostgreSQL database (created here, migrated
+ * by the child, dropped at the end); the child's RSS is sampled throughout.
+ */
+const driveIngest = async () => {
+  const seconds = Number(args.ingest)
+  if (!(seconds > 0)) throw new Error(`--ingest takes a number of seconds, got ${args.ingest}`)
+  if (databaseUrl === "")
+    throw new Error("--ingest needs DATABASE_URL (the server writes to a fresh database there)")
+  const db = await createTestDatabase(databaseUrl, "bench_ingest")
+  const dbUrl = new URL(databaseUrl)
+  dbUrl.pathname = `/${db.database}`
+  const child = startServer({ DATABASE_URL: dbUrl.toString(), DB_MIGRATE_ON_START: "true" })
+  try {
+    const ready = await untilServing(child)
+    const base = `http://127.0.0.1:${ready.port}`
+    const rss = sampleRss(child.pid!)
+    const producerMain = join(root, "apps/mock-producer/src/main.ts")
+    const producerArgs = ["load", "--output", "http", "--api", base, "--max", "--unit", "statuses"]
+    producerArgs.push(
+      "--duration",
+      `${seconds}s`,
+      "--concurrency",
+      args["ingest-concurrency"],
+      "--no-progress",
+    )
+    console.log(`ingest: node apps/mock-producer/src/main.ts ${producerArgs.join(" ")}`)
+    const producer = spawn(
+      process.execPath,
+      ["--disable-warning=TimeoutNegativeWarning", producerMain, ...producerArgs],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    )
+    let out = ""
+    producer.stdout.on("data", (b: Buffer) => (out += b.toString()))
+    const started = Date.now()
+    const progress = setInterval(
+      () =>
+        console.log(
+          `${((Date.now() - started) / 1000).toFixed(0)} s: API RSS ${rss.current().toFixed(0)} MB`,
+        ),
+      10_000,
+    )
+    const code = await new Promise<number | null>((resolve) => producer.once("exit", resolve))
+    clearInterval(progress)
+    const memory = rss.stop()
+    if (code !== 0) throw new Error(`mock producer exited with ${code}: ${out}`)
+    const summary = JSON.parse(out.slice(out.indexOf("{"))) as Record<string, unknown>
+    console.log(
+      `ingest ${seconds} s: ${summary.accepted} statuses accepted at ${summary.achieved_status_rate}/s, errors ${summary.errors}; API ${formatRss(memory)}`,
+    )
+    save("api-ingest", {
+      seconds,
+      concurrency: Number(args["ingest-concurrency"]),
+      serverNodeFlags,
+      producer: summary,
+      rss: memory,
+    })
+  } finally {
+    await stopServer(child)
+    await dropTestDatabase(databaseUrl, db).catch(() => undefined)
+  }
+}
+
+const drive = async () => {
+  if (args.ingest !== "") return driveIngest()
+  if (args.reuse && databaseUrl === "") throw new Error("--reuse needs DATABASE_URL")
+  const child = startServer({})
+  const ready = await untilServing(child)
   const fixture: Fixture = args.reuse ? sampleFixture() : { ...ready.fixture!, day: BENCH_DAY, statuses }
   console.log(
     args.reuse
@@ -205,11 +304,14 @@ const drive = async () => {
   const rates = args.rates.split(",").map((r) => (r === "max" ? undefined : Number(r)))
   const connectionCounts = args.connections.split(",").map(Number)
   const results = []
+  // The whole run's RSS, and each autocannon run's own (started just before it).
+  const overall = sampleRss(child.pid!)
   for (const s of scenarios) {
     const sample = (await (await fetch(`${base}${s.path()}`)).json()) as { count?: unknown }
     const sampleCount = typeof sample?.count === "number" ? sample.count : undefined
     for (const connections of connectionCounts)
       for (const rate of rates) {
+        const rss = sampleRss(child.pid!)
         const run = autocannon({
           url: base,
           connections,
@@ -235,39 +337,29 @@ const drive = async () => {
           non2xx: r.non2xx,
           errors: r.errors,
           sampleCount,
+          rss: rss.stop(),
         }
         console.log(
-          `${s.name.padEnd(58)} c=${String(connections).padEnd(3)}${rate === undefined ? "" : ` rate ${rate}`} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p95 ${String(row.p95ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}`,
+          `${s.name.padEnd(58)} c=${String(connections).padEnd(3)}${rate === undefined ? "" : ` rate ${rate}`} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p95 ${String(row.p95ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}  RSS peak ${row.rss.peakMb.toFixed(0)} MB p95 ${row.rss.p95Mb.toFixed(0)} MB`,
         )
         results.push(row)
       }
   }
-  child.kill("SIGINT")
-  const dir = join(new URL("../../..", import.meta.url).pathname, "bench-results")
-  mkdirSync(dir, { recursive: true })
-  const file = join(
-    dir,
-    `api-${ready.store}-${fixture.statuses}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
-  )
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        statuses: fixture.statuses,
-        reused: args.reuse,
-        store: ready.store,
-        connections: connectionCounts,
-        rates: args.rates,
-        duration: Number(args.duration),
-        windowDay: fixture.day,
-        results,
-      },
-      null,
-      2,
-    ),
-  )
-  console.log(`saved ${file}`)
+  const memory = overall.stop()
+  console.log(`API over all scenarios: ${formatRss(memory)}`)
+  await stopServer(child)
+  save(`api-${ready.store}-${fixture.statuses}`, {
+    statuses: fixture.statuses,
+    reused: args.reuse,
+    store: ready.store,
+    connections: connectionCounts,
+    rates: args.rates,
+    duration: Number(args.duration),
+    windowDay: fixture.day,
+    serverNodeFlags,
+    rss: memory,
+    results,
+  })
 }
 
 await (process.env.PT_BENCH_ROLE === "server" ? serve() : drive())

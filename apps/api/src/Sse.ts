@@ -1,7 +1,7 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import type { RequestId } from "@pt/domain/RequestId"
-import { Duration, Effect, Schema, Stream } from "effect"
+import { Duration, Effect, Queue, RcRef, Schema, Scope, Stream } from "effect"
 import { Sse } from "effect/encoding"
 import { HttpServerResponse } from "effect/http"
 import { PayloadEvent } from "./Schemas.ts"
@@ -30,14 +30,66 @@ const frame = (event: PayloadEvent): string => {
   })
 }
 
+/**
+ * Who is watching which payload: the process's open live views by request id. One subscription to the feed
+ * serves all of them while any is open (an RcRef: subscribed with the first view, released with the last), and
+ * a notification wakes only the views of its request id. A subscription per view would wake every view for
+ * every stored status (2,000 views × every request id of every batch), and each view's share of the feed's
+ * buffer would grow while its fiber waited its turn for the CPU.
+ */
+type Watchers = Map<RequestId, Set<Queue.Queue<void>>>
+
+const shared = new WeakMap<StatusFeed["Service"], RcRef.RcRef<Watchers>>()
+
+const watchersOf = (feed: StatusFeed["Service"]): RcRef.RcRef<Watchers> => {
+  const known = shared.get(feed)
+  if (known !== undefined) return known
+  const watchers: Watchers = new Map()
+  const ref = Effect.runSync(
+    RcRef.make({
+      acquire: Effect.gen(function* () {
+        // Subscribed when this returns, so a view reads its snapshot only after the feed is being listened to.
+        const pull = yield* Stream.toPull(feed.subscribe)
+        const wake = (ids: ReadonlyArray<RequestId>) => {
+          for (const id of ids) for (const view of watchers.get(id) ?? []) Queue.offerUnsafe(view, undefined)
+        }
+        yield* Effect.forkScoped(Effect.forever(Effect.flatMap(pull, (ids) => Effect.sync(() => wake(ids)))))
+        return watchers
+      }),
+      // The RcRef lives as long as its feed (a WeakMap entry): its own scope is never closed.
+    }).pipe(Scope.provide(Scope.makeUnsafe())),
+  )
+  shared.set(feed, ref)
+  return ref
+}
+
+/**
+ * A signal for each notification about `requestId`, from the moment this returns until the scope closes.
+ * A sliding queue of one: notifications that arrive while the view is reading the history coalesce into one
+ * more read, so a burst costs one query and a slow client holds one pending signal, never a backlog.
+ */
+const watch = (feed: StatusFeed["Service"], requestId: RequestId) =>
+  Effect.gen(function* () {
+    const watchers = yield* RcRef.get(watchersOf(feed))
+    const signal = yield* Queue.sliding<void>(1)
+    const views = watchers.get(requestId) ?? new Set()
+    watchers.set(requestId, views.add(signal))
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        views.delete(signal)
+        if (views.size === 0 && watchers.get(requestId) === views) watchers.delete(requestId)
+      }),
+    )
+    return signal
+  })
+
 export const payloadEvents = (requestId: RequestId, heartbeat: Duration.Input = HEARTBEAT) =>
   Stream.unwrap(
     Effect.gen(function* () {
       const queries = yield* PayloadQueries
       const feed = yield* StatusFeed
-      // Subscribe before reading the snapshot, so a status stored in between is announced, not lost.
-      const pull = yield* Stream.toPull(feed.subscribe)
-      const notified = Stream.fromPull(Effect.succeed(pull))
+      // Watch before reading the snapshot, so a status stored in between is announced, not lost.
+      const notified = Stream.fromQueue(yield* watch(feed, requestId))
       const seen = new Set<number>()
       const snapshot = yield* queries.payloadHistory(requestId)
       for (const s of snapshot?.statuses ?? []) seen.add(s.status_id)
@@ -53,7 +105,6 @@ export const payloadEvents = (requestId: RequestId, heartbeat: Duration.Input = 
         }),
       )
       const updates = notified.pipe(
-        Stream.filter((id) => id === requestId),
         Stream.mapEffect(() => fresh),
         Stream.flatMap(Stream.fromIterable),
       )

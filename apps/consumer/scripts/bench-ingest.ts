@@ -6,7 +6,7 @@
  * saves JSON under bench-results/. Uses KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL when set, else starts the
  * project's throwaway servers (scripts/kafka.sh, scripts/postgres.sh).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { cpus, totalmem } from "node:os"
 import { fileURLToPath } from "node:url"
 import { startBroker, stopBroker } from "@pt/adapters-kafka/testing/KafkaBroker"
@@ -17,6 +17,7 @@ import {
   dropTestDatabase,
   resolveDatabaseUrl,
 } from "@pt/adapters-postgres/testing/PostgresTestServer"
+import { formatRss, sampleRss } from "@pt/api/testing/RssSampler"
 import { CONSUMER_NODE_FLAGS, metricValue, startConsumer } from "../testing/ConsumerProcess.ts"
 import { databaseUrlOf, storedCount } from "../testing/StoredStatuses.ts"
 import { histogramQuantile } from "./HistogramQuantile.ts"
@@ -26,13 +27,6 @@ const total = Number(process.env.BENCH_MESSAGES ?? 1_000_000)
 const partitions = Number(process.env.BENCH_PARTITIONS ?? 6)
 const say = (line: string) => process.stdout.write(`[bench:ingest] ${line}\n`)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-const rssKb = (pid: number, field: "VmRSS" | "VmHWM") => {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith(`${field}:`))
-  return line === undefined ? 0 : Number(line.replace(/\D+/g, ""))
-}
 
 const givenBroker = process.env.KAFKA_BOOTSTRAP_SERVERS
 const instance = `bench-${process.pid}`
@@ -110,8 +104,7 @@ const main = async () => {
       ? undefined
       : process.env.BENCH_NODE_FLAGS.split(" ").filter(Boolean),
   )
-  const pid = consumer.child.pid!
-  let peakRssKb = 0
+  const rss = sampleRss(consumer.child.pid!)
   let firstCommitAt = 0
   let committed = 0
   const timeline: Array<{ t: number; committed: number; rssMb: number }> = []
@@ -119,19 +112,24 @@ const main = async () => {
     await sleep(1_000)
     if (consumer.child.exitCode !== null)
       throw new Error(`consumer exited (${consumer.child.exitCode}); see ${logFile}`)
-    const rss = rssKb(pid, "VmRSS")
-    peakRssKb = Math.max(peakRssKb, rssKb(pid, "VmHWM"), rss)
-    committed = (await groupProgress(kafka, groupId, topic)).committed
+    // The group coordinator may still be loading right after the group formed: a retriable error, ask again.
+    committed = await groupProgress(kafka, groupId, topic).then(
+      (p) => p.committed,
+      (error: { retriable?: boolean }) => {
+        if (error.retriable === true) return committed
+        throw error
+      },
+    )
     if (committed > 0 && firstCommitAt === 0) firstCommitAt = Date.now()
     const t = (Date.now() - started) / 1000
-    timeline.push({ t, committed, rssMb: Math.round(rss / 1024) })
+    timeline.push({ t, committed, rssMb: Math.round(rss.current()) })
     say(
-      `${t.toFixed(0)} s: committed ${committed.toLocaleString()} (${((committed / produced) * 100).toFixed(1)} %), RSS ${Math.round(rss / 1024)} MB`,
+      `${t.toFixed(0)} s: committed ${committed.toLocaleString()} (${((committed / produced) * 100).toFixed(1)} %), RSS ${Math.round(rss.current())} MB`,
     )
   }
   const doneAt = Date.now()
   const metrics = await consumer.metrics()
-  peakRssKb = Math.max(peakRssKb, rssKb(pid, "VmHWM"))
+  const memory = rss.stop()
   const exit = await consumer.stop("SIGTERM")
 
   const stored = await storedCount(db)
@@ -154,7 +152,8 @@ const main = async () => {
     consumeSeconds: seconds,
     messagesPerSecond: Math.round(produced / seconds),
     messagesPerSecondFromFirstCommit: Math.round(produced / steadySeconds),
-    peakRssMb: Math.round(peakRssKb / 1024),
+    peakRssMb: Math.round(memory.peakMb),
+    rss: memory,
     storeWriteSecondsP99: histogramQuantile(metrics, "payload_tracker_consumer_store_write_seconds", 0.99),
     storeWriteSecondsP50: histogramQuantile(metrics, "payload_tracker_consumer_store_write_seconds", 0.5),
     batches: metricValue(metrics, "payload_tracker_consumer_batch_size_count"),
@@ -172,7 +171,7 @@ const main = async () => {
   say(
     `${produced.toLocaleString()} messages stored and committed in ${seconds.toFixed(1)} s: ` +
       `${result.messagesPerSecond.toLocaleString()} msg/s (${result.messagesPerSecondFromFirstCommit.toLocaleString()} from the first commit), ` +
-      `peak RSS ${result.peakRssMb} MB, store write p99 ${(result.storeWriteSecondsP99 * 1000).toFixed(0)} ms ` +
+      `${formatRss(memory)}, store write p99 ${(result.storeWriteSecondsP99 * 1000).toFixed(0)} ms ` +
       `(p50 ${(result.storeWriteSecondsP50 * 1000).toFixed(0)} ms, ${result.batches} batches)`,
   )
   say(`saved ${file}`)
