@@ -17,6 +17,19 @@ export default defineConfig({
         },
       },
       {
+        // Several consumer processes in one group on the run's broker and PostgreSQL (rebalance on kill and join).
+        test: {
+          name: "scale",
+          include: ["test/scale/*.test.ts"],
+          globalSetup: [
+            "../../packages/adapters-kafka/testing/globalSetup.ts",
+            "../../packages/adapters-postgres/testing/globalSetup.ts",
+          ],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         // Long fault tests (kill, database outage, broker restart) with a broker and a cluster of their own.
         test: {
           name: "faults",
