@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process"
 import { chmodSync, mkdtempSync, rmSync } from "node:fs"
+import { readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -84,6 +85,9 @@ describe("reads on a read replica (DATABASE_READ_URL)", () => {
                 DATABASE_READ_URL: replicaUrl,
                 DB_READ_MAX_LAG_MS: String(maxLagMs),
                 DB_MIGRATE_ON_START: String(migrate),
+                // A standby that stops answering counts as unreachable after these two plus 1 s: 5 s.
+                DB_POOL_ACQUIRE_TIMEOUT_MS: "2000",
+                DB_STATEMENT_TIMEOUT_MS: "2000",
               }),
             ),
           ),
@@ -108,6 +112,7 @@ describe("reads on a read replica (DATABASE_READ_URL)", () => {
     rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 
+  const unreachable = 'payload_tracker_db_reads{target="primary",reason="unreachable"}'
   /** The `count` of GET /statuses: every status stored, as the database the API read it from has them. */
   const statuses = async (on: RunningApi) => {
     const r = await get(on.url, "/api/v1/statuses")
@@ -170,13 +175,36 @@ describe("reads on a read replica (DATABASE_READ_URL)", () => {
     })
   }, 40_000)
 
+  it("with the standby frozen (SIGSTOP): reads stop waiting for it and go to the primary", async () => {
+    // The standby's postmaster and its children: the processes of the cluster this test started.
+    const postmaster = (await readFile(join(env.PT_PG_REPLICA_DIR, "data", "postmaster.pid"), "utf8")).split(
+      "\n",
+    )[0]
+    const children = (await run("ps", ["-o", "pid=", "--ppid", String(postmaster)])).stdout
+      .trim()
+      .split(/\s+/)
+    const pids = [String(postmaster), ...children].filter((p) => /^\d+$/.test(p))
+    const before = (await sample(unbounded, unreachable)) ?? 0
+    await run("kill", ["-STOP", ...pids])
+    try {
+      // The pool's open connections to it get no answer, and no error either: only the API's own bound ends it.
+      expect(await statuses(unbounded)).toBe(2)
+      expect(await sample(unbounded, unreachable)).toBeGreaterThan(before)
+      expect(await sample(unbounded, "payload_tracker_db_read_replica_up")).toBe(0)
+    } finally {
+      await run("kill", ["-CONT", ...pids])
+    }
+    await eventually("the probe finds the standby answering again", async () =>
+      (await sample(unbounded, "payload_tracker_db_read_replica_up")) === 1 ? true : undefined,
+    )
+  }, 40_000)
+
   it("with the standby stopped: reads fall back to the primary and say so; /ready stays OK", async () => {
+    const before = (await sample(unbounded, unreachable)) ?? 0
     await script("postgres-replica.sh", "stop")
     expect(await statuses(unbounded)).toBe(2)
     expect((await get(unbounded.url, "/api/v1/payloads")).body).toMatchObject({ count: 2 })
-    expect(
-      await sample(unbounded, 'payload_tracker_db_reads{target="primary",reason="unreachable"}'),
-    ).toBeGreaterThan(0)
+    expect(await sample(unbounded, unreachable)).toBeGreaterThan(before)
     expect(await sample(unbounded, "payload_tracker_db_read_replica_up")).toBe(0)
     expect((await get(unbounded.url, "/ready")).status).toBe(200)
     expect(await statuses(bounded)).toBe(2)

@@ -1,9 +1,13 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
-import type { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
+import { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Context, Effect, Schedule, type Scope } from "effect"
 import type pg from "pg"
 import { pgPool, pgSqlClient } from "./PgSqlClient.ts"
-import type { PostgresConfig } from "./PostgresConfig.ts"
+import {
+  DEFAULT_POOL_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  type PostgresConfig,
+} from "./PostgresConfig.ts"
 import type { SqlClient } from "./SqlClient.ts"
 
 /**
@@ -128,6 +132,14 @@ export const readRouter = (
         ),
         (p) => Effect.promise(() => p.end().catch(() => undefined)),
       ).pipe(Effect.map((pool) => pgSqlClient(pool, config)))
+    // A standby that stops answering on open connections (a network partition, a frozen host) sends no error:
+    // the socket waits for TCP's own timeout, minutes. Past the pool wait plus the statement timeout, which any
+    // answering server respects, a read or probe counts the standby unreachable.
+    const silentAfterMs =
+      (config.poolAcquireTimeoutMs ?? DEFAULT_POOL_ACQUIRE_TIMEOUT_MS) +
+      (config.statementTimeoutMs || DEFAULT_STATEMENT_TIMEOUT_MS) +
+      1_000
+    const silent = `no answer within ${silentAfterMs} ms`
     const sql = yield* open(config.poolSize, "pool")
     const probeSql = yield* open(1, "probe")
 
@@ -170,7 +182,12 @@ export const readRouter = (
           ),
         )
       if (next !== undefined) yield* enter(next)
-    })
+    }).pipe(
+      Effect.timeoutOrElse({
+        duration: silentAfterMs,
+        orElse: () => enter({ up: false, lagSeconds: undefined }, silent),
+      }),
+    )
     yield* probe
     yield* probe.pipe(Effect.repeat(Schedule.spaced(READ_PROBE_INTERVAL_MS)), Effect.forkScoped)
 
@@ -187,6 +204,17 @@ export const readRouter = (
         if (!state.up) return toPrimary("unreachable")
         if (lagging(state)) return toPrimary("lag")
         return onReplica.pipe(
+          Effect.timeoutOrElse({
+            duration: silentAfterMs,
+            // As the socket's own timeout would say, so the fallback below takes it like any unreachable server.
+            orElse: () =>
+              Effect.fail(
+                new StoreUnavailable({
+                  message: silent,
+                  cause: Object.assign(new Error(silent), { code: "ETIMEDOUT" }),
+                }),
+              ),
+          }),
           Effect.tap(() => Effect.sync(() => observer.read("replica"))),
           Effect.catch((error) => {
             const reason = fallbackReason(error.cause)
