@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer"
 import type {
   AnalyticsQuery,
   Percentiles,
@@ -214,10 +215,15 @@ const fromSummaries = (
  * of error-free payloads whose last status is recent (taken from the cells' `open_clean`, what is left is
  * `stalled_now`), the top errors and the flow edges.
  */
-export const ROLLUP_CELLS = `select n.name as service, floor((${micros("c.cell")} - $3::float8) / $4::float8)::int as k,
-  c.seen, c.succeeded, c.failed, c.open_clean, c.histogram
-from pipeline_cells c join services n on n.id = c.service_id
-where c.cell >= $1::timestamptz and c.cell < $2::timestamptz`
+export const ROLLUP_CELLS = `select n.name as service, c.k, sum(c.seen)::float8 as seen,
+  sum(c.succeeded)::float8 as succeeded, sum(c.failed)::float8 as failed, sum(c.open_clean)::float8 as open_clean,
+  -- The cells' histograms end to end (merged here), as base64 text: the driver's bytea parsing is a JS loop.
+  encode(string_agg(c.histogram, ''::bytea), 'base64') as histogram
+from (select service_id, floor((${micros("cell")} - $3::float8) / $4::float8)::int as k, seen, succeeded, failed,
+        open_clean, histogram
+      from pipeline_cells where cell >= $1::timestamptz and cell < $2::timestamptz) c
+join services n on n.id = c.service_id
+group by n.name, c.k`
 
 export const ROLLUP_REST = `select
   (select json_agg(json_build_array(n.name, r.recent))
@@ -243,7 +249,7 @@ const CellRow = Schema.Struct({
   succeeded: Schema.Number,
   failed: Schema.Number,
   open_clean: Schema.Number,
-  histogram: Schema.Uint8Array,
+  histogram: Schema.String,
 })
 const RestRow = Schema.Struct({
   recent: Rows(Schema.Tuple([Schema.String, Schema.Number])),
@@ -260,8 +266,9 @@ interface Tally {
   buckets: Array<{ throughput: number; errors: number; histogram: Map<number, number> }>
 }
 
-/** Adds a stored histogram (6-byte entries: int2 bucket, int4 count, big-endian) to `into`. */
-const addHistogram = (into: Map<number, number>, bytes: Uint8Array) => {
+/** Adds stored histograms (6-byte entries: int2 bucket, int4 count, big-endian; base64) to `into`. */
+const addHistogram = (into: Map<number, number>, base64: string) => {
+  const bytes = Buffer.from(base64, "base64")
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   for (let at = 0; at + 6 <= bytes.byteLength; at += 6) {
     const bucket = view.getInt16(at)

@@ -68,26 +68,26 @@ export const readSummaries = (
 ): Effect.Effect<ReadonlyMap<number, PayloadSummary>, SqlError> =>
   ids.length === 0
     ? Effect.succeed(new Map())
-    : sql.query(SERVICE_SUMMARIES, [ids]).pipe(
-        Effect.flatMap(decodeRows(ServiceSummaryRow)),
-        Effect.map((rows) => {
-          const byPayload = new Map<number, Array<ServiceSummaryRow>>()
-          for (const r of rows) {
-            const list = byPayload.get(r.payload_id)
-            if (list) list.push(r)
-            else byPayload.set(r.payload_id, [r])
-          }
-          const summaries = new Map<number, PayloadSummary>()
-          for (const [id, list] of byPayload) {
-            list.sort((a, b) => compareText(a.service, b.service))
-            const summary = summaryOfServices(
-              Object.fromEntries(list.map((r) => [r.service, serviceSummary(r)])),
-            )
-            if (summary !== undefined) summaries.set(id, summary)
-          }
-          return summaries
-        }),
-      )
+    : sql
+        .query(SERVICE_SUMMARIES, [ids])
+        .pipe(Effect.flatMap(decodeRows(ServiceSummaryRow)), Effect.map(summariesOf))
+
+/** Service summary rows grouped into each payload's summary. */
+const summariesOf = (rows: ReadonlyArray<ServiceSummaryRow>): ReadonlyMap<number, PayloadSummary> => {
+  const byPayload = new Map<number, Array<ServiceSummaryRow>>()
+  for (const r of rows) {
+    const list = byPayload.get(r.payload_id)
+    if (list) list.push(r)
+    else byPayload.set(r.payload_id, [r])
+  }
+  const summaries = new Map<number, PayloadSummary>()
+  for (const [id, list] of byPayload) {
+    list.sort((a, b) => compareText(a.service, b.service))
+    const summary = summaryOfServices(Object.fromEntries(list.map((r) => [r.service, serviceSummary(r)])))
+    if (summary !== undefined) summaries.set(id, summary)
+  }
+  return summaries
+}
 
 /** The query's clock and threshold, else the reader's Clock and StalledAfter (Track.ts), as the memory store. */
 export const outcomeAt = (given: OutcomeAt | undefined): Effect.Effect<OutcomeAt> =>
@@ -169,7 +169,51 @@ const HostRow = Schema.Struct({
   last_seen: Schema.NullOr(Schema.Number),
   inventory_ids: Schema.NullOr(Schema.Array(Schema.String)),
   system_ids: Schema.NullOr(Schema.Array(Schema.String)),
+  payloads: Schema.NullOr(Schema.Array(PayloadRow)),
+  services: Schema.NullOr(Schema.Array(ServiceSummaryRow)),
 })
+
+const json = (columns: string) =>
+  `json_build_object(${columns
+    .split(",")
+    .map((c) => c.trim())
+    .map((c) => {
+      const [expr, name] = c.includes(" as ") ? c.split(" as ") : [c, c.replace(/^.*\./u, "")]
+      return `'${name!.trim()}', ${expr!.trim()}`
+    })
+    .join(", ")})`
+
+/**
+ * A host's uploads in one prepared statement (one round trip, planned once per connection): its payloads
+ * (the partial index on the host column) with their summary rows, the totals over them, the newest `limit`
+ * as the page and the service summaries of the page. Only payloads with a summary count, as before.
+ */
+const HOST_HISTORY = (field: "inventory_id" | "system_id") => `with h as materialized (
+  select p.id, p.request_id, p.account, p.inventory_id, p.system_id, p.created_at, p.org_id,
+    ps.any_error, ps.open_services, ps.last_date
+  from payloads p join payload_summaries ps on ps.payload_id = p.id
+  where p.${field} = $1 and p.${field} <> ''
+), page as materialized (select * from h order by created_at desc, id desc limit $2)
+select count(*)::float8 as total,
+  (count(*) filter (where not any_error and open_services = 0))::float8 as succeeded,
+  ${micros("min(created_at)")} as first_seen, ${micros("max(last_date)")} as last_seen,
+  array_agg(distinct inventory_id order by inventory_id) filter (where inventory_id <> '') as inventory_ids,
+  array_agg(distinct system_id order by system_id) filter (where system_id <> '') as system_ids,
+  (select json_agg(${json(`g.id::float8 as id, g.request_id as request_id, g.account as account,
+     g.inventory_id as inventory_id, g.system_id as system_id, ${micros("g.created_at")} as created_at,
+     g.org_id as org_id`)} order by g.created_at desc, g.id desc) from page g) as payloads,
+  (select json_agg(${json(`s.payload_id::float8 as payload_id, n.name as service,
+     ${micros("s.first_date")} as first_date, ${micros("s.last_date")} as last_date,
+     ${micros("s.first_received")} as first_received, ${micros("s.last_received")} as last_received,
+     ${micros("s.last_terminal")} as last_terminal, s.saw_error as saw_error,
+     ${micros("s.first_error_date")} as first_error_date, s.first_error_status as first_error_status,
+     s.first_error_msg as first_error_msg, ${micros("s.last_status_date")} as last_status_date,
+     s.last_status as last_status, s.last_status_msg as last_status_msg`)})
+   from payload_services s join services n on n.id = s.service_id
+   where s.payload_id in (select id from page)) as services
+from h`
+
+const HOST_BY = { inventory_id: HOST_HISTORY("inventory_id"), system_id: HOST_HISTORY("system_id") }
 
 /** A host's uploads (docs/api.md), from the payloads' host columns (partial indexes) and their summaries. */
 export const hostHistory = (sql: SqlClient["Service"]) =>
@@ -178,36 +222,13 @@ export const hostHistory = (sql: SqlClient["Service"]) =>
       q.inventory_id !== undefined ? "inventory_id" : q.system_id !== undefined ? "system_id" : undefined
     const value = field === undefined ? undefined : q[field]
     if (field === undefined || value === undefined || value === "") return undefined
-    // Spelled out so the planner uses the partial index (which leaves out the many empty values).
-    const host = `from payloads p join payload_summaries ps on ps.payload_id = p.id
-      where p.${field} = $1 and p.${field} <> ''`
-    const totals = yield* sql
-      .query(
-        `select count(*)::float8 as total,
-          (count(*) filter (where not ps.any_error and ps.open_services = 0))::float8 as succeeded,
-          ${micros("min(p.created_at)")} as first_seen, ${micros("max(ps.last_date)")} as last_seen,
-          array_agg(distinct p.inventory_id order by p.inventory_id) filter (where p.inventory_id <> '') as inventory_ids,
-          array_agg(distinct p.system_id order by p.system_id) filter (where p.system_id <> '') as system_ids
-        ${host}`,
-        [value],
-      )
+    const [t] = yield* sql
+      .query(HOST_BY[field], [value, q.limit], { prepare: `pt_host_history_${field}` })
       .pipe(Effect.flatMap(decodeRows(HostRow)))
-    const t = totals[0]
     if (t === undefined || t.total === 0 || t.first_seen === null || t.last_seen === null) return undefined
-    const payloads: ReadonlyArray<Payload> = yield* sql
-      .query(
-        `select ${PAYLOAD_COLUMNS} from payloads
-        where id in (select p.id ${host} order by p.created_at desc, p.id desc limit $2)
-        order by created_at desc, id desc`,
-        [value, q.limit],
-      )
-      .pipe(Effect.flatMap(decodeRows(PayloadRow)))
-    const summaries = yield* readSummaries(
-      sql,
-      payloads.map((p) => p.id),
-    )
+    const summaries = summariesOf(t.services ?? [])
     return {
-      uploads: payloads.flatMap((payload) => {
+      uploads: (t.payloads ?? []).flatMap((payload) => {
         const summary = summaries.get(payload.id)
         return summary === undefined ? [] : [{ payload, summary }]
       }),
