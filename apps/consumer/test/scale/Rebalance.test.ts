@@ -23,6 +23,12 @@ const root = fileURLToPath(new URL("../../../../", import.meta.url))
 const logDir = `${root}test-artifacts/consumer-scale`
 const PARTITIONS = 12
 
+/** A sample's value in Prometheus text by its full name with labels (0 when absent: a counter not yet counted). */
+const sampleValue = (text: string, sample: string): number => {
+  const line = text.split("\n").find((l) => l.startsWith(`${sample} `))
+  return line === undefined ? 0 : Number(line.slice(sample.length + 1))
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The partitions of `topic` each live member of the group holds (members that hold none are listed with []). */
@@ -142,6 +148,14 @@ it("three consumers share 12 partitions; one SIGKILLed and one added mid-traffic
     expect(stored.total).toBe(expected.size)
     expect([...stored.counts.keys()].filter((id) => !expected.has(id))).toEqual([])
     expect([...expected].filter((id) => !stored.counts.has(id))).toEqual([])
+    // Every live process scheduled maintenance at start: each round ran (it held the lock) or skipped, none failed.
+    for (const c of live) {
+      const text = await c.metrics()
+      const runs = (outcome: string) =>
+        sampleValue(text, `payload_tracker_maintenance_runs{outcome="${outcome}"}`)
+      expect(runs("ran") + runs("skipped")).toBeGreaterThanOrEqual(1)
+      expect(runs("failed")).toBe(0)
+    }
     for (const c of live) expect((await c.stop("SIGTERM")).code).toBe(0)
   } finally {
     await Promise.allSettled(consumers.map((c) => c.stop("SIGKILL")))
