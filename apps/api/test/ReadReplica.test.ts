@@ -16,8 +16,9 @@ import { get, post, type RunningApi, startApi } from "../testing/TestServer.ts"
 /**
  * The API with DATABASE_READ_URL on a real hot standby: its own primary (scripts/postgres.sh) and a standby of it
  * (scripts/postgres-replica.sh: pg_basebackup -R), so replay can be paused and the standby stopped without
- * touching the server the other tests share. The API runs the production store selection (StoreLayer reading
- * DATABASE_URL, DATABASE_READ_URL, DB_READ_MAX_LAG_MS from a ConfigProvider). Writes go through its HTTP ingest.
+ * touching the server the other tests share. The API runs the PostgreSQL store as StoreLayer builds it
+ * (PostgresStoreLayer with the read metrics, reading DATABASE_URL, DATABASE_READ_URL, DB_READ_MAX_LAG_MS from a
+ * ConfigProvider). Writes go through its HTTP ingest.
  */
 const scripts = fileURLToPath(new URL("../../../scripts/", import.meta.url))
 const run = promisify(execFile)
