@@ -143,7 +143,9 @@ export const readRouter = (
     const sql = yield* open(config.poolSize, "pool")
     const probeSql = yield* open(1, "probe")
 
-    let state: ReplicaState = { up: false, lagSeconds: undefined }
+    // Taken as reachable until the first probe (which runs before any read) says otherwise: a standby down at
+    // start is then warned about like any outage.
+    let state: ReplicaState = { up: true, lagSeconds: 0 }
     const lagging = (s: ReplicaState) =>
       maxLagMs > 0 && (s.lagSeconds === undefined || s.lagSeconds * 1000 > maxLagMs)
     // Transitions only are logged: a replica down for an hour is one warning, not one per read.
