@@ -138,6 +138,34 @@ export class PipelineGroup extends HttpApiGroup.make("pipeline")
   )
   .prefix(API_PREFIX) {}
 
+/**
+ * The `Link: <…>; rel="next"` header of the cursor-paged lists (Views.ts linkNextPage) in the generated OpenAPI.
+ * HttpApi declares response headers only through HttpApiSchema.WithHeaders, whose handlers return the header
+ * values with the body; the lists set this one on the response after the handler instead, so it is declared
+ * on the document itself.
+ */
+type Json = Record<string, unknown>
+const field = (value: unknown, key: string): Json | undefined =>
+  typeof value === "object" && value !== null ? ((value as Json)[key] as Json | undefined) : undefined
+
+const declareNextLink = <Spec extends Json>(spec: Spec): Spec => {
+  for (const [path, item] of Object.entries(field(spec, "paths") ?? {})) {
+    if (!/\/(payloads|statuses)$/u.test(path)) continue
+    const ok = field(field(field(item, "get"), "responses"), "200")
+    if (ok === undefined) continue
+    ok.headers = {
+      ...field(ok, "headers"),
+      Link: {
+        description:
+          'RFC 8288 `<path?query&cursor=…>; rel="next"` when the page is full: the next page by keyset (send the ' +
+          "cursor back unchanged); absent on the last page",
+        schema: { type: "string" },
+      },
+    }
+  }
+  return spec
+}
+
 export class Api extends HttpApi.make("payload-tracker")
   .add(SystemGroup)
   .add(PayloadsGroup)
@@ -150,5 +178,6 @@ export class Api extends HttpApi.make("payload-tracker")
       title: "Payload Tracker API",
       version: "1.0.0",
       description: `Every route is also served under ${APP_API_PREFIX}. Errors: {"title","message","status"}.`,
+      transform: declareNextLink,
     }),
   ) {}

@@ -43,6 +43,12 @@ describe("system routes, mounting, errors, static UI, metrics", () => {
       expect(doc.paths).toHaveProperty([path])
     }
     expect(doc.paths).toHaveProperty(["/api/v1/payloads/{request_id}/events"])
+    // The cursor-paged lists declare their Link rel="next" response header.
+    for (const path of ["/api/v1/payloads", "/api/v1/statuses"])
+      expect(doc.paths).toHaveProperty(
+        [path, "get", "responses", "200", "headers", "Link", "schema", "type"],
+        "string",
+      )
     const docs = await get(api.url, `${prefix}/docs`)
     expect(docs.status).toBe(200)
     expect(docs.text).toContain("SwaggerUIBundle")
