@@ -8,7 +8,7 @@ import { Forbidden, Unauthorized } from "./ApiErrors.ts"
  */
 const STANDARD_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
-export const decodeIdentity = (header: string | undefined): Result.Result<unknown, Unauthorized> => {
+const decodeIdentity = (header: string | undefined): Result.Result<unknown, Unauthorized> => {
   const value = header?.trim() ?? ""
   if (value === "") return Result.fail(Unauthorized.of("Missing Identity Header"))
   const text = STANDARD_BASE64.test(value) && value.length % 4 === 0 ? Base64.decodeString(value) : undefined
@@ -22,7 +22,7 @@ export const decodeIdentity = (header: string | undefined): Result.Result<unknow
   }
 }
 
-export const associateRoles = (identity: unknown): ReadonlyArray<string> => {
+const associateRoles = (identity: unknown): ReadonlyArray<string> => {
   const associate = Predicate.isObject(identity)
     ? (identity as { identity?: { associate?: { Role?: unknown } } }).identity?.associate
     : undefined

@@ -5,14 +5,14 @@
  */
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/ ]/g
 
-export const escapeLucene = (value: string): string => value.replace(LUCENE_SPECIAL, (c) => `\\${c}`)
-export const escapeRison = (value: string): string => value.replace(/[!']/g, (c) => `!${c}`)
+const escapeLucene = (value: string): string => value.replace(LUCENE_SPECIAL, (c) => `\\${c}`)
+const escapeRison = (value: string): string => value.replace(/[!']/g, (c) => `!${c}`)
 
 // encodeURIComponent leaves `!'()*` alone; the rison escape has already neutralised `!` and `'`.
 const value = (raw: string): string => encodeURIComponent(escapeRison(raw))
 const term = (raw: string): string => value(escapeLucene(raw))
 
-export interface KibanaSettings {
+interface KibanaSettings {
   readonly kibanaUrl: string
   readonly kibanaIndex: string
   readonly kibanaServiceField: string

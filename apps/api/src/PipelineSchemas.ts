@@ -13,9 +13,9 @@ import { omittedWhenUndefined, Seconds, secondsFrom, Timestamp } from "./WireCod
 
 const SECOND = 1_000_000
 const DAY_SECONDS = 86_400
-export const MAX_WINDOW_DAYS = 31
-export const MAX_BUCKETS = 1000
-export const MAX_TOP_ERRORS = 50
+const MAX_WINDOW_DAYS = 31
+const MAX_BUCKETS = 1000
+const MAX_TOP_ERRORS = 50
 const DEFAULT_TOP_ERRORS = 5
 const DEFAULT_WINDOW = DAY_SECONDS * SECOND
 /** The default bucket is the first of these (seconds) that gives at most 48 buckets. */

@@ -68,7 +68,7 @@ export const integer = (minimum: number, maximum: number, pattern: RegExp) =>
     }),
   )
 
-export const MAX_PAGE_SIZE = 1000
+const MAX_PAGE_SIZE = 1000
 // The configured result window (ListLimits) is the real bound on page, checked with page_size; 15 digits stay
 // below 2^53.
 const MAX_PAGE = 999_999_999_999_999
@@ -85,7 +85,7 @@ export const Rfc3339 = timestampFrom(
   ),
 )
 
-export const timestamp = (description: string) => param(Rfc3339, INVALID_TIMESTAMP, description)
+const timestamp = (description: string) => param(Rfc3339, INVALID_TIMESTAMP, description)
 
 const timeFilters = <F extends string>(field: F) =>
   ({
@@ -258,7 +258,7 @@ export const HistoryParams = {
   sort_dir: sortDir("Default desc: data[0] is the latest status"),
 }
 
-export const MAX_HOST_UPLOADS = 100
+const MAX_HOST_UPLOADS = 100
 
 /** `GET /hosts`, in validation order; exactly one of inventory_id and system_id (checked in hostHistoryQuery). */
 export const HostParams = {

@@ -68,7 +68,7 @@ const PayloadIdText = Schema.String.annotate({ description: "The payload id, as 
 )
 
 /** An item of `/statuses`: a stored status (StoredStatus) as it is, its `payload_id` sent as `id`. */
-export const StatusItem = Schema.Struct({
+const StatusItem = Schema.Struct({
   request_id: Text,
   status: Text,
   payload_id: Schema.optionalKey(PayloadIdText),
@@ -80,7 +80,6 @@ export const StatusItem = Schema.Struct({
 })
   .pipe(Schema.encodeKeys({ payload_id: "id" }), Schema.annotateEncoded({ identifier: "Status" }))
   .annotate({ identifier: "Status" })
-export type StatusItem = typeof StatusItem.Type
 
 export const StatusList = listOf(StatusItem, "StatusList")
 
@@ -119,11 +118,9 @@ export const Allowed = Schema.Struct({ allowed: Schema.Boolean })
 export const Link = Schema.Struct({ url: Schema.String })
 
 /** The first SSE event: which payload the stream follows and how many statuses it already has. */
-export const ConnectedEventData = Schema.Struct({ request_id: Schema.String, statuses: Schema.Int }).annotate(
-  {
-    identifier: "ConnectedEvent",
-  },
-)
+const ConnectedEventData = Schema.Struct({ request_id: Schema.String, statuses: Schema.Int }).annotate({
+  identifier: "ConnectedEvent",
+})
 
 /**
  * The events of `/payloads/{request_id}/events`: `connected` once, one `status` (id = the status id) per

@@ -22,7 +22,7 @@ import { StorageBrokerRequestorLayer } from "./StorageBrokerRequestor.ts"
 import { InstrumentedQueriesLayer, InstrumentedStoreLayer, StoreLayer, type StorePorts } from "./Store.ts"
 
 /** Every route: the HttpApi (+ openapi.json), the Swagger page, the web UI, and the routing middleware. */
-export const HttpRoutes = Layer.mergeAll(
+const HttpRoutes = Layer.mergeAll(
   HttpApiBuilder.layer(Api, { openapiPath: `${API_PREFIX}/openapi.json` }),
   HttpApiSwagger.layer(Api, { path: `${API_PREFIX}/docs` }),
   StaticLayer,
@@ -66,7 +66,7 @@ const clientErrorMessage = (status: ErrorStatus, error: Error & { reason?: strin
   }
 }
 
-export const answerClientError =
+const answerClientError =
   (onAnswer: (status: ErrorStatus) => void) =>
   (error: Error & { code?: string; reason?: string }, socket: Duplex): void => {
     if (error.code === "ECONNRESET") {
@@ -103,7 +103,7 @@ export const answerClientError =
   }
 
 /** The public HTTP server on PUBLICPORT. Per-request logging is off unless LOG_REQUESTS (it halves throughput). */
-export const HttpServerLayer = Layer.unwrap(
+const HttpServerLayer = Layer.unwrap(
   Effect.gen(function* () {
     const { publicPort, logRequests } = yield* ApiConfig
     const metrics = yield* ApiMetrics
@@ -144,7 +144,3 @@ export const makeApiLayer = <E>(options: {
   )
 
 export const ApiLayer = makeApiLayer({ config: ApiConfigLayer, store: StoreLayer })
-
-export const logStartup = Effect.fn("Server.logStartup")(function* (publicUrl: string) {
-  yield* Effect.logInfo(`API on ${publicUrl}${API_PREFIX}/payloads, docs on ${publicUrl}${API_PREFIX}/docs`)
-})

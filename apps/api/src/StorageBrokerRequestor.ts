@@ -8,7 +8,7 @@ import { ApiConfig } from "./Config.ts"
  * `{"url": "..."}`. No url (or a 404) means the broker has no archive; anything else that is not such a JSON
  * body is a bad response, and the request is abandoned after STORAGEBROKERREQUESTTIMEOUT.
  */
-export const storageBrokerRequestor = (baseUrl: string, timeoutMs: number) =>
+const storageBrokerRequestor = (baseUrl: string, timeoutMs: number) =>
   ArchiveLinkRequestor.of({
     requestUrl: (requestId) =>
       Effect.tryPromise({

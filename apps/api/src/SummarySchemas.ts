@@ -13,7 +13,7 @@ const Timestamp = timestampFrom(
   Schema.String.annotate({ description: "RFC 3339, UTC, as Go's RFC3339Nano prints it" }),
 )
 
-export const OUTCOMES = ["success", "error", "in_progress", "stalled"] as const
+const OUTCOMES = ["success", "error", "in_progress", "stalled"] as const
 const SERVICE_STATES = ["error", "success", "open"] as const satisfies ReadonlyArray<ServiceState>
 
 /** A service of the domain's lifecycle (ServiceLifecycle) under the wire's names. */

@@ -48,7 +48,7 @@ const MAX_CURSOR_LENGTH = 4096
  * RFC 8288 `Link: <…>; rel="next"`: the client's own path (prefix included) and query, without `page`, with
  * `cursor` set. Path-absolute: the host is not repeated from the request's Host header, which a client controls.
  */
-export const nextLink = (originalUrl: string, cursor: string): string => {
+const nextLink = (originalUrl: string, cursor: string): string => {
   // The server's originalUrl is absolute (scheme and host added); only its path and query are the client's.
   const url = new URL(originalUrl, "http://localhost")
   const params = url.searchParams

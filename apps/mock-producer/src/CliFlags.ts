@@ -11,7 +11,7 @@ export const MODES_HELP = `Modes
   replay   send the JSON lines of --file (at --rate statuses/s, or as fast as possible)
   serve    ingress + storage-broker stand-ins on --port, plus background traffic at --rate uploads/s (0 = none)`
 
-export const MODES = ["single", "load", "replay", "serve"] as const
+const MODES = ["single", "load", "replay", "serve"] as const
 
 const number = (name: string, max?: number) =>
   Flag.String(name).pipe(

@@ -19,7 +19,7 @@ import { storageBrokerRoutes } from "./StorageBroker.ts"
 import type { TraceRecord } from "./Trace.ts"
 import { Traffic } from "./Traffic.ts"
 
-export const outputLayer = (c: CliConfig): Layer.Layer<Output, unknown> =>
+const outputLayer = (c: CliConfig): Layer.Layer<Output, unknown> =>
   c.output === "http"
     ? HttpOutputLayer({ api: c.api, prefix: c.prefix })
     : c.output === "stdout"
@@ -46,7 +46,7 @@ const loadOptions = (c: CliConfig): LoadOptions => ({
 const info = (c: CliConfig, text: string) =>
   Effect.sync(() => (c.output === "stdout" ? process.stderr : process.stdout).write(`${text}\n`))
 
-export const single = Effect.fnUntraced(function* (c: CliConfig) {
+const single = Effect.fnUntraced(function* (c: CliConfig) {
   const pump = yield* pumpOf(c)
   const traffic = trafficOf(c)
   const trace = traffic.next(Micros.make(yield* pump.nowMicros), c.scenario)
@@ -69,7 +69,7 @@ export const single = Effect.fnUntraced(function* (c: CliConfig) {
   )
 })
 
-export const load = Effect.fnUntraced(function* (c: CliConfig) {
+const load = Effect.fnUntraced(function* (c: CliConfig) {
   const pump = yield* pumpOf(c)
   const traffic = trafficOf(c)
   const options = loadOptions(c)
@@ -106,13 +106,13 @@ const fileSource = (path: string): RecordSource => {
   }
 }
 
-export const replay = Effect.fnUntraced(function* (c: CliConfig) {
+const replay = Effect.fnUntraced(function* (c: CliConfig) {
   const pump = yield* pumpOf(c)
   const result = yield* runStatuses(pump, fileSource(c.file!), loadOptions(c))
   yield* info(c, JSON.stringify({ mode: "replay", file: c.file, ...result }, null, 2))
 })
 
-export const serve = Effect.fnUntraced(function* (c: CliConfig) {
+const serve = Effect.fnUntraced(function* (c: CliConfig) {
   const pump = yield* pumpOf(c)
   const traffic = trafficOf(c)
   const archives = makeArchiveStore(c.dataDir, process.env.MOCK_STORAGE_SECRET)

@@ -10,7 +10,7 @@ export interface RejectedRecord {
   readonly rejection: Rejection
 }
 
-export interface DecodedBatch {
+interface DecodedBatch {
   readonly events: Array<StatusEvent>
   readonly rejected: Array<RejectedRecord>
 }

@@ -1,6 +1,4 @@
 import { recordEvents } from "@pt/domain/Ingest"
-import type { PayloadStore } from "@pt/domain/ports/PayloadStore"
-import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { Clock, Deferred, Duration, Effect, Option, Schedule } from "effect"
 import type { EachBatchPayload } from "kafkajs"
 import { decodeBatch } from "./BatchDecoder.ts"
@@ -51,7 +49,7 @@ export const retryBackoff = (capMs: number = MAX_BACKOFF_MS) =>
     Schedule.jittered,
   )
 
-export interface RetryHooks<E> {
+interface RetryHooks<E> {
   /** Asked after each failure: false gives the batch up at once (consumer stopping, partition lost). */
   readonly keepTrying: () => boolean
   /** Completes when the batch must be given up; it ends a wait between attempts at once. */
@@ -221,6 +219,3 @@ export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
       })
     }),
   )
-
-/** The dependencies a batch write needs, for the source layer's type. */
-export type HandlerServices = PayloadStore | StatusFeed

@@ -33,7 +33,7 @@ const LEVELS: Record<number, LogLevel.Severity> = {
  * LOGLEVEL and carry the entry's fields (broker, clientId, error, retryCount, …) as annotations. kafkajs's own
  * `KAFKA_LOG_LEVEL` still filters before that.
  */
-export const effectLogCreator =
+const effectLogCreator =
   (context: Context.Context<never>): logCreator =>
   () => {
     const runSync = Effect.runSyncWith(context)
@@ -58,7 +58,7 @@ const saslOptions = (settings: KafkaSettings): SASLOptions | undefined =>
  * kafkajs client options from the settings (exported for tests and the benchmark's own clients). Logs go to
  * `logs` (the layer passes `effectLogCreator` of its context).
  */
-export const kafkaJsConfig = (settings: KafkaSettings, logs: logCreator): KafkaJsConfig => {
+const kafkaJsConfig = (settings: KafkaSettings, logs: logCreator): KafkaJsConfig => {
   const sasl = saslOptions(settings)
   return {
     clientId: settings.clientId,

@@ -15,7 +15,7 @@ import {
 import type { Micros } from "@pt/domain/Timestamp"
 
 /** A payload's summary with its request id: what an in-process store computes the analytics from. */
-export interface SummaryOfPayload {
+interface SummaryOfPayload {
   readonly request_id: string
   readonly summary: PayloadSummary
 }

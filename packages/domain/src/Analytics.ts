@@ -42,7 +42,7 @@ export interface SeriesPoint {
   readonly p95?: Micros
 }
 
-export interface TopError {
+interface TopError {
   readonly status: string
   readonly status_msg: string
   /** Stages whose first error was this status and message. */

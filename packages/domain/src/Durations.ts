@@ -5,7 +5,7 @@ import { Micros } from "./Timestamp.ts"
  * Keys are `<service>:<source>` (no source: the literal `undefined`, as the Go service prints it), plus
  * `total_time_in_services` (sum of the entries) and `total_time` (first to last status overall).
  */
-export interface DurationStatus {
+interface DurationStatus {
   readonly service: string
   readonly source: string
   readonly date: Micros

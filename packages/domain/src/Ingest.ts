@@ -15,7 +15,7 @@ export const recordEvents = Effect.fnUntraced(function* (events: ReadonlyArray<S
   return result
 })
 
-export interface IngestResult {
+interface IngestResult {
   /** Items stored or already known. */
   readonly accepted: number
   readonly rejected: ReadonlyArray<{

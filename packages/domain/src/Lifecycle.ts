@@ -4,7 +4,7 @@ import { Micros } from "./Timestamp.ts"
 export type ServiceState = "open" | "success" | "error"
 export type PayloadOutcome = "success" | "error" | "in_progress" | "stalled"
 
-export interface LifecycleStatus {
+interface LifecycleStatus {
   readonly service: string
   readonly status: string
   readonly date: Micros

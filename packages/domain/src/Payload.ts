@@ -29,7 +29,6 @@ export interface StoredStatus {
 }
 
 export const PAYLOAD_FIELDS = ["account", "org_id", "inventory_id", "system_id"] as const
-export type PayloadField = (typeof PAYLOAD_FIELDS)[number]
 
 /** Latest non-empty value wins; an empty value never blanks a stored one (docs/status-messages.md). */
 export const mergePayloadField = (stored: string, incoming: string): string =>

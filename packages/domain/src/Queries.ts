@@ -31,7 +31,7 @@ export interface Paging {
 }
 
 export const PAYLOAD_SORT_FIELDS = ["account", "org_id", "inventory_id", "system_id", "created_at"] as const
-export type PayloadSortField = (typeof PAYLOAD_SORT_FIELDS)[number]
+type PayloadSortField = (typeof PAYLOAD_SORT_FIELDS)[number]
 
 export const STATUS_SORT_FIELDS = [
   "service",
@@ -42,7 +42,7 @@ export const STATUS_SORT_FIELDS = [
   "date",
   "created_at",
 ] as const
-export type StatusSortField = (typeof STATUS_SORT_FIELDS)[number]
+type StatusSortField = (typeof STATUS_SORT_FIELDS)[number]
 
 export const HISTORY_SORT_FIELDS = [
   "service",
@@ -92,7 +92,7 @@ export interface HostHistoryQuery {
   readonly stalledAfter: Micros
 }
 
-export interface HostUpload {
+interface HostUpload {
   readonly payload: Payload
   readonly summary: PayloadSummary
 }

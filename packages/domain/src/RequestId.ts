@@ -24,7 +24,3 @@ export const normalizeRequestId = (raw: string): RequestId | undefined => {
   if (lower.length === 36) return DASHED.test(lower) ? RequestId.make(lower.replaceAll("-", "")) : undefined
   return undefined
 }
-
-/** Canonical dashed form, e.g. for links to systems that expect a UUID. */
-export const toDashedUuid = (id: RequestId): string =>
-  `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`

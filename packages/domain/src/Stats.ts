@@ -4,9 +4,8 @@ import { classifyStatus, ERROR_STATUSES, SUCCESS_STATUSES } from "./StatusVocabu
 import type { Micros } from "./Timestamp.ts"
 
 export const STATS = ["SuccessRate"] as const
-export type StatName = (typeof STATS)[number]
 
-export interface ServiceSuccessRate {
+interface ServiceSuccessRate {
   readonly service: string
   readonly success: number
   readonly error: number

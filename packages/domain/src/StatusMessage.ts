@@ -9,7 +9,7 @@ import { formatTimestamp, Micros, parseStatusDate } from "./Timestamp.ts"
  * date formats) are checked after decoding so each rejection gets a precise, human-readable reason.
  */
 const OptionalText = Schema.optionalKey(Schema.NullOr(Schema.String))
-export const WireStatusMessage = Schema.Struct({
+const WireStatusMessage = Schema.Struct({
   request_id: OptionalText,
   payload_id: OptionalText,
   service: OptionalText,
@@ -22,7 +22,6 @@ export const WireStatusMessage = Schema.Struct({
   inventory_id: OptionalText,
   system_id: OptionalText,
 })
-export type WireStatusMessage = typeof WireStatusMessage.Type
 
 /** Why a message was rejected. `kind` feeds the metrics: operators watch invalid ids separately. */
 export interface Rejection {
@@ -30,7 +29,7 @@ export interface Rejection {
   readonly reason: string
 }
 
-export type DecodeResult = Result.Result<StatusEvent, Rejection>
+type DecodeResult = Result.Result<StatusEvent, Rejection>
 
 /**
  * The one size limit of a status, for every way in: a Kafka record's value, an HTTP ingest item (measured as the

@@ -22,14 +22,14 @@ export interface SummaryStatus {
 }
 
 /** One status as the summary keeps it: its date, word and message. */
-export interface StatusPoint {
+interface StatusPoint {
   readonly date: Micros
   readonly status: string
   readonly status_msg: string
 }
 
 /** A status point with its service (the payload-level last status and first error). */
-export interface ServiceStatusPoint extends StatusPoint {
+interface ServiceStatusPoint extends StatusPoint {
   readonly service: string
 }
 

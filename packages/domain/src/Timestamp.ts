@@ -89,5 +89,4 @@ export const formatTimestamp = (micros: Micros): string => {
   return `${iso.slice(0, 19)}${fraction ? `.${fraction}` : ""}Z`
 }
 
-export const microsFromDate = (date: Date): Micros => Micros.make(date.getTime() * 1000)
 export const microsFromMillis = (millis: number): Micros => Micros.make(Math.round(millis) * 1000)

@@ -12,7 +12,7 @@ export const StalledAfter = Context.Reference<Micros>("@pt/domain/StalledAfter",
   defaultValue: () => Micros.make(3_600_000_000),
 })
 
-export interface PayloadTrack {
+interface PayloadTrack {
   readonly payload: Payload
   readonly statuses: ReadonlyArray<StoredStatus>
   /** The API's compatible `duration` map of `HH:MM:SS.ffffff` strings. */
@@ -30,7 +30,7 @@ const compareBy =
     return x < y ? -1 : x > y ? 1 : a.status_id - b.status_id
   }
 
-export const sortHistory = (
+const sortHistory = (
   statuses: ReadonlyArray<StoredStatus>,
   sortBy: HistorySortField,
   sortDir: SortDir,

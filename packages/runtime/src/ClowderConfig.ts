@@ -63,7 +63,7 @@ const REQUESTED_TOPICS = {
  *   truth, so a stray DB_* or KAFKA_* variable cannot mix two clusters' settings. The env settings a section
  *   replaces are masked with "" (e.g. KAFKA_SSL_CA_FILE). DATABASE_URL is not touched: it still wins.
  */
-export interface ClowderSettings {
+interface ClowderSettings {
   readonly defaults: Readonly<Record<string, string>>
   readonly overrides: Readonly<Record<string, string>>
 }

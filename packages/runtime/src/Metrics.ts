@@ -16,7 +16,7 @@ export const MetricsRegistryLayer = Layer.sync(MetricsRegistry, () => {
 })
 
 /** A metric definition: registering it twice in one registry throws, so each name has one place and one shape. */
-export type MetricDefinition<M> = (registry: Registry) => M
+type MetricDefinition<M> = (registry: Registry) => M
 
 const counter =
   <L extends string = never>(name: string, help: string, labelNames: ReadonlyArray<L> = []) =>

@@ -10,8 +10,7 @@ export const STORE_UNAVAILABLE =
  * adapter's client message (a timeout, a busy pool: what happened and what to do) or a fixed text, never
  * `e.message`: that carries the database's own text (orUnavailable logs it).
  */
-export const unavailable = (e: StoreUnavailable) =>
-  ServiceUnavailable.of(e.clientMessage ?? STORE_UNAVAILABLE)
+const unavailable = (e: StoreUnavailable) => ServiceUnavailable.of(e.clientMessage ?? STORE_UNAVAILABLE)
 
 const logged = (e: StoreUnavailable) =>
   Effect.logWarning("payload store unavailable").pipe(

@@ -45,16 +45,16 @@ const field = (at: string, key: string): string => (at ? `${at}.${key}` : key)
 const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-export const string: Decoder<string> = (value, at) =>
+const string: Decoder<string> = (value, at) =>
   typeof value === "string" ? value : fail(at, "a string", value)
 
-export const number: Decoder<number> = (value, at) =>
+const number: Decoder<number> = (value, at) =>
   typeof value === "number" && Number.isFinite(value) ? value : fail(at, "a number", value)
 
-export const count: Decoder<number> = (value, at) =>
+const count: Decoder<number> = (value, at) =>
   Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : fail(at, "a count", value)
 
-export const boolean: Decoder<boolean> = (value, at) =>
+const boolean: Decoder<boolean> = (value, at) =>
   typeof value === "boolean" ? value : fail(at, "true or false", value)
 
 /** A status date the Track page can place on its timeline (the domain's own parser decides). */
@@ -63,12 +63,12 @@ const statusDate: Decoder<string> = (value, at) => {
   return parseStatusDate(text) === undefined ? fail(at, "a date this page can read", text) : text
 }
 
-export const array =
+const array =
   <A>(item: Decoder<A>): Decoder<ReadonlyArray<A>> =>
   (value, at) =>
     Array.isArray(value) ? value.map((v, i) => item(v, `${at}[${i}]`)) : fail(at, "a list", value)
 
-export const record =
+const record =
   <A>(item: Decoder<A>): Decoder<Readonly<Record<string, A>>> =>
   (value, at) =>
     isObject(value)
@@ -157,7 +157,7 @@ const summaryStatus = object({
   date: [timestamp, "required"],
 })
 
-export const payloadSummary: Decoder<PayloadSummary> = object({
+const payloadSummary: Decoder<PayloadSummary> = object({
   outcome: [oneOf(OUTCOMES), "required"],
   services: [
     array(

@@ -3,10 +3,10 @@ import { readableSeconds } from "../lib/Format.ts"
 import { whereText } from "../summary/SummaryModel.ts"
 
 /** The Host page's view of `GET /hosts` (docs/web.md, "Host"). */
-export const HOST_KEYS = ["inventory_id", "system_id"] as const
+const HOST_KEYS = ["inventory_id", "system_id"] as const
 export type HostKey = (typeof HOST_KEYS)[number]
 
-export interface HostQuery {
+interface HostQuery {
   readonly key: HostKey
   readonly value: string
 }
@@ -25,7 +25,7 @@ export const parseHostQuery = (params: URLSearchParams): HostQuery | undefined =
 export const hostPath = (key: HostKey, value: string): string =>
   `/host?${new URLSearchParams({ [key]: value })}`
 
-export interface UploadRow {
+interface UploadRow {
   readonly request_id: string
   readonly created_at: string
   readonly outcome: Outcome
@@ -40,7 +40,7 @@ export interface UploadRow {
   readonly system_id: string
 }
 
-export interface HostView {
+interface HostView {
   readonly inventoryIds: ReadonlyArray<string>
   readonly systemIds: ReadonlyArray<string>
   readonly firstSeen: string

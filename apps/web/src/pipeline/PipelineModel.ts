@@ -14,7 +14,7 @@ export const PIPELINE_RANGES = [
   { key: "2d", label: "Last 2 days", millis: 48 * 3_600_000 },
   { key: "7d", label: "Last 7 days", millis: 7 * 24 * 3_600_000 },
 ] as const
-export type PipelineRangeKey = (typeof PIPELINE_RANGES)[number]["key"]
+type PipelineRangeKey = (typeof PIPELINE_RANGES)[number]["key"]
 const DEFAULT_RANGE: PipelineRangeKey = "24h"
 
 export type PipelineWindow =
@@ -57,12 +57,12 @@ export const pipelineApiParams = (window: PipelineWindow, nowMillis: number): UR
 /** Payloads page links: the payloads a figure counts, in the answer's window (created_at ≈ first status). */
 const payloadsLink = (filters: Record<string, string>): string => `/payloads?${new URLSearchParams(filters)}`
 
-export const windowFilters = (answer: Pick<PipelineResponse, "since" | "until">): Record<string, string> => ({
+const windowFilters = (answer: Pick<PipelineResponse, "since" | "until">): Record<string, string> => ({
   created_at_gte: answer.since,
   created_at_lte: answer.until,
 })
 
-export interface ServiceRow {
+interface ServiceRow {
   readonly service: string
   readonly seen: number
   /** Seen per hour over the window: "12.5/h". */
@@ -144,7 +144,7 @@ export const serviceRows = (answer: PipelineResponse): Array<ServiceRow> => {
   })
 }
 
-export interface ChartPoint {
+interface ChartPoint {
   readonly x: Date
   readonly y: number
 }
@@ -152,7 +152,7 @@ export interface ChartSeries {
   readonly name: string
   readonly points: ReadonlyArray<ChartPoint>
 }
-export type SeriesMetric = "throughput" | "errors" | "p95_seconds"
+type SeriesMetric = "throughput" | "errors" | "p95_seconds"
 
 /** One line per service for a metric; a bucket without a p95 (nothing finished) is a gap, not a zero. */
 export const chartSeries = (answer: PipelineResponse, metric: SeriesMetric): Array<ChartSeries> => {
@@ -188,7 +188,7 @@ export const flowRows = (answer: PipelineResponse): Array<FlowRow> => {
     })
 }
 
-export interface ErrorRow {
+interface ErrorRow {
   readonly service: string
   readonly status: string
   readonly message: string

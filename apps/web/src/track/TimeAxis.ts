@@ -13,7 +13,7 @@ export interface Tick {
   readonly label: string
 }
 
-export interface TimeAxis {
+interface TimeAxis {
   readonly unit: AxisUnit
   readonly step: Micros
   readonly ticks: ReadonlyArray<Tick>

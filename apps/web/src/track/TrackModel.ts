@@ -31,7 +31,7 @@ export interface DurationBar {
 }
 
 /** How long an in-progress payload may stay silent before it counts as stalled (the domain's default). */
-export const STALLED_AFTER = Micros.make(3_600_000_000)
+const STALLED_AFTER = Micros.make(3_600_000_000)
 
 /** `service:source`, or the service alone when the status names no source. */
 const laneLabel = (service: string, source: string): string => (source ? `${service}:${source}` : service)
