@@ -7,6 +7,7 @@ import {
   Spinner,
 } from "@patternfly/react-core"
 import { SearchIcon } from "@patternfly/react-icons/dist/esm/icons/search-icon"
+import type { ReactNode } from "react"
 import { type ApiError, UnreadableResponse } from "../api/ApiClient.ts"
 
 export const LoadingState = (props: { readonly noun: string }) => (
@@ -93,3 +94,30 @@ export const PastLastPage = (props: {
     </EmptyStateFooter>
   </EmptyState>
 )
+
+/** Nothing to show, and why (`children`): an answer that is fine but empty. */
+export const NothingToShow = (props: { readonly title: string; readonly children: ReactNode }) => (
+  <EmptyState titleText={props.title} headingLevel="h2" variant="sm">
+    <EmptyStateBody>{props.children}</EmptyStateBody>
+  </EmptyState>
+)
+
+/**
+ * A page's answer in its three states: the error (with retry and reset), loading (before any data), or the
+ * data through `children` (the previous data stays shown while a new answer loads).
+ */
+export const AnswerStates = <A,>(props: {
+  readonly noun: string
+  readonly error: ApiError | undefined
+  readonly data: A | undefined
+  readonly onRetry: () => void
+  readonly onReset: () => void
+  readonly children: (data: A) => ReactNode
+}) =>
+  props.error !== undefined ? (
+    <ErrorResults noun={props.noun} error={props.error} onRetry={props.onRetry} onReset={props.onReset} />
+  ) : props.data === undefined ? (
+    <LoadingState noun={props.noun} />
+  ) : (
+    props.children(props.data)
+  )

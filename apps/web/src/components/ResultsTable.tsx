@@ -1,9 +1,11 @@
-import { Button, Label } from "@patternfly/react-core"
+import { Button } from "@patternfly/react-core"
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table"
 import type { SortDir } from "../lib/ListState.ts"
 import { Link } from "../routing/Link.tsx"
 import { OUTCOME_LABEL } from "../summary/SummaryModel.ts"
 import { type CellKind, type ColumnSpec, cellText, type Row } from "./ListPageSpec.ts"
+import { OutcomeLabel } from "./OutcomeLabel.tsx"
+import { TrackLink } from "./TrackLink.tsx"
 
 const Cell = (props: {
   readonly kind: CellKind
@@ -14,17 +16,13 @@ const Cell = (props: {
   if (props.value === "") return null
   switch (props.kind) {
     case "track-link":
-      return <Link to={`/track?request_id=${encodeURIComponent(props.value)}`}>{props.value}</Link>
-    case "outcome": {
-      const label = OUTCOME_LABEL[props.value as keyof typeof OUTCOME_LABEL]
-      return label ? (
-        <Label isCompact color={label.color} data-outcome={props.value}>
-          {label.text}
-        </Label>
+      return <TrackLink requestId={props.value} />
+    case "outcome":
+      return Object.hasOwn(OUTCOME_LABEL, props.value) ? (
+        <OutcomeLabel outcome={props.value as keyof typeof OUTCOME_LABEL} />
       ) : (
         props.value
       )
-    }
     case "host":
       return (
         <>

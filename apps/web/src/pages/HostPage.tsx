@@ -4,8 +4,6 @@ import {
   DescriptionListDescription,
   DescriptionListGroup,
   DescriptionListTerm,
-  EmptyState,
-  EmptyStateBody,
   FormSelect,
   FormSelectOption,
   Label,
@@ -15,16 +13,17 @@ import {
   StackItem,
   Title,
 } from "@patternfly/react-core"
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table"
 import { useMemo } from "react"
 import type { HostResponse } from "../api/ApiTypes.ts"
 import { hostResponse } from "../api/Decode.ts"
 import { useApi } from "../api/useApi.ts"
-import { ErrorResults, LoadingState } from "../components/ResultStates.tsx"
+import { DataTable } from "../components/DataTable.tsx"
+import { OutcomeLabel } from "../components/OutcomeLabel.tsx"
+import { AnswerStates, NothingToShow } from "../components/ResultStates.tsx"
+import { TrackLink } from "../components/TrackLink.tsx"
 import { HOST_PAGE_SIZES, type HostKey, hostPath, hostView, parseHostQuery } from "../hosts/HostModel.ts"
 import { Link } from "../routing/Link.tsx"
 import { navigate, useAppLocation } from "../routing/Router.ts"
-import { OUTCOME_LABEL } from "../summary/SummaryModel.ts"
 
 const SERVICE_COLOR = { success: "green", error: "red", open: "blue" } as const
 
@@ -69,110 +68,95 @@ export const HostPage = () => {
     )
   }
   const title = `Host ${query.key} ${query.value}`
+  const otherKey = query.key === "inventory_id" ? "system_id" : "inventory_id"
   const body =
     result.kind === "error" && result.error.status === 404 ? (
-      <EmptyState titleText="No uploads from this host" headingLevel="h2" variant="sm">
-        <EmptyStateBody>
-          The tracker has no payload with this {query.key} (retention keeps 7 days). Check the id, or search
-          the Payloads page.
-        </EmptyStateBody>
-      </EmptyState>
-    ) : result.kind === "error" ? (
-      <ErrorResults
+      <NothingToShow title="No uploads from this host">
+        The tracker has no payload with this {query.key} (retention keeps 7 days). Check the id, or search the
+        Payloads page.
+      </NothingToShow>
+    ) : (
+      <AnswerStates
         noun="this host"
-        error={result.error}
+        error={result.kind === "error" ? result.error : undefined}
+        data={view}
         onRetry={reload}
         onReset={() => navigate("/payloads")}
-      />
-    ) : view === undefined ? (
-      <LoadingState noun="this host" />
-    ) : (
-      <Stack hasGutter>
-        <StackItem>
-          <DescriptionList isHorizontal isCompact aria-label="Host summary">
-            <DescriptionListGroup>
-              <DescriptionListTerm>inventory_ids seen</DescriptionListTerm>
-              <DescriptionListDescription>
-                <HostLinks name="inventory_id" ids={view.inventoryIds} />
-              </DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
-              <DescriptionListTerm>system_ids seen</DescriptionListTerm>
-              <DescriptionListDescription>
-                <HostLinks name="system_id" ids={view.systemIds} />
-              </DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
-              <DescriptionListTerm>First seen</DescriptionListTerm>
-              <DescriptionListDescription>{view.firstSeen}</DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
-              <DescriptionListTerm>Last seen</DescriptionListTerm>
-              <DescriptionListDescription>{view.lastSeen}</DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
-              <DescriptionListTerm>Uploads succeeded</DescriptionListTerm>
-              <DescriptionListDescription data-testid="host-succeeded">
-                {view.successText}
-              </DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
-              <DescriptionListTerm>All its payloads</DescriptionListTerm>
-              <DescriptionListDescription>
-                <Link to={`/payloads?${new URLSearchParams({ [query.key]: query.value })}`}>
-                  Payloads with {query.key} {query.value}
-                </Link>
-              </DescriptionListDescription>
-            </DescriptionListGroup>
-          </DescriptionList>
-        </StackItem>
-        <StackItem>
-          <Title headingLevel="h2">Uploads, newest first</Title>
-          <Content component="p">
-            {view.more > 0
-              ? `The newest ${view.uploads.length} of ${view.total}.`
-              : `All ${view.total} ${view.total === 1 ? "upload" : "uploads"}.`}{" "}
-            <label htmlFor="host-page-size">Show </label>
-            <FormSelect
-              id="host-page-size"
-              value={String(pageSize)}
-              className="pt-inline-select"
-              onChange={(_event, value) =>
-                navigate(`${hostPath(query.key, query.value)}${value === "20" ? "" : `&page_size=${value}`}`)
-              }
-            >
-              {HOST_PAGE_SIZES.map((size) => (
-                <FormSelectOption key={size} value={String(size)} label={`${size} uploads`} />
-              ))}
-            </FormSelect>
-          </Content>
-          <Table aria-label="Host uploads" variant="compact" isStriped>
-            <Thead>
-              <Tr>
-                <Th>request_id</Th>
-                <Th>created_at</Th>
-                <Th>outcome</Th>
-                <Th>services</Th>
-                <Th>where</Th>
-                <Th>{query.key === "inventory_id" ? "system_id" : "inventory_id"}</Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {view.uploads.map((u) => {
-                const other = query.key === "inventory_id" ? u.system_id : u.inventory_id
-                return (
-                  <Tr key={u.request_id}>
-                    <Td dataLabel="request_id">
-                      <Link to={`/track?request_id=${u.request_id}`}>{u.request_id}</Link>
-                    </Td>
-                    <Td dataLabel="created_at">{u.created_at}</Td>
-                    <Td dataLabel="outcome">
-                      <Label isCompact color={OUTCOME_LABEL[u.outcome].color} data-outcome={u.outcome}>
-                        {OUTCOME_LABEL[u.outcome].text}
-                      </Label>
-                    </Td>
-                    <Td dataLabel="services">
-                      {u.services.map((s) => (
+      >
+        {(view) => (
+          <Stack hasGutter>
+            <StackItem>
+              <DescriptionList isHorizontal isCompact aria-label="Host summary">
+                <DescriptionListGroup>
+                  <DescriptionListTerm>inventory_ids seen</DescriptionListTerm>
+                  <DescriptionListDescription>
+                    <HostLinks name="inventory_id" ids={view.inventoryIds} />
+                  </DescriptionListDescription>
+                </DescriptionListGroup>
+                <DescriptionListGroup>
+                  <DescriptionListTerm>system_ids seen</DescriptionListTerm>
+                  <DescriptionListDescription>
+                    <HostLinks name="system_id" ids={view.systemIds} />
+                  </DescriptionListDescription>
+                </DescriptionListGroup>
+                <DescriptionListGroup>
+                  <DescriptionListTerm>First seen</DescriptionListTerm>
+                  <DescriptionListDescription>{view.firstSeen}</DescriptionListDescription>
+                </DescriptionListGroup>
+                <DescriptionListGroup>
+                  <DescriptionListTerm>Last seen</DescriptionListTerm>
+                  <DescriptionListDescription>{view.lastSeen}</DescriptionListDescription>
+                </DescriptionListGroup>
+                <DescriptionListGroup>
+                  <DescriptionListTerm>Uploads succeeded</DescriptionListTerm>
+                  <DescriptionListDescription data-testid="host-succeeded">
+                    {view.successText}
+                  </DescriptionListDescription>
+                </DescriptionListGroup>
+                <DescriptionListGroup>
+                  <DescriptionListTerm>All its payloads</DescriptionListTerm>
+                  <DescriptionListDescription>
+                    <Link to={`/payloads?${new URLSearchParams({ [query.key]: query.value })}`}>
+                      Payloads with {query.key} {query.value}
+                    </Link>
+                  </DescriptionListDescription>
+                </DescriptionListGroup>
+              </DescriptionList>
+            </StackItem>
+            <StackItem>
+              <Title headingLevel="h2">Uploads, newest first</Title>
+              <Content component="p">
+                {view.more > 0
+                  ? `The newest ${view.uploads.length} of ${view.total}.`
+                  : `All ${view.total} ${view.total === 1 ? "upload" : "uploads"}.`}{" "}
+                <label htmlFor="host-page-size">Show </label>
+                <FormSelect
+                  id="host-page-size"
+                  value={String(pageSize)}
+                  className="pt-inline-select"
+                  onChange={(_event, value) =>
+                    navigate(
+                      `${hostPath(query.key, query.value)}${value === "20" ? "" : `&page_size=${value}`}`,
+                    )
+                  }
+                >
+                  {HOST_PAGE_SIZES.map((size) => (
+                    <FormSelectOption key={size} value={String(size)} label={`${size} uploads`} />
+                  ))}
+                </FormSelect>
+              </Content>
+              <DataTable
+                label="Host uploads"
+                rows={view.uploads}
+                rowKey={(u) => u.request_id}
+                columns={[
+                  { header: "request_id", cell: (u) => <TrackLink requestId={u.request_id} /> },
+                  { header: "created_at", cell: (u) => u.created_at },
+                  { header: "outcome", cell: (u) => <OutcomeLabel outcome={u.outcome} /> },
+                  {
+                    header: "services",
+                    cell: (u) =>
+                      u.services.map((s) => (
                         <Label
                           key={s.service}
                           isCompact
@@ -182,17 +166,16 @@ export const HostPage = () => {
                         >
                           {s.service}: {s.text}
                         </Label>
-                      ))}
-                    </Td>
-                    <Td dataLabel="where">{u.where}</Td>
-                    <Td dataLabel="other id">{other}</Td>
-                  </Tr>
-                )
-              })}
-            </Tbody>
-          </Table>
-        </StackItem>
-      </Stack>
+                      )),
+                  },
+                  { header: "where", cell: (u) => u.where },
+                  { header: otherKey, dataLabel: "other id", cell: (u) => u[otherKey] },
+                ]}
+              />
+            </StackItem>
+          </Stack>
+        )}
+      </AnswerStates>
     )
   return (
     <PageSection>

@@ -1,7 +1,5 @@
 import {
   Content,
-  EmptyState,
-  EmptyStateBody,
   Flex,
   FlexItem,
   FormSelect,
@@ -12,13 +10,14 @@ import {
   StackItem,
   Title,
 } from "@patternfly/react-core"
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table"
 import { useMemo, useState } from "react"
 import type { ListResponse, PipelineResponse } from "../api/ApiTypes.ts"
 import { listResponse, pipelineResponse, summarizedListRow } from "../api/Decode.ts"
 import { useApi } from "../api/useApi.ts"
+import { DataTable } from "../components/DataTable.tsx"
 import type { Row } from "../components/ListPageSpec.ts"
-import { ErrorResults, LoadingState } from "../components/ResultStates.tsx"
+import { AnswerStates, NothingToShow } from "../components/ResultStates.tsx"
+import { TrackLink } from "../components/TrackLink.tsx"
 import { readableSeconds } from "../lib/Format.ts"
 import { FlowChart } from "../pipeline/FlowChart.tsx"
 import {
@@ -83,69 +82,52 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
   )
   if (answer.services.length === 0) {
     return (
-      <EmptyState titleText="No payloads in this window" headingLevel="h2" variant="sm">
-        <EmptyStateBody>No service saw a payload in this window. Pick a longer one.</EmptyStateBody>
-      </EmptyState>
+      <NothingToShow title="No payloads in this window">
+        No service saw a payload in this window. Pick a longer one.
+      </NothingToShow>
     )
   }
   return (
     <>
       <Section title="Services">
-        <Table aria-label="Services" variant="compact" isStriped>
-          <Thead>
-            <Tr>
-              {[
-                "service",
-                "seen",
-                "rate",
-                "succeeded",
-                "failed",
-                "error rate",
-                "p50",
-                "p95",
-                "p99",
-                "open",
-                "stalled",
-              ].map((h) => (
-                <Th key={h} modifier="wrap">
-                  {h}
-                </Th>
-              ))}
-            </Tr>
-          </Thead>
-          <Tbody>
-            {services.map((s) => (
-              <Tr key={s.service}>
-                <Td dataLabel="service">{s.service}</Td>
-                <Td dataLabel="seen">{s.seen}</Td>
-                <Td dataLabel="rate">{s.rate}</Td>
-                <Td dataLabel="succeeded">{s.succeeded}</Td>
-                <Td dataLabel="failed">
-                  <CountLink
-                    n={s.failed}
-                    to={s.failedLink}
-                    label={`${payloads(s.failed)} failed in ${s.service}`}
-                  />
-                </Td>
-                <Td dataLabel="error rate">{s.errorRate}</Td>
-                <Td dataLabel="p50">{s.p50}</Td>
-                <Td dataLabel="p95">{s.p95}</Td>
-                <Td dataLabel="p99">{s.p99}</Td>
-                <Td dataLabel="open">
-                  {/* No link: the Payloads filters cannot say "open in this service" (stalled ones are open too). */}
-                  {s.openNow}
-                </Td>
-                <Td dataLabel="stalled">
-                  <CountLink
-                    n={s.stalledNow}
-                    to={s.stalledLink}
-                    label={`${payloads(s.stalledNow)} stalled in ${s.service}`}
-                  />
-                </Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
+        <DataTable
+          label="Services"
+          wrapHeaders
+          rows={services}
+          rowKey={(s) => s.service}
+          columns={[
+            { header: "service", cell: (s) => s.service },
+            { header: "seen", cell: (s) => s.seen },
+            { header: "rate", cell: (s) => s.rate },
+            { header: "succeeded", cell: (s) => s.succeeded },
+            {
+              header: "failed",
+              cell: (s) => (
+                <CountLink
+                  n={s.failed}
+                  to={s.failedLink}
+                  label={`${payloads(s.failed)} failed in ${s.service}`}
+                />
+              ),
+            },
+            { header: "error rate", cell: (s) => s.errorRate },
+            { header: "p50", cell: (s) => s.p50 },
+            { header: "p95", cell: (s) => s.p95 },
+            { header: "p99", cell: (s) => s.p99 },
+            // No link: the Payloads filters cannot say "open in this service" (stalled ones are open too).
+            { header: "open", cell: (s) => s.openNow },
+            {
+              header: "stalled",
+              cell: (s) => (
+                <CountLink
+                  n={s.stalledNow}
+                  to={s.stalledLink}
+                  label={`${payloads(s.stalledNow)} stalled in ${s.service}`}
+                />
+              ),
+            },
+          ]}
+        />
         <Content component="small">
           Durations: each service's time from received to its last success or error, of the stages that
           finished.
@@ -184,26 +166,18 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
         ) : (
           <>
             <FlowChart rows={flow} />
-            <Table aria-label="Flow" variant="compact">
-              <Thead>
-                <Tr>
-                  <Th>from</Th>
-                  <Th>to</Th>
-                  <Th>payloads</Th>
-                  <Th>of those from seen</Th>
-                </Tr>
-              </Thead>
-              <Tbody>
-                {flow.map((f) => (
-                  <Tr key={`${f.from}->${f.to}`}>
-                    <Td dataLabel="from">{f.from}</Td>
-                    <Td dataLabel="to">{f.to}</Td>
-                    <Td dataLabel="payloads">{f.count}</Td>
-                    <Td dataLabel="share">{f.share}</Td>
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
+            <DataTable
+              label="Flow"
+              striped={false}
+              rows={flow}
+              rowKey={(f) => `${f.from}->${f.to}`}
+              columns={[
+                { header: "from", cell: (f) => f.from },
+                { header: "to", cell: (f) => f.to },
+                { header: "payloads", cell: (f) => f.count },
+                { header: "of those from seen", dataLabel: "share", cell: (f) => f.share },
+              ]}
+            />
           </>
         )}
       </Section>
@@ -211,34 +185,25 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
         {errors.length === 0 ? (
           <Content component="p">No errors in this window.</Content>
         ) : (
-          <Table aria-label="Top errors" variant="compact" isStriped>
-            <Thead>
-              <Tr>
-                <Th>service</Th>
-                <Th>status</Th>
-                <Th>message</Th>
-                <Th>payloads</Th>
-                <Th>example</Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {errors.map((e) => (
-                <Tr key={`${e.service}|${e.status}|${e.message}`}>
-                  <Td dataLabel="service">{e.service}</Td>
-                  <Td dataLabel="status">{e.status}</Td>
-                  <Td dataLabel="message">{e.message}</Td>
-                  <Td dataLabel="payloads">
-                    <Link to={e.link} aria-label={`${payloads(e.count)} with ${e.status} in ${e.service}`}>
-                      {e.count}
-                    </Link>
-                  </Td>
-                  <Td dataLabel="example">
-                    <Link to={`/track?request_id=${e.exampleRequestId}`}>{e.exampleRequestId}</Link>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
+          <DataTable
+            label="Top errors"
+            rows={errors}
+            rowKey={(e) => `${e.service}|${e.status}|${e.message}`}
+            columns={[
+              { header: "service", cell: (e) => e.service },
+              { header: "status", cell: (e) => e.status },
+              { header: "message", cell: (e) => e.message },
+              {
+                header: "payloads",
+                cell: (e) => (
+                  <Link to={e.link} aria-label={`${payloads(e.count)} with ${e.status} in ${e.service}`}>
+                    {e.count}
+                  </Link>
+                ),
+              },
+              { header: "example", cell: (e) => <TrackLink requestId={e.exampleRequestId} /> },
+            ]}
+          />
         )}
       </Section>
     </>
@@ -259,26 +224,16 @@ const StalledList = () => {
         {total} stalled (no status for over an hour).{" "}
         {total > data.length && <Link to={STALLED_PAGE_LINK}>All of them on the Payloads page</Link>}
       </Content>
-      <Table aria-label="Stalled payloads" variant="compact" isStriped>
-        <Thead>
-          <Tr>
-            <Th>request_id</Th>
-            <Th>created_at</Th>
-            <Th>stuck in</Th>
-          </Tr>
-        </Thead>
-        <Tbody>
-          {data.map((row) => (
-            <Tr key={String(row.request_id)}>
-              <Td dataLabel="request_id">
-                <Link to={`/track?request_id=${String(row.request_id)}`}>{String(row.request_id)}</Link>
-              </Td>
-              <Td dataLabel="created_at">{String(row.created_at ?? "")}</Td>
-              <Td dataLabel="stuck in">{String(row.where ?? "")}</Td>
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
+      <DataTable
+        label="Stalled payloads"
+        rows={data}
+        rowKey={(row) => String(row.request_id)}
+        columns={[
+          { header: "request_id", cell: (row) => <TrackLink requestId={String(row.request_id)} /> },
+          { header: "created_at", cell: (row) => String(row.created_at ?? "") },
+          { header: "stuck in", cell: (row) => String(row.where ?? "") },
+        ]}
+      />
     </>
   )
 }
@@ -327,25 +282,18 @@ const PipelinePage = () => {
             )}
           </Flex>
         </StackItem>
-        {result.kind === "error" ? (
-          <StackItem>
-            <ErrorResults
-              noun="the pipeline"
-              error={result.error}
-              onRetry={() => {
-                setNow(Date.now())
-                reload()
-              }}
-              onReset={() => navigate("/pipeline")}
-            />
-          </StackItem>
-        ) : data === undefined ? (
-          <StackItem>
-            <LoadingState noun="the pipeline" />
-          </StackItem>
-        ) : (
-          <Figures answer={data} />
-        )}
+        <AnswerStates
+          noun="the pipeline"
+          error={result.kind === "error" ? result.error : undefined}
+          data={data}
+          onRetry={() => {
+            setNow(Date.now())
+            reload()
+          }}
+          onReset={() => navigate("/pipeline")}
+        >
+          {(answer) => <Figures answer={answer} />}
+        </AnswerStates>
         <Section title="Stalled now">
           <StalledList />
         </Section>
