@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process"
 import { Effect } from "effect"
 import { ensurePartitions, startOfDay } from "../src/Partitions.ts"
-import { rebuildSummaries } from "../src/queries/SummarySql.ts"
+import { rebuildPackedSummaries } from "../src/queries/SummarySql.ts"
 import { configFromUrl, resolveDatabaseUrl } from "../testing/PostgresTestServer.ts"
 import { openStore } from "../testing/StoreHarness.ts"
 import { payloadEvents } from "./PipelineMix.ts"
@@ -152,13 +152,13 @@ const main = async () => {
         // The payload summary (outcome filters, /hosts) is kept by the write path, which COPY bypasses too: it is
         // built here from the loaded statuses, as the migration's backfill does.
         log("summaries")
-        for (const statement of rebuildSummaries(`s.payload_id > ${first}`))
+        for (const statement of rebuildPackedSummaries(`s.payload_id > ${first}`))
           yield* Effect.promise(() => s.pg.query(statement))
         // VACUUM too: index-only scans (the summary's count, the statuses' payload ids) skip the heap only on
         // pages the visibility map marks all-visible, which COPY leaves unset (autovacuum would, later).
         log("VACUUM (ANALYZE)")
         yield* Effect.promise(() =>
-          s.pg.query("vacuum (analyze) payloads, payload_statuses, payload_services, payload_summaries"),
+          s.pg.query("vacuum (analyze) payloads, payload_statuses, payload_summaries"),
         )
         const seconds = (performance.now() - t0) / 1000
         log(

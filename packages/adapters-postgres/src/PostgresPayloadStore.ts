@@ -1,15 +1,14 @@
 import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
-import { mergeServiceSummary, type ServiceSummary, statusSummary } from "@pt/domain/Summary"
 import { Effect, Schema } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
-import { finishedStages } from "./queries/FinishedStages.ts"
-import { FINISHED_STAGES, summaryCtes } from "./queries/SummarySql.ts"
+import { STORED_SUMMARIES, summaryCtes } from "./queries/SummarySql.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
 import { orUnavailable } from "./StoreErrors.ts"
+import { mergeSummaries, StoredSummaryRow, unpack } from "./SummaryWrite.ts"
 
 /** Writers hold this advisory lock shared; retention takes it exclusive while deleting emptied payloads. */
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001
@@ -87,11 +86,10 @@ const STATUS_CTES = `inserted as (
 const INSERT_STATUSES = `with ${STATUS_CTES}
 select count(*)::float8 as n from inserted`
 
-// The same with the summary (docs/postgres.md, "The payload summary") in the same statement: one round trip per
-// batch. One row at least: the count, with the finished stages (RecordResult.finished) beside it, if any.
+// The same with the summary's writes (docs/postgres.md, "The payload summary") in the same statement: one round
+// trip for both.
 const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes(8)}
-select (select count(*) from inserted)::float8 as n, f.service_id, f.saw_error, f.last_terminal, f.started
-from (select) one left join (${FINISHED_STAGES}) f on true`
+select count(*)::float8 as n from inserted`
 
 export interface PayloadStoreOptions {
   /** Where `ping` runs: a connection of its own, so health checks never wait behind user queries. Default `sql`. */
@@ -105,53 +103,12 @@ export interface PayloadStoreOptions {
   readonly summary?: boolean
 }
 
-/**
- * The batch's statuses merged per payload and service by the domain's own merge (Summary.ts), in (payload id,
- * service id) order: the rows summaryCtes merges into the stored summary, as its 15 parameter arrays (the last:
- * whether the batch created the payload).
- */
-const summaryParams = (
-  statuses: ReadonlyArray<StatusEvent>,
-  payloadIds: ReadonlyMap<string, number>,
-  services: ReadonlyMap<string, number>,
-  created: ReadonlySet<number>,
-): Array<Array<unknown>> => {
-  const groups = new Map<string, { p: number; sv: number; s: ServiceSummary }>()
-  for (const e of statuses) {
-    const p = payloadIds.get(e.request_id)!
-    const sv = services.get(e.service)!
-    const key = `${p}:${sv}`
-    const one = statusSummary(e)
-    const known = groups.get(key)
-    if (known === undefined) groups.set(key, { p, sv, s: one })
-    else known.s = mergeServiceSummary(known.s, one)
-  }
-  const rows = [...groups.values()].sort((a, b) => a.p - b.p || a.sv - b.sv)
-  const column = (f: (r: (typeof rows)[number]) => unknown) => rows.map(f)
-  return [
-    column((r) => r.p),
-    column((r) => r.sv),
-    column((r) => r.s.firstDate),
-    column((r) => r.s.lastDate),
-    column((r) => r.s.firstReceived ?? null),
-    column((r) => r.s.lastReceived ?? null),
-    column((r) => r.s.lastTerminal ?? null),
-    column((r) => r.s.sawError),
-    column((r) => r.s.firstError?.date ?? null),
-    column((r) => r.s.firstError?.status ?? null),
-    column((r) => r.s.firstError?.status_msg ?? null),
-    column((r) => r.s.lastStatus.date),
-    column((r) => r.s.lastStatus.status),
-    column((r) => r.s.lastStatus.status_msg),
-    column((r) => created.has(r.p)),
-  ]
-}
-
 const byKey = <A>([a]: readonly [string, A], [b]: readonly [string, A]) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
- * The consumer's hot path: a batch of N events is two set-wise statements in one transaction (payloads; statuses
- * with the summary; plus, rarely, one to add new lookup names), whatever N is.
+ * The consumer's hot path: a batch of N events is three set-wise statements in one transaction (payloads; the
+ * stored summaries of the payloads it did not create; statuses with the merged summaries; plus, rarely, one to
+ * add new lookup names), whatever N is.
  */
 export const makePostgresPayloadStore = (
   sql: SqlClient["Service"],
@@ -197,15 +154,32 @@ export const makePostgresPayloadStore = (
           ])
           .pipe(Effect.flatMap(decodeRows(UpsertedRow)))
         const payloadIds = new Map(upserted.map((r) => [r.request_id, r.id]))
-        const unchanged = [...new Set(events.map((e) => e.request_id))].filter((id) => !payloadIds.has(id))
-        if (unchanged.length > 0) {
-          const found = yield* tx
-            .query(PAYLOAD_IDS, [unchanged])
-            .pipe(Effect.flatMap(decodeRows(PayloadIdRow)))
-          for (const r of found) payloadIds.set(r.request_id, r.id)
-        }
         // A new row has no xmax; a row updated on conflict carries this transaction's id there.
-        const created = new Set(upserted.flatMap((r) => (r.inserted ? [r.id] : [])))
+        const created = new Set(upserted.flatMap((r) => (r.inserted ? [r.request_id] : [])))
+        const requestIds = [...new Set(events.map((e) => e.request_id))]
+        // Every payload of the batch is locked by the upsert above (ON CONFLICT DO UPDATE locks the rows it does
+        // not update too), so the summaries read here are the latest and stay so until the commit.
+        const stored = new Map<number, ReturnType<typeof unpack>>()
+        if (summary) {
+          const others = requestIds.filter((id) => !created.has(id))
+          if (others.length > 0) {
+            const rows = yield* tx
+              .query(STORED_SUMMARIES, [others])
+              .pipe(Effect.flatMap(decodeRows(StoredSummaryRow)))
+            for (const r of rows) {
+              payloadIds.set(r.request_id, r.id)
+              stored.set(r.id, unpack(r))
+            }
+          }
+        } else {
+          const unchanged = requestIds.filter((id) => !payloadIds.has(id))
+          if (unchanged.length > 0) {
+            const found = yield* tx
+              .query(PAYLOAD_IDS, [unchanged])
+              .pipe(Effect.flatMap(decodeRows(PayloadIdRow)))
+            for (const r of found) payloadIds.set(r.request_id, r.id)
+          }
+        }
         const statusParams = [
           statuses.map((e) => payloadIds.get(e.request_id)!),
           statuses.map((e) => services.get(e.service)!),
@@ -219,15 +193,10 @@ export const makePostgresPayloadStore = (
           const inserted = yield* tx.query(INSERT_STATUSES, statusParams).pipe(Effect.flatMap(decodeCount))
           return { inserted, finished: [] }
         }
-        const result = yield* tx.query(INSERT_STATUSES_AND_SUMMARY, [
-          ...statusParams,
-          ...summaryParams(statuses, payloadIds, services, created),
-        ])
-        const inserted = yield* decodeCount(result)
-        const finished = yield* finishedStages(
-          { rows: result.rows.filter((r) => (r as { service_id: unknown }).service_id !== null), count: 0 },
-          services,
-        )
+        const { params, finished } = mergeSummaries(statuses, payloadIds, services, stored)
+        const inserted = yield* tx
+          .query(INSERT_STATUSES_AND_SUMMARY, [...statusParams, ...params])
+          .pipe(Effect.flatMap(decodeCount))
         return { inserted, finished }
       }),
       { statementTimeout: writeTimeout },

@@ -1,7 +1,7 @@
 import { Effect, Schema } from "effect"
 import { listPartitions, partitionName } from "./Partitions.ts"
 import { PAYLOAD_CLEANUP_LOCK } from "./PostgresPayloadStore.ts"
-import { rebuildSummaries } from "./queries/SummarySql.ts"
+import { rebuildPackedSummaries } from "./queries/SummarySql.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, type SqlError, withTransaction } from "./SqlClient.ts"
 
@@ -97,7 +97,7 @@ export const applyRetention = Effect.fnUntraced(function* (
         const stale = yield* tx.query(STALE_SUMMARIES, [keepFromText]).pipe(Effect.flatMap(decodeRows(IdRow)))
         if (stale.length === 0) return 0
         const ids = stale.map((r) => r.id)
-        for (const statement of rebuildSummaries("s.payload_id = any($1::int8[])"))
+        for (const statement of rebuildPackedSummaries("s.payload_id = any($1::int8[])"))
           yield* tx.query(statement, [ids])
         return ids.length
       }),
@@ -120,8 +120,6 @@ export const applyRetention = Effect.fnUntraced(function* (
                  and not exists (select 1 from payload_statuses s where s.payload_id = p.id)
                limit ${PAYLOAD_CHUNK})
              returning id
-           ), services as (
-             delete from payload_services where payload_id in (select id from gone)
            ), summaries as (
              delete from payload_summaries where payload_id in (select id from gone)
            )

@@ -101,17 +101,17 @@ describe("payload summary in PostgreSQL", () => {
       const ids = Array.from({ length: 5 }, () => freshId())
       const all = ids.flatMap((id, seed) => story(id, seed, now - 3 * HOUR))
       await Effect.runPromise(s.store.record(all))
-      // Down drops the summary tables; up recreates them from the statuses alone.
-      // (The later migration first.)
-      expect(await Effect.runPromise(migrateDown(s.orm))).toEqual([
+      // Down drops the summary tables; up recreates them from the statuses alone and packs them (the later
+      // migrations go down first, one at a time).
+      const later = [
+        "Migration20261202120000PipelineRollup",
+        "Migration20261202000000PackedSummary",
         "Migration20261201230000StatusPayloadInclude",
-      ])
-      expect(await Effect.runPromise(migrateDown(s.orm))).toEqual(["Migration20261201000000PayloadSummary"])
-      expect((await s.pg.query("select to_regclass('payload_services') as t")).rows).toEqual([{ t: null }])
-      expect(await Effect.runPromise(migrateUp(s.orm))).toEqual([
         "Migration20261201000000PayloadSummary",
-        "Migration20261201230000StatusPayloadInclude",
-      ])
+      ]
+      for (const name of later) expect(await Effect.runPromise(migrateDown(s.orm))).toEqual([name])
+      expect((await s.pg.query("select to_regclass('payload_services') as t")).rows).toEqual([{ t: null }])
+      expect(await Effect.runPromise(migrateUp(s.orm))).toEqual([...later].reverse())
       for (const id of ids)
         expect(await storedSummary(s, id)).toEqual(summarize(all.filter((e) => e.request_id === id)))
       expect((await inconsistentPayloads(s)).rows).toEqual([])

@@ -5,6 +5,7 @@ import { Migration20261123150000StatusCounts } from "./Migration20261123150000St
 import { Migration20261123160000StatusMsgIndex } from "./Migration20261123160000StatusMsgIndex.ts"
 import { Migration20261201000000PayloadSummary } from "./Migration20261201000000PayloadSummary.ts"
 import { Migration20261201230000StatusPayloadInclude } from "./Migration20261201230000StatusPayloadInclude.ts"
+import { Migration20261202000000PackedSummary } from "./Migration20261202000000PackedSummary.ts"
 import { Migration20261202120000PipelineRollup } from "./Migration20261202120000PipelineRollup.ts"
 
 /** Every migration, in order. Listed explicitly: no file globbing, so it works from source and in bundles. */
@@ -15,5 +16,6 @@ export const migrationsList: Array<MigrationObject> = [
   { name: "Migration20261123160000StatusMsgIndex", class: Migration20261123160000StatusMsgIndex },
   { name: "Migration20261201000000PayloadSummary", class: Migration20261201000000PayloadSummary },
   { name: "Migration20261201230000StatusPayloadInclude", class: Migration20261201230000StatusPayloadInclude },
+  { name: "Migration20261202000000PackedSummary", class: Migration20261202000000PackedSummary },
   { name: "Migration20261202120000PipelineRollup", class: Migration20261202120000PipelineRollup },
 ]

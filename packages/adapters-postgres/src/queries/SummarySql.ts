@@ -1,14 +1,15 @@
 /**
  * The SQL of the payload summary (packages/domain/src/Summary.ts; docs/postgres.md, "The payload summary"):
  *
- * - `payload_services`: one row per payload and service with the merged fields of ServiceSummary.
- * - `payload_summaries`: one row per payload with what the outcome filter needs: `any_error`, the number of
- *   `open` services and the latest status date, plus `created_at` (the payload's, same rule) for the windows.
+ * - `payload_summaries`: one row per payload with what the outcome filter needs (`any_error`, the number of
+ *   `open` services, the latest status date, `created_at`: the payload's, same rule), and the merged fields of
+ *   each service's ServiceSummary packed as parallel arrays in service id order (migration
+ *   Migration20261202000000PackedSummary): one row to write per payload and batch instead of one per service.
+ * - `payload_services`: a view with one row per payload and service, unpacked from those arrays, for the reads.
  *
- * Every merge is a least/greatest/or (order-insensitive, idempotent), except `open_services`, which the write
- * adds as a delta: each service row remembers in `prev_open` whether it was open before the update that wrote
- * it (the ON CONFLICT branch sees the latest committed row under its lock, so the deltas of concurrent writers
- * add up exactly). Text ties compare in "C" order, the domain's `compareText`.
+ * The write merges in JS with the domain's own merge (PostgresPayloadStore.ts): it reads the stored row while
+ * holding the payload row's lock (taken by the payload upsert), so no concurrent writer can change it meanwhile,
+ * and writes the merged row back. Text ties compare in "C" order, the domain's `compareText`.
  */
 import { ERROR_STATUSES, RECEIVED, SUCCESS_STATUSES } from "@pt/domain/StatusVocabulary"
 import { micros } from "../SqlFragments.ts"
@@ -37,101 +38,140 @@ const SERVICE_COLUMNS = [
   "last_status_msg",
 ] as const
 
-// The merge of the stored row `s` with the batch's row `excluded`, column by column.
-const newerError = `excluded.first_error_date is not null and (s.first_error_date is null or
-  (excluded.first_error_date, excluded.first_error_status, excluded.first_error_msg)
-  < (s.first_error_date, s.first_error_status, s.first_error_msg))`
-const newerLast = `(excluded.last_status_date, excluded.last_status, excluded.last_status_msg)
-  > (s.last_status_date, s.last_status, s.last_status_msg)`
-const merged: Record<(typeof SERVICE_COLUMNS)[number], string> = {
-  first_date: "least(s.first_date, excluded.first_date)",
-  last_date: "greatest(s.last_date, excluded.last_date)",
-  // least/greatest ignore NULLs: a missing date never wins.
-  first_received: "least(s.first_received, excluded.first_received)",
-  last_received: "greatest(s.last_received, excluded.last_received)",
-  last_terminal: "greatest(s.last_terminal, excluded.last_terminal)",
-  saw_error: "s.saw_error or excluded.saw_error",
-  first_error_date: `case when ${newerError} then excluded.first_error_date else s.first_error_date end`,
-  first_error_status: `case when ${newerError} then excluded.first_error_status else s.first_error_status end`,
-  first_error_msg: `case when ${newerError} then excluded.first_error_msg else s.first_error_msg end`,
-  last_status_date: `case when ${newerLast} then excluded.last_status_date else s.last_status_date end`,
-  last_status: `case when ${newerLast} then excluded.last_status else s.last_status end`,
-  last_status_msg: `case when ${newerLast} then excluded.last_status_msg else s.last_status_msg end`,
-}
-
 const ts = (param: string) => `(timestamptz 'epoch' + ${param} * interval '1 microsecond')`
 
-const FRESH_OPEN = isOpen("s")
-const insertedValues = `p, sv, ${ts("fd")}, ${ts("ld")}, ${ts("fr")}, ${ts("lr")}, ${ts("lt")}, se, ${ts("fed")}, fes, fem,
-    ${ts("lsd")}, lss, lsm`
-const RETURNED = `payload_id, service_id, saw_error, first_date, last_date,
-    ${micros("last_terminal")} as last_terminal, ${micros("coalesce(first_received, first_date)")} as started`
+/** The packed per-service arrays of `payload_summaries`, in the order of SERVICE_COLUMNS (dates as int8 micros). */
+export const PACKED_COLUMNS = [
+  "first_dates",
+  "last_dates",
+  "first_receiveds",
+  "last_receiveds",
+  "last_terminals",
+  "saw_errors",
+  "first_error_dates",
+  "first_error_statuses",
+  "first_error_msgs",
+  "last_status_dates",
+  "last_statuses",
+  "last_status_msgs",
+] as const
+
+const PACKED_TYPES = [
+  "int8",
+  "int8",
+  "int8",
+  "int8",
+  "int8",
+  "bool",
+  "int8",
+  "text",
+  "text",
+  "int8",
+  "text",
+  "text",
+]
+
+/**
+ * The stored summaries of the payloads `$1` (request ids), with their ids: dates as float8 (micros fit exactly),
+ * so both drivers answer numbers. A payload without summary row has null arrays.
+ */
+export const STORED_SUMMARIES = `select p.id::float8 as id, p.request_id, s.service_ids,
+  ${PACKED_COLUMNS.map((c, i) => (PACKED_TYPES[i] === "int8" ? `s.${c}::float8[] as ${c}` : `s.${c}`)).join(", ")}
+from payloads p left join payload_summaries s on s.payload_id = p.id where p.request_id = any($1::text[])`
 
 /**
  * The summary's data-modifying CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one
- * round trip: the batch's summaries (merged per payload and service in JS by the domain's own merge, one row each,
- * parameters `$first` … `$first+14`) merged into the stored ones, and the payload rows adjusted. Then
- * `FINISHED_STAGES` reads the CTE `changed`.
- *
- * The rows of payloads this batch created (`nw`, from the payload upsert: nobody else can have written a summary
- * for a payload whose row is not committed yet) are plain inserts: no conflict check, no speculative-insertion
- * record, and their payload row is inserted with its counts. The others merge on conflict; rows go in
- * (payload_id, service_id) order, then payload order, so concurrent writers lock them in one global order. A
- * redelivery changes no service row (the WHERE skips rows the batch does not change) and so adds nothing to
- * `open_services`.
+ * round trip. Parameters from `$first`: the merged rows of the payloads whose summary changed, one per (payload,
+ * service) in (payload, service) order (14 arrays: payload id, service id, then SERVICE_COLUMNS), and one per
+ * payload (6 arrays: id, created_at, last_date, any_error, open_services, whether the batch created it). A payload
+ * the batch created is a plain insert (no conflict check, no speculative-insertion record); the others replace
+ * their row (merged in JS from the stored one under the payload row lock), in payload order.
  */
 export const summaryCtes = (first: number) => {
   const $ = (i: number) => `$${first + i}`
-  return `batch as materialized (
-  select * from unnest(${$(0)}::int8[], ${$(1)}::int4[], ${$(2)}::int8[], ${$(3)}::int8[], ${$(4)}::int8[],
-    ${$(5)}::int8[], ${$(6)}::int8[], ${$(7)}::bool[], ${$(8)}::int8[], ${$(9)}::text[], ${$(10)}::text[],
-    ${$(11)}::int8[], ${$(12)}::text[], ${$(13)}::text[], ${$(14)}::bool[])
-    as u(p, sv, fd, ld, fr, lr, lt, se, fed, fes, fem, lsd, lss, lsm, nw)
-), fresh as (
-  insert into payload_services as s (payload_id, service_id, ${SERVICE_COLUMNS.join(", ")})
-  select ${insertedValues} from batch where nw
-  returning null::bool as prev_open, ${FRESH_OPEN} as open, ${RETURNED}
-), merged as (
-  insert into payload_services as s (payload_id, service_id, ${SERVICE_COLUMNS.join(", ")}, prev_open)
-  select ${insertedValues}, null from batch where not nw order by p, sv
-  on conflict (payload_id, service_id) do update set
-    ${SERVICE_COLUMNS.map((c) => `${c} = ${merged[c]}`).join(",\n    ")},
-    prev_open = ${isOpen("s")}
-  where (${SERVICE_COLUMNS.map((c) => merged[c]).join(", ")})
-    is distinct from (${SERVICE_COLUMNS.map((c) => `s.${c}`).join(", ")})
-  returning prev_open, ${isOpen("s")} as open, ${RETURNED}
-), changed as (
-  select true as nw, * from fresh union all select false, * from merged
-), delta as (
-  select payload_id, bool_and(nw) as nw, sum(open::int - coalesce(prev_open, false)::int) as open_services,
-    bool_or(saw_error) as any_error, min(first_date) as created_at, max(last_date) as last_date
-  from changed group by payload_id
-), fresh_payloads as (
-  insert into payload_summaries (payload_id, created_at, last_date, any_error, open_services)
-  select payload_id, created_at, last_date, any_error, open_services from delta where nw
-), summarized as (
-  insert into payload_summaries as t (payload_id, created_at, last_date, any_error, open_services)
-  select payload_id, created_at, last_date, any_error, open_services from delta where not nw order by payload_id
+  const service = PACKED_TYPES.map((type, i) => `${$(i + 2)}::${type}[]`).join(", ")
+  const columns = `payload_id, created_at, last_date, any_error, open_services, service_ids, ${PACKED_COLUMNS.join(", ")}`
+  const values = `id, ${ts("ca")}, ${ts("ld")}, ae, os, service_ids, ${PACKED_COLUMNS.join(", ")}`
+  return `summary_services as (
+  select * from unnest(${$(0)}::int8[], ${$(1)}::int4[], ${service})
+    as u(p, sv, ${PACKED_COLUMNS.join(", ")})
+), packed as (
+  select p, array_agg(sv order by sv) as service_ids,
+    ${PACKED_COLUMNS.map((c) => `array_agg(${c} order by sv) as ${c}`).join(",\n    ")}
+  from summary_services group by p
+), summary_rows as materialized (
+  select * from unnest(${$(14)}::int8[], ${$(15)}::int8[], ${$(16)}::int8[], ${$(17)}::bool[], ${$(18)}::int4[],
+    ${$(19)}::bool[]) as u(id, ca, ld, ae, os, nw)
+  join packed on packed.p = u.id
+), fresh_summaries as (
+  insert into payload_summaries (${columns})
+  select ${values} from summary_rows where nw
+), merged_summaries as (
+  insert into payload_summaries as t (${columns})
+  select ${values} from summary_rows where not nw order by id
   on conflict (payload_id) do update set
-    created_at = least(t.created_at, excluded.created_at),
-    last_date = greatest(t.last_date, excluded.last_date),
-    any_error = t.any_error or excluded.any_error,
-    open_services = t.open_services + excluded.open_services
-  where excluded.open_services <> 0 or excluded.last_date > t.last_date or excluded.created_at < t.created_at
-     or (excluded.any_error and not t.any_error)
+    ${columns
+      .split(", ")
+      .slice(1)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(", ")}
 )`
 }
 
-/**
- * The stages this batch finished (RecordResult.finished), from `summaryCtes`' `changed`: open before (or a new
- * row), terminal now. A row the batch did not change is not in `changed`, so a redelivery finishes nothing.
- */
-export const FINISHED_STAGES = `select service_id, saw_error, last_terminal, started from changed
-  where coalesce(prev_open, true) and not open`
+/** The view of the packed arrays as one row per payload and service (the layout the reads use). */
+export const PAYLOAD_SERVICES_VIEW = `create view "payload_services" as
+select t.payload_id, u.service_id, ${SERVICE_COLUMNS.map((c, i) =>
+  PACKED_TYPES[i] === "int8"
+    ? `${ts(`u.${c}`)} as ${c}`
+    : PACKED_TYPES[i] === "text"
+      ? `u.${c} collate "C" as ${c}`
+      : `u.${c}`,
+).join(", ")}
+from payload_summaries t
+cross join lateral unnest(t.service_ids, ${PACKED_COLUMNS.map((c) => `t.${c}`).join(", ")})
+  as u(service_id, ${SERVICE_COLUMNS.join(", ")})`
 
 /**
- * Rebuilds the summaries of the payloads `scope` selects (a condition on `s.payload_id`) from their stored
- * statuses: the migration's backfill and retention's repair after statuses were dropped. Same fields and tie
+ * Rebuilds the packed summaries of the payloads `scope` selects (a condition on `s.payload_id`) from their stored
+ * statuses: the backfill of Migration20261202000000PackedSummary's tests and retention's repair after statuses
+ * were dropped. Same fields and tie rules as the domain's `summarize`; a payload without statuses is left without
+ * a summary row.
+ */
+export const rebuildPackedSummaries = (scope: string): ReadonlyArray<string> => [
+  `delete from payload_summaries s where ${scope}`,
+  `insert into payload_summaries (payload_id, created_at, last_date, any_error, open_services, service_ids,
+     ${PACKED_COLUMNS.join(", ")})
+   with src as materialized (
+     select s.payload_id, s.service_id, s.date, n.name as status, s.status_msg
+     from payload_statuses s join statuses n on n.id = s.status_id where ${scope}
+   ), g as (
+     select payload_id, service_id, min(date) as first_date, max(date) as last_date,
+       min(date) filter (where ${IS_RECEIVED("status")}) as first_received,
+       max(date) filter (where ${IS_RECEIVED("status")}) as last_received,
+       max(date) filter (where ${IS_TERMINAL("status")}) as last_terminal, bool_or(${IS_ERROR("status")}) as saw_error
+     from src group by payload_id, service_id
+   ), e as (
+     select distinct on (payload_id, service_id) payload_id, service_id, date, status, status_msg
+     from src where ${IS_ERROR("status")} order by payload_id, service_id, date, status, status_msg
+   ), l as (
+     select distinct on (payload_id, service_id) payload_id, service_id, date, status, status_msg
+     from src order by payload_id, service_id, date desc, status desc, status_msg desc
+   ), r as (
+     select g.*, e.date as first_error_date, e.status as first_error_status, e.status_msg as first_error_msg,
+       l.date as last_status_date, l.status as last_status, l.status_msg as last_status_msg
+     from g join l using (payload_id, service_id) left join e using (payload_id, service_id)
+   )
+   select r.payload_id, p.created_at, max(r.last_date), bool_or(r.saw_error), count(*) filter (where ${isOpen("r")}),
+     array_agg(r.service_id order by r.service_id),
+     ${SERVICE_COLUMNS.map((c, i) => `array_agg(${PACKED_TYPES[i] === "int8" ? `${micros(`r.${c}`)}::int8` : `r.${c}`} order by r.service_id)`).join(",\n     ")}
+   from r join payloads p on p.id = r.payload_id
+   group by r.payload_id, p.created_at`,
+]
+
+/**
+ * The first layout's rebuild (separate `payload_services` table), kept as it was for the applied migration
+ * Migration20261201000000PayloadSummary, which backfills with it: rebuilds the summaries of the payloads `scope`
+ * selects (a condition on `s.payload_id`) from their stored statuses. Same fields and tie
  * rules as the domain's `summarize`; a payload without statuses is left without summary rows.
  */
 export const rebuildSummaries = (scope: string): ReadonlyArray<string> => [
