@@ -7,6 +7,7 @@ import { Migration20261201000000PayloadSummary } from "./Migration20261201000000
 import { Migration20261201230000StatusPayloadInclude } from "./Migration20261201230000StatusPayloadInclude.ts"
 import { Migration20261202000000PackedSummary } from "./Migration20261202000000PackedSummary.ts"
 import { Migration20261202120000PipelineRollup } from "./Migration20261202120000PipelineRollup.ts"
+import { Migration20261202130000SummaryCreatedAtInclude } from "./Migration20261202130000SummaryCreatedAtInclude.ts"
 
 /** Every migration, in order. Listed explicitly: no file globbing, so it works from source and in bundles. */
 export const migrationsList: Array<MigrationObject> = [
@@ -18,4 +19,8 @@ export const migrationsList: Array<MigrationObject> = [
   { name: "Migration20261201230000StatusPayloadInclude", class: Migration20261201230000StatusPayloadInclude },
   { name: "Migration20261202000000PackedSummary", class: Migration20261202000000PackedSummary },
   { name: "Migration20261202120000PipelineRollup", class: Migration20261202120000PipelineRollup },
+  {
+    name: "Migration20261202130000SummaryCreatedAtInclude",
+    class: Migration20261202130000SummaryCreatedAtInclude,
+  },
 ]
