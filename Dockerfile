@@ -20,7 +20,9 @@ COPY tests/e2e/package.json tests/e2e/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm --filter @pt/web run build
-ENV NODE_ENV=production
+# V8 heap limits for every process of the image (packages/runtime/src/NodeFlags.ts decides them and says why;
+# the deploy manifests set the same NODE_OPTIONS beside each pod's memory limit).
+ENV NODE_ENV=production NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=8"
 # The mock producer keeps uploaded archives under .data (its --data-dir default).
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node

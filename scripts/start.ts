@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { createServer } from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { withNodeOptions } from "../packages/runtime/src/NodeFlags.ts"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const log = (line: string) => process.stderr.write(`\x1b[1m[start]\x1b[0m ${line}\n`)
@@ -113,7 +114,8 @@ let started = false
 const run = (name: string, script: string, args: Array<string>, env: Record<string, string>) => {
   const child = spawn(process.execPath, [join(root, script), ...args], {
     cwd: root,
-    env: { ...process.env, ...env },
+    // The V8 heap limits the image and the deploy manifests run with (packages/runtime/src/NodeFlags.ts).
+    env: withNodeOptions({ ...process.env, ...env }),
     // The IPC channel carries the API's own "ready" (see apps/api/src/embedded.ts).
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   })

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { parseAllDocuments } from "yaml"
+import { HEAP_FLAGS, NODE_OPTIONS, withNodeOptions } from "../src/NodeFlags.ts"
+
+// NodeFlags.ts decides the heap limits; the files that start the processes outside this code (the image, the
+// deploy manifests, compose, package scripts) must carry that value, not a copy that drifted.
+const root = join(import.meta.dirname, "..", "..", "..")
+const read = (path: string) => readFileSync(join(root, path), "utf8")
+const manifests = [
+  "deploy/clowdapp.yml",
+  ...readdirSync(join(root, "deploy/k8s"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => `deploy/k8s/${f}`),
+]
+
+type Node = Record<string, unknown>
+const isNode = (u: unknown): u is Node => typeof u === "object" && u !== null
+const walk = (u: unknown, visit: (node: Node) => void): void => {
+  if (Array.isArray(u)) for (const x of u) walk(x, visit)
+  else if (isNode(u)) {
+    visit(u)
+    for (const v of Object.values(u)) walk(v, visit)
+  }
+}
+
+/** Every container (or ClowdApp pod spec) that runs an app's main.ts, with its NODE_OPTIONS value. */
+const appContainers = (file: string) => {
+  const docs = parseAllDocuments(read(file), { merge: true }).map((d) => d.toJS() as unknown)
+  // The template's parameters: ${NODE_OPTIONS} stands for the parameter's value.
+  const parameters = new Map<string, string>()
+  for (const doc of docs)
+    if (isNode(doc) && Array.isArray(doc.parameters))
+      for (const p of doc.parameters as ReadonlyArray<Node>)
+        parameters.set(String(p.name), String(p.value ?? ""))
+  const found: Array<{ readonly file: string; readonly command: string; readonly nodeOptions?: string }> = []
+  for (const doc of docs)
+    walk(doc, (node) => {
+      const command = Array.isArray(node.command) ? node.command.join(" ") : ""
+      if (!/apps\/(api|consumer)\/src\/main\.ts/.test(command)) return
+      const env = (Array.isArray(node.env) ? node.env : []) as ReadonlyArray<Node>
+      const raw = env.find((e) => e.name === "NODE_OPTIONS")?.value
+      const value =
+        typeof raw === "string"
+          ? raw.replace(/^\$\{(\w+)\}$/, (_, name: string) => parameters.get(name) ?? "")
+          : undefined
+      found.push({ file, command, ...(value === undefined ? {} : { nodeOptions: value }) })
+    })
+  return found
+}
+
+describe("V8 heap flags (NodeFlags.ts)", () => {
+  it("are set as NODE_OPTIONS for every process of the image", () => {
+    const env = /^ENV .*NODE_OPTIONS="([^"]*)"/m.exec(read("Dockerfile"))?.[1]
+    expect(env).toBe(NODE_OPTIONS)
+  })
+
+  it("are set, with exactly that value, beside every API and consumer deployment", () => {
+    const containers = manifests.flatMap(appContainers)
+    // api + consumer in the ClowdApp and in the Kubernetes set
+    expect(containers.length).toBe(4)
+    for (const c of containers) expect(c.nodeOptions, `${c.file}: ${c.command}`).toBe(NODE_OPTIONS)
+  })
+
+  it("have no other value anywhere a process is started from", () => {
+    const places = [
+      "Dockerfile",
+      "docker-compose.yml",
+      ...manifests,
+      ...["api", "consumer", "mock-producer"].map((app) => `apps/${app}/package.json`),
+    ]
+    const stray = places.flatMap((file) =>
+      [...read(file).matchAll(/--max-(?:old|semi)-space-size=\d+/g)]
+        .map((m) => m[0])
+        .filter((flag) => !HEAP_FLAGS.includes(flag))
+        .map((flag) => `${file}: ${flag}`),
+    )
+    expect(stray).toEqual([])
+  })
+
+  it("come first in NODE_OPTIONS, so a caller's own options (later, hence winning) still apply", () => {
+    expect(withNodeOptions({}).NODE_OPTIONS).toBe(NODE_OPTIONS)
+    expect(withNodeOptions({ NODE_OPTIONS: "--max-old-space-size=300 --cpu-prof" }).NODE_OPTIONS).toBe(
+      `${NODE_OPTIONS} --max-old-space-size=300 --cpu-prof`,
+    )
+    expect(withNodeOptions({ NODE_OPTIONS: "--cpu-prof" }, "").NODE_OPTIONS).toBe("--cpu-prof")
+  })
+})
