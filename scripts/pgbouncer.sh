@@ -31,28 +31,7 @@ ensure_binary() {
 
 bin() { command -v pgbouncer 2>/dev/null || echo /usr/sbin/pgbouncer; }
 
-run_user() {
-  if [[ "$(id -u)" != 0 ]]; then id -un; return; fi
-  if id postgres >/dev/null 2>&1; then echo postgres; return; fi
-  useradd --system --no-create-home --shell /usr/sbin/nologin pt-postgres >/dev/null 2>&1 || true
-  echo pt-postgres
-}
-
-as_owner() {
-  local owner="$1"; shift
-  if [[ "$(id -un)" == "$owner" ]]; then "$@"
-  elif command -v runuser >/dev/null; then runuser -u "$owner" -- "$@"
-  else su -s /bin/sh "$owner" -c "$(printf '%q ' "$@")"
-  fi
-}
-
-free_port() {
-  local port
-  for port in $(seq 56432 56532); do
-    if ! (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  say "no free port in 56432-56532"; exit 1
-}
+source "$root/scripts/lib/server-user.sh"
 
 is_running() {
   [[ -f "$pidfile" && -f "$dir/port" ]] || return 1
@@ -88,7 +67,7 @@ start() {
   local listen="${PT_PGB_PORT:-}"
   if [[ -z "$listen" ]]; then
     listen="$(cat "$dir/port" 2>/dev/null || true)"
-    if [[ -z "$listen" ]] || (echo >"/dev/tcp/127.0.0.1/$listen") 2>/dev/null; then listen="$(free_port)"; fi
+    if [[ -z "$listen" ]] || (echo >"/dev/tcp/127.0.0.1/$listen") 2>/dev/null; then listen="$(free_port 56432 56532)"; fi
   fi
   echo "$listen" >"$dir/port"
   # trust: the user name must still be in the userlist; the upstream password (if any) goes on the server

@@ -44,34 +44,7 @@ ensure_server_binaries() {
   [[ -n "$bin" ]] || { say "postgresql installed but pg_ctl/initdb not found"; exit 1; }
 }
 
-# The OS user that owns and runs the cluster: the current user unless it is root.
-run_user() {
-  if [[ "$(id -u)" != 0 ]]; then id -un; return; fi
-  if id postgres >/dev/null 2>&1; then echo postgres; return; fi
-  useradd --system --no-create-home --shell /usr/sbin/nologin pt-postgres >/dev/null 2>&1 || true
-  echo pt-postgres
-}
-
-as_owner() {
-  local owner="$1"; shift
-  if [[ "$(id -un)" == "$owner" ]]; then "$@"
-  elif command -v runuser >/dev/null; then runuser -u "$owner" -- "$@"
-  else su -s /bin/sh "$owner" -c "$(printf '%q ' "$@")"
-  fi
-}
-
-free_port() {
-  local port
-  for port in $(seq 55432 55532); do
-    # Not listening, and (with ss) no socket on it at all: the range is inside Linux's ephemeral ports, so an
-    # outgoing connection may hold one, and the server could not bind it.
-    if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
-    if command -v ss >/dev/null && [[ -n "$(ss -Htan "( sport = :$port )" 2>/dev/null)" ]]; then continue; fi
-    echo "$port"
-    return
-  done
-  say "no free port in 55432-55532"; exit 1
-}
+source "$root/scripts/lib/server-user.sh"
 
 url() { echo "postgres://$user@127.0.0.1:$(cat "$dir/port")/$db"; }
 
@@ -80,7 +53,7 @@ pick_port() {
   local port="${PT_PG_PORT:-}"
   if [[ -z "$port" ]]; then
     port="$(cat "$dir/port" 2>/dev/null || true)"
-    if [[ -z "$port" ]] || (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then port="$(free_port)"; fi
+    if [[ -z "$port" ]] || (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then port="$(free_port 55432 55532)"; fi
   fi
   echo "$port" >"$dir/port"
   echo "$port"
