@@ -9,7 +9,7 @@
  * connections measure throughput (and queueing: p99 grows with the connections), 4 connections the latency
  * at a lower but still high rate. A number = that many requests/s overall; beware that autocannon paces it
  * per second (each connection sends its share back to back, then idles until the next second), so it measures
- * bursts, not a steady load. Prints req/s, p50, p99 and the `count` of one sample response; saves JSON under
+ * bursts, not a steady load. Prints req/s, p50, p95, p99 and the `count` of one sample response; saves JSON under
  * bench-results/. Profile the server: NODE_OPTIONS="--cpu-prof --cpu-prof-dir=prof" (both processes write one).
  *
  * Data:
