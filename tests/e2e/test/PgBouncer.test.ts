@@ -1,6 +1,4 @@
 import { execFile } from "node:child_process"
-import { mkdirSync } from "node:fs"
-import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import type {} from "@pt/adapters-kafka/testing/globalSetup"
 import {
@@ -23,33 +21,19 @@ import {
 } from "@pt/adapters-postgres/testing/PostgresTestServer"
 import { startConsumer, untilReady } from "@pt/consumer/testing/ConsumerProcess"
 import { databaseUrlOf } from "@pt/consumer/testing/StoredStatuses"
-import { testDay } from "@pt/domain/testing/TestDates"
 import { Effect } from "effect"
-import { afterAll, expect, inject, it } from "vitest"
+import { expect, inject, it } from "vitest"
 import { startApi } from "../testing/ApiProcess.ts"
+import { cleanups, hexId, LOGS, statusAt } from "../testing/Harness.ts"
 import { startPgBouncer } from "../testing/PgBouncer.ts"
 import { followSse } from "../testing/SseClient.ts"
 
 const brokers = inject("kafkaBootstrapServers")
 const databaseUrl = inject("databaseUrl")
 const kafka = testKafka(brokers)
-const logs = fileURLToPath(new URL("../../../test-artifacts/e2e/", import.meta.url))
-mkdirSync(logs, { recursive: true })
-const DAY = testDay()
 const run = promisify(execFile)
 
-const cleanups: Array<() => Promise<unknown>> = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
-})
-
-const hex = (n: number) => n.toString(16).padStart(32, "0")
-const status = (requestId: string, service: string, state: string, time: string) => ({
-  request_id: requestId,
-  service,
-  status: state,
-  date: `${DAY}T${time}Z`,
-})
+const cleanup = cleanups()
 
 /** Rows of one statement run by psql (PgBouncer's admin console speaks only the simple protocol). */
 const psql = async (url: string, statement: string) => {
@@ -61,9 +45,9 @@ const psql = async (url: string, statement: string) => {
 
 it("API and consumer through PgBouncer in transaction pooling mode: ingest, lists, track, POST /statuses, SSE", async () => {
   const bouncer = await startPgBouncer(databaseUrl)
-  cleanups.push(bouncer.stop)
+  cleanup(bouncer.stop)
   const db = await createTestDatabase(databaseUrl, "pgbouncer")
-  cleanups.push(() => dropTestDatabase(databaseUrl, db))
+  cleanup(() => dropTestDatabase(databaseUrl, db))
   const direct = databaseUrlOf(db)
   const pooled = bouncer.pooled(direct)
   const settings = { DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct, DB_POOLER: "transaction" }
@@ -92,25 +76,25 @@ it("API and consumer through PgBouncer in transaction pooling mode: ingest, list
         DB_MIGRATE_ON_START: "true",
         DB_POOL_SIZE: "2",
       },
-      `${logs}pgbouncer-consumer.log`,
+      `${LOGS}pgbouncer-consumer.log`,
     ),
-    startApi({ ...settings, DB_MIGRATE_ON_START: "true", DB_POOL_SIZE: "2" }, `${logs}pgbouncer-api.log`),
+    startApi({ ...settings, DB_MIGRATE_ON_START: "true", DB_POOL_SIZE: "2" }, `${LOGS}pgbouncer-api.log`),
   ])
-  cleanups.push(
+  cleanup(
     () => consumer.stop(),
     () => api.stop(),
   )
   await untilReady(consumer)
 
   // A live view open before the consumer stores anything of its payload.
-  const X = hex(0xd4)
-  const Y = hex(0xe5)
+  const X = hexId(0xd4)
+  const Y = hexId(0xe5)
   const sse = await followSse(`${api.url}/api/v1/payloads/${X}/events`)
-  cleanups.push(sse.close)
+  cleanup(sse.close)
   const sent = [
-    status(X, "ingress", "received", "09:00:00"),
-    status(X, "puptoo", "processing", "09:00:01"),
-    status(X, "puptoo", "success", "09:00:03"),
+    statusAt(X, "ingress", "received", "09:00:00"),
+    statusAt(X, "puptoo", "processing", "09:00:01"),
+    statusAt(X, "puptoo", "success", "09:00:03"),
   ]
   await produceRaw(
     kafka,
@@ -120,7 +104,7 @@ it("API and consumer through PgBouncer in transaction pooling mode: ingest, list
   await eventually(
     () => "the consumer committed every record",
     async () => (await groupProgress(kafka, groupId, topic)).committed === sent.length,
-    20_000,
+    60_000,
   )
   await eventually(
     () => "the SSE client saw the consumer's three statuses",
@@ -132,7 +116,7 @@ it("API and consumer through PgBouncer in transaction pooling mode: ingest, list
   const posted = await fetch(`${api.url}/api/v1/statuses`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify([status(Y, "ingress", "received", "12:00:00")]),
+    body: JSON.stringify([statusAt(Y, "ingress", "received", "12:00:00")]),
   })
   expect(posted.status).toBe(202)
   const track = (await (await fetch(`${api.url}/api/v1/payloads/${X}`)).json()) as {
@@ -168,7 +152,7 @@ it("API and consumer through PgBouncer in transaction pooling mode: ingest, list
     statementTimeoutMs: 300,
   }
   const pool = pgPool(config, { max: 6, onError: () => undefined })
-  cleanups.push(() => pool.end())
+  cleanup(() => pool.end())
   const sql = pgSqlClient(pool, config)
   const settingsSeen = await Effect.runPromise(
     sql.query<{ jit: string; timeout: string }>(

@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs"
-import { fileURLToPath } from "node:url"
 import { DeadLetterHeaders } from "@pt/adapters-kafka/DeadLetter"
 import type {} from "@pt/adapters-kafka/testing/globalSetup"
 import {
@@ -27,15 +25,14 @@ import { decodeStatusMessage } from "@pt/domain/StatusMessage"
 import { Micros, microsFromMillis, parseRfc3339 } from "@pt/domain/Timestamp"
 import { startMockProducer } from "@pt/mock-producer/testing/MockProducerProcess"
 import { Result } from "effect"
-import { afterAll, expect, inject, it } from "vitest"
+import { expect, inject, it } from "vitest"
 import { type ApiProcess, startApi } from "../testing/ApiProcess.ts"
+import { cleanups, LOGS } from "../testing/Harness.ts"
 import { followSse } from "../testing/SseClient.ts"
 
 const brokers = inject("kafkaBootstrapServers")
 const databaseUrl = inject("databaseUrl")
 const kafka = testKafka(brokers)
-const logs = fileURLToPath(new URL("../../../test-artifacts/e2e/", import.meta.url))
-mkdirSync(logs, { recursive: true })
 
 /** Each scenario once, with a fixed seed; A, B and E also get a redelivered `received` (stored once). */
 const SCENARIOS = [
@@ -57,10 +54,7 @@ interface ApiStatus {
   readonly date: string
 }
 
-const cleanups: Array<() => Promise<unknown>> = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
-})
+const cleanup = cleanups()
 
 it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario's history, durations, outcome, SSE, DLQ", async () => {
   const topic = uniqueName("e2e.status")
@@ -70,7 +64,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
     { topic: dlq, partitions: 1 },
   ])
   const db = await createTestDatabase(databaseUrl, "e2e")
-  cleanups.push(() => dropTestDatabase(databaseUrl, db))
+  cleanup(() => dropTestDatabase(databaseUrl, db))
   const DATABASE_URL = databaseUrlOf(db)
   const groupId = uniqueName("e2e.group")
 
@@ -84,12 +78,12 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
       DB_MIGRATE_ON_START: "true",
       DB_POOL_SIZE: "2",
     },
-    `${logs}consumer.log`,
+    `${LOGS}consumer.log`,
   )
-  cleanups.push(() => consumer.stop())
+  cleanup(() => consumer.stop())
   await untilReady(consumer)
-  const api: ApiProcess = await startApi({ DATABASE_URL, DB_POOL_SIZE: "2" }, `${logs}api.log`)
-  cleanups.push(() => api.stop())
+  const api: ApiProcess = await startApi({ DATABASE_URL, DB_POOL_SIZE: "2" }, `${LOGS}api.log`)
+  cleanup(() => api.stop())
 
   // All scenarios at once, each paced in real time as `single` does; the SSE stream of A opens as soon as its
   // request_id is printed, while its statuses are still being produced and stored.
@@ -99,13 +93,13 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
       ...["--scenario", scenario, "--seed", String(seed), "--duplicates", duplicates, "--noise", "0.15"],
       ...["--output", "kafka", "--brokers", brokers, "--topic", topic, "--api", api.url],
     ])
-    cleanups.push(run.stop)
+    cleanup(run.stop)
     return { scenario, run }
   })
   const ids = new Map<string, string>()
   for (const { scenario, run } of runs) ids.set(scenario, (await run.line(/^request_id ([0-9a-f]{32}) /))[1]!)
   const sse = await followSse(`${api.url}/api/v1/payloads/${ids.get("A")}/events`)
-  cleanups.push(sse.close)
+  cleanup(sse.close)
 
   let produced = 0
   for (const { scenario, run } of runs) {

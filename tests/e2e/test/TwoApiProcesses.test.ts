@@ -1,30 +1,16 @@
-import { mkdirSync } from "node:fs"
-import { fileURLToPath } from "node:url"
 import type {} from "@pt/adapters-postgres/testing/globalSetup"
 import { createTestDatabase, dropTestDatabase } from "@pt/adapters-postgres/testing/PostgresTestServer"
 import { databaseUrlOf } from "@pt/consumer/testing/StoredStatuses"
 import { testDay } from "@pt/domain/testing/TestDates"
-import { afterAll, expect, inject, it } from "vitest"
+import { expect, inject, it } from "vitest"
 import { startApi } from "../testing/ApiProcess.ts"
+import { cleanups, hexId, LOGS, statusAt } from "../testing/Harness.ts"
 import { followSse } from "../testing/SseClient.ts"
 
 const databaseUrl = inject("databaseUrl")
-const logs = fileURLToPath(new URL("../../../test-artifacts/e2e/", import.meta.url))
-mkdirSync(logs, { recursive: true })
 const DAY = testDay()
 
-const cleanups: Array<() => Promise<unknown>> = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
-})
-
-const hex = (n: number) => n.toString(16).padStart(32, "0")
-const status = (requestId: string, service: string, state: string, time: string) => ({
-  request_id: requestId,
-  service,
-  status: state,
-  date: `${DAY}T${time}Z`,
-})
+const cleanup = cleanups()
 
 const post = async (base: string, body: unknown) => {
   const r = await fetch(`${base}/api/v1/statuses`, {
@@ -46,15 +32,15 @@ const until = async (what: string, check: () => boolean, timeoutMs = 10_000) => 
 
 it("two API processes on one PostgreSQL: a status stored through either reaches SSE clients of both, and both answer byte for byte alike", async () => {
   const db = await createTestDatabase(databaseUrl, "two_api")
-  cleanups.push(() => dropTestDatabase(databaseUrl, db))
+  cleanup(() => dropTestDatabase(databaseUrl, db))
   const DATABASE_URL = databaseUrlOf(db)
   // Both migrate on start, at once: the migration lock makes the second wait, then find nothing pending.
   const [one, two] = await Promise.all(
     [1, 2].map((n) =>
-      startApi({ DATABASE_URL, DB_MIGRATE_ON_START: "true", DB_POOL_SIZE: "2" }, `${logs}two-api-${n}.log`),
+      startApi({ DATABASE_URL, DB_MIGRATE_ON_START: "true", DB_POOL_SIZE: "2" }, `${LOGS}two-api-${n}.log`),
     ),
   )
-  cleanups.push(
+  cleanup(
     () => one!.stop(),
     () => two!.stop(),
   )
@@ -62,21 +48,24 @@ it("two API processes on one PostgreSQL: a status stored through either reaches 
   const b = two!
 
   // Live views opened on each process before anything is stored for their payloads.
-  const X = hex(0xa1)
-  const Y = hex(0xb2)
+  const X = hexId(0xa1)
+  const Y = hexId(0xb2)
   const onB = await followSse(`${b.url}/api/v1/payloads/${X}/events`)
   const onA = await followSse(`${a.url}/api/v1/payloads/${Y}/events`)
-  cleanups.push(onB.close, onA.close)
+  cleanup(onB.close, onA.close)
   await until("both streams connected", () => onA.events.length > 0 && onB.events.length > 0)
 
   // Stored through API 1, seen live by the client of API 2 (and the other way round).
   expect(
     await post(a.url, [
-      status(X, "ingress", "received", "10:00:00"),
-      status(X, "ingress", "success", "10:00:02"),
+      statusAt(X, "ingress", "received", "10:00:00"),
+      statusAt(X, "ingress", "success", "10:00:02"),
     ]),
   ).toEqual({ accepted: 2, rejected: [] })
-  await post(b.url, [status(Y, "puptoo", "processing", "11:00:00"), status(Y, "puptoo", "error", "11:00:05")])
+  await post(b.url, [
+    statusAt(Y, "puptoo", "processing", "11:00:00"),
+    statusAt(Y, "puptoo", "error", "11:00:05"),
+  ])
   const statuses = (s: typeof onA) => s.events.filter((e) => e.event === "status")
   await until("API 2's client sees both statuses stored through API 1", () => statuses(onB).length === 2)
   await until("API 1's client sees both statuses stored through API 2", () => statuses(onA).length === 2)
@@ -96,7 +85,7 @@ it("two API processes on one PostgreSQL: a status stored through either reaches 
     "/api/v1/payloads?sort_by=created_at&sort_dir=asc&page_size=1",
     `/api/v1/payloads/${X}`,
     `/api/v1/payloads/${Y}`,
-    `/api/v1/payloads/${hex(0xc3)}`,
+    `/api/v1/payloads/${hexId(0xc3)}`,
     "/api/v1/statuses?sort_by=date&sort_dir=asc",
     "/api/v1/statuses?service=puptoo&status=error",
     `/api/v1/statuses?date_gte=${DAY}T10:00:01Z&date_lt=${DAY}T11:00:01Z`,
