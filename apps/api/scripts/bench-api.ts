@@ -133,7 +133,7 @@ const sampleHosts = async (base: string): Promise<ReadonlyArray<string>> => {
 type Item = { readonly inventory_id: string }
 
 /** The V8 flags of the server child: the production ones (NodeFlags.ts), or BENCH_NODE_FLAGS to compare. */
-const serverNodeFlags = process.env.BENCH_NODE_FLAGS ?? NODE_OPTIONS
+const serverNodeFlags = process.env.BENCH_NODE_FLAGS ?? NODE_OPTIONS.api
 
 /** The API as a child process, with the production V8 flags (as NODE_OPTIONS, the way the image passes them). */
 const startServer = (env: Record<string, string>) =>

@@ -38,7 +38,7 @@ const ids = Number(args.ids === "" ? args.clients : args.ids)
 const rounds = Number(args.rounds)
 const batch = Number(args.batch)
 const root = new URL("../../..", import.meta.url).pathname
-const serverNodeFlags = process.env.BENCH_NODE_FLAGS ?? NODE_OPTIONS
+const serverNodeFlags = process.env.BENCH_NODE_FLAGS ?? NODE_OPTIONS.api
 const say = (line: string) => process.stdout.write(`[bench:sse] ${line}\n`)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -2,17 +2,17 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { createWriteStream } from "node:fs"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
-import { HEAP_FLAGS } from "@pt/runtime/NodeFlags"
+import { CONSUMER_HEAP_FLAGS } from "@pt/runtime/NodeFlags"
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url))
 
 /**
- * The V8 flags the consumer is deployed with: the heap limits of @pt/runtime/NodeFlags (the image's
- * NODE_OPTIONS). A batch's objects live long enough to be promoted, so without a cap V8 lets the old space grow
+ * The V8 flags the consumer is deployed with: its heap limits from @pt/runtime/NodeFlags (the NODE_OPTIONS of
+ * its deployments). A batch's objects live long enough to be promoted, so without a cap V8 lets the old space grow
  * to hundreds of MB between major GCs; with these the live set (≈ 50 MB) stays close to the heap.
  */
 export const CONSUMER_NODE_FLAGS = [
-  ...HEAP_FLAGS,
+  ...CONSUMER_HEAP_FLAGS,
   // kafkajs 2.2 arms a timer with a negative delay on every throttle check (harmless, but one warning per process)
   "--disable-warning=TimeoutNegativeWarning",
 ]

@@ -6,16 +6,26 @@
  * measured figures.
  *
  * They travel as NODE_OPTIONS, which Node itself reads (no code of ours does): the Dockerfile's ENV sets it for
- * every process of the image, the deploy manifests set the same value beside each pod's memory limit (raise both
- * together), and `./pt start` and the benchmarks pass it to the processes they start.
- * packages/runtime/test/NodeFlags.test.ts checks that every one of those places carries exactly this value.
+ * every process of the image, the deploy manifests set each app's value beside its pod's memory limit (raise
+ * both together), and `./pt start` and the benchmarks pass it to the processes they start.
+ * packages/runtime/test/NodeFlags.test.ts checks that every one of those places carries exactly these values.
  */
-// Old space 192 MB: the API's idle live set is ≈ 56 MB (mostly module code) and 2,000 open live views add
-// ≈ 43 KB each (≈ 86 MB), which 128 MB could not hold (V8 aborted with "heap out of memory" in bench:sse).
-// Semi-space 8 MB: V8's default on a large host is 64 MB, i.e. 128 MB of young generation kept resident.
-export const HEAP_FLAGS: ReadonlyArray<string> = ["--max-old-space-size=192", "--max-semi-space-size=8"]
+// Semi-space 8 MB for both: V8's default on a large host is 64 MB, i.e. 128 MB of young generation kept resident.
+const SEMI_SPACE = "--max-semi-space-size=8"
 
-export const NODE_OPTIONS = HEAP_FLAGS.join(" ")
+// API: old space 192 MB. Its idle live set is ≈ 56 MB (mostly module code) and 2,000 open live views add
+// ≈ 43 KB each (≈ 86 MB), which 128 MB could not hold (V8 aborted with "heap out of memory" in bench:sse).
+export const API_HEAP_FLAGS: ReadonlyArray<string> = ["--max-old-space-size=192", SEMI_SPACE]
+
+// Consumer: old space 128 MB. A batch's objects live long enough to be promoted; its live set is ≈ 50 MB and
+// 128 MB keeps its RSS near 220 MB at full rate (bench:ingest), where 192 MB let it reach ≈ 240 MB.
+export const CONSUMER_HEAP_FLAGS: ReadonlyArray<string> = ["--max-old-space-size=128", SEMI_SPACE]
+
+/** The NODE_OPTIONS value of each app (the image's ENV carries the API's: its default command). */
+export const NODE_OPTIONS = {
+  api: API_HEAP_FLAGS.join(" "),
+  consumer: CONSUMER_HEAP_FLAGS.join(" "),
+} as const
 
 /**
  * `env` with NODE_OPTIONS = `flags` followed by whatever NODE_OPTIONS `env` already holds, so a caller's own
@@ -23,7 +33,7 @@ export const NODE_OPTIONS = HEAP_FLAGS.join(" ")
  */
 export const withNodeOptions = (
   env: Record<string, string | undefined>,
-  flags: string = NODE_OPTIONS,
+  flags: string = NODE_OPTIONS.api,
 ): Record<string, string | undefined> => ({
   ...env,
   NODE_OPTIONS: [flags, env.NODE_OPTIONS ?? ""].filter((s) => s.trim() !== "").join(" "),
