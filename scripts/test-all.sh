@@ -25,6 +25,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Both Kafka lines' jars (the broker, 4.x, and the 3.9 compatibility check) are fetched from Maven Central once;
+# on a fresh machine that is network time, so it runs beside the typecheck and is awaited before the broker starts.
+kafka_jars_log="$(mktemp)"
+(bash scripts/kafka.sh install && KAFKA_VERSION=3.9.2 bash scripts/kafka.sh install) >"$kafka_jars_log" 2>&1 &
+kafka_jars=$!
+
 step "typecheck and lint"
 turbo run typecheck lint --continue --output-logs=errors-only
 tsc -p . && biome check scripts *.json
@@ -34,6 +40,7 @@ step "alerting rules (promtool; installs Debian's prometheus, which the consumer
 bash scripts/test-alert-rules.sh
 
 step "services: PostgreSQL and Kafka"
+wait "$kafka_jars" || { cat "$kafka_jars_log" >&2; echo "fetching the Kafka jars failed (see above)" >&2; exit 1; }
 if [[ -z "${DATABASE_URL:-}" && -z "${DB_HOST:-}" ]]; then
   eval "$(bash scripts/postgres.sh start)"
   export DATABASE_URL
@@ -49,6 +56,9 @@ echo "DATABASE_URL=${DATABASE_URL:-<DB_* settings>}  KAFKA_BOOTSTRAP_SERVERS=$KA
 step "unit and integration tests"
 # One package at a time: the machine has two cores and the integration tests share the servers.
 turbo run test --concurrency=1 --output-logs=new-only
+
+step "Kafka 3.9 compatibility (the Kafka adapter's consumer test file on a 3.9.2 broker of its own)"
+bash scripts/test-kafka-compat.sh
 
 step "the suites that need no broker, with the clock 90 days ahead (libfaketime)"
 # Catches fixtures dated from a fixed instant before retention or "stalled" reach them (see the script).
