@@ -8,7 +8,7 @@ import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
 import { orUnavailable } from "./StoreErrors.ts"
-import { mergeSummaries, StoredSummaryRow, unpack } from "./SummaryWrite.ts"
+import { batchSummaries, mergeSummaries, StoredSummaryRow, unpack } from "./SummaryWrite.ts"
 
 /** Writers hold this advisory lock shared; retention takes it exclusive while deleting emptied payloads. */
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001
@@ -139,6 +139,7 @@ export const makePostgresPayloadStore = (
       "statuses",
       statuses.map((e) => e.status),
     )
+    const summaries = summary ? batchSummaries(statuses) : undefined
     return yield* withTransaction(
       sql,
       Effect.fnUntraced(function* (tx) {
@@ -189,11 +190,11 @@ export const makePostgresPayloadStore = (
           statuses.map((e) => e.date),
           created.size,
         ]
-        if (!summary) {
+        if (summaries === undefined) {
           const inserted = yield* tx.query(INSERT_STATUSES, statusParams).pipe(Effect.flatMap(decodeCount))
           return { inserted, finished: [] }
         }
-        const { params, finished } = mergeSummaries(statuses, payloadIds, services, stored)
+        const { params, finished } = mergeSummaries(summaries, payloadIds, services, stored)
         const inserted = yield* tx
           .query(INSERT_STATUSES_AND_SUMMARY, [...statusParams, ...params])
           .pipe(Effect.flatMap(decodeCount))

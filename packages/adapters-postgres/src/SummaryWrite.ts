@@ -90,27 +90,36 @@ const sameSummary = (a: ServiceSummary, b: ServiceSummary) =>
   a.lastStatus.status_msg === b.lastStatus.status_msg
 
 /**
- * The batch's statuses merged into the stored summaries by the domain's own merge (Summary.ts): the parameters of
- * summaryCtes (SummarySql.ts) for the payloads whose summary changed (a redelivery changes none, so writes
- * nothing), and the stages the batch finished (RecordResult.finished: open before or new, not open now).
+ * The batch's statuses merged per payload (request id) and service by the domain's own merge: done before the
+ * write transaction, so the payload row locks are not held meanwhile.
+ */
+export const batchSummaries = (statuses: ReadonlyArray<StatusEvent>) => {
+  const batch = new Map<string, Map<string, ServiceSummary>>()
+  for (const e of statuses) {
+    const known = batch.get(e.request_id) ?? new Map<string, ServiceSummary>()
+    batch.set(e.request_id, known)
+    const one = statusSummary(e)
+    const previous = known.get(e.service)
+    known.set(e.service, previous === undefined ? one : mergeServiceSummary(previous, one))
+  }
+  return batch
+}
+
+/**
+ * The batch's summaries (batchSummaries) merged into the stored ones by the domain's own merge (Summary.ts): the
+ * parameters of summaryCtes (SummarySql.ts) for the payloads whose summary changed (a redelivery changes none, so
+ * writes nothing), and the stages the batch finished (RecordResult.finished: open before or new, not open now).
  * `stored` holds every payload the batch did not create (the caller holds their payload row locks).
  */
 export const mergeSummaries = (
-  statuses: ReadonlyArray<StatusEvent>,
+  summaries: ReadonlyMap<string, ReadonlyMap<string, ServiceSummary>>,
   payloadIds: ReadonlyMap<string, number>,
   services: ReadonlyMap<string, number>,
   stored: ReadonlyMap<number, Services>,
 ) => {
   const batch = new Map<number, Services>()
-  for (const e of statuses) {
-    const p = payloadIds.get(e.request_id)!
-    const sv = services.get(e.service)!
-    const known = batch.get(p) ?? new Map<number, ServiceSummary>()
-    batch.set(p, known)
-    const one = statusSummary(e)
-    const previous = known.get(sv)
-    known.set(sv, previous === undefined ? one : mergeServiceSummary(previous, one))
-  }
+  for (const [requestId, byName] of summaries)
+    batch.set(payloadIds.get(requestId)!, new Map([...byName].map(([name, s]) => [services.get(name)!, s])))
   const names = new Map([...services].map(([name, id]) => [id, name]))
   const finished: Array<FinishedStage> = []
   const service: Array<Array<unknown>> = Array.from({ length: 14 }, () => [])

@@ -7,6 +7,7 @@ import { freshId, statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { migrateDown, migrateUp } from "../src/Migrate.ts"
+import { migrationsList } from "../src/migrations/Migrations.ts"
 import { ensurePartitions, startOfDay } from "../src/Partitions.ts"
 import type { PostgresConfig } from "../src/PostgresConfig.ts"
 import { applyRetention } from "../src/Retention.ts"
@@ -103,12 +104,8 @@ describe("payload summary in PostgreSQL", () => {
       await Effect.runPromise(s.store.record(all))
       // Down drops the summary tables; up recreates them from the statuses alone and packs them (the later
       // migrations go down first, one at a time).
-      const later = [
-        "Migration20261202120000PipelineRollup",
-        "Migration20261202000000PackedSummary",
-        "Migration20261201230000StatusPayloadInclude",
-        "Migration20261201000000PayloadSummary",
-      ]
+      const names = migrationsList.map((m) => m.name)
+      const later = names.slice(names.indexOf("Migration20261201000000PayloadSummary")).reverse()
       for (const name of later) expect(await Effect.runPromise(migrateDown(s.orm))).toEqual([name])
       expect((await s.pg.query("select to_regclass('payload_services') as t")).rows).toEqual([{ t: null }])
       expect(await Effect.runPromise(migrateUp(s.orm))).toEqual([...later].reverse())
