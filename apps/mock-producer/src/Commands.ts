@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Micros } from "@pt/domain/Timestamp"
 import { Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"

@@ -1,6 +1,5 @@
 import type { MikroORM, Options } from "@mikro-orm/core"
 import { Migrator } from "@mikro-orm/migrations"
-import { MikroORM as PgliteMikroORM } from "@mikro-orm/pglite"
 import { MikroORM as PostgreSqlMikroORM } from "@mikro-orm/postgresql"
 import { StoreUnavailable } from "@pt/domain/ports/StoreUnavailable"
 import { Effect, Redacted, type Scope } from "effect"
@@ -120,6 +119,8 @@ export const postgresOrm = (config: PostgresConfig): Effect.Effect<StoreOrm, Sto
 export const pgliteOrm = (dataDir: string): Effect.Effect<StoreOrm, StoreUnavailable, Scope.Scope> =>
   Effect.acquireRelease(
     ormCall("opening the embedded database", async () => {
+      // Loaded only here: the WASM build of PostgreSQL and its driver are megabytes a server process never uses.
+      const { MikroORM: PgliteMikroORM } = await import("@mikro-orm/pglite")
       const orm = await PgliteMikroORM.init({ ...common, dbName: dataDir })
       const db: PgliteDatabase = await orm.driver.getConnection().getNativeClient()
       // One in-process connection owned by this process alone: no other migrator can run against it.

@@ -1,4 +1,4 @@
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Exit, Logger, Runtime } from "effect"
 import { AppConfigProviderLayer } from "./AppConfigProvider.ts"
 import { jsonLogger, LoggerLayer, type LogOutput } from "./Logging.ts"
