@@ -39,14 +39,14 @@ const RequestIdParam = {
 }
 const identity = { "x-rh-identity": Schema.optional(Schema.String) }
 
-export class SystemGroup extends HttpApiGroup.make("system").add(
+class SystemGroup extends HttpApiGroup.make("system").add(
   HttpApiEndpoint.get("root", "/", { success: Lubdub }),
   HttpApiEndpoint.get("health", "/health", { success: Lubdub, error: ServiceUnavailable }),
   HttpApiEndpoint.get("live", "/live", { success: Lubdub }),
   HttpApiEndpoint.get("ready", "/ready", { success: Lubdub, error: ServiceUnavailable }),
 ) {}
 
-export class PayloadsGroup extends HttpApiGroup.make("payloads")
+class PayloadsGroup extends HttpApiGroup.make("payloads")
   .add(
     HttpApiEndpoint.get("root", "/", { success: Lubdub }),
     HttpApiEndpoint.get("list", "/payloads", {
@@ -72,7 +72,7 @@ export class PayloadsGroup extends HttpApiGroup.make("payloads")
   )
   .prefix(API_PREFIX) {}
 
-export class StatusesGroup extends HttpApiGroup.make("statuses")
+class StatusesGroup extends HttpApiGroup.make("statuses")
   .add(
     HttpApiEndpoint.get("list", "/statuses", {
       query: P.StatusListParams,
@@ -92,7 +92,7 @@ export class StatusesGroup extends HttpApiGroup.make("statuses")
   )
   .prefix(API_PREFIX) {}
 
-export class HostsGroup extends HttpApiGroup.make("hosts")
+class HostsGroup extends HttpApiGroup.make("hosts")
   .add(
     HttpApiEndpoint.get("history", "/hosts", {
       query: P.HostParams,
@@ -102,7 +102,7 @@ export class HostsGroup extends HttpApiGroup.make("hosts")
   )
   .prefix(API_PREFIX) {}
 
-export class LinksGroup extends HttpApiGroup.make("links")
+class LinksGroup extends HttpApiGroup.make("links")
   .add(
     HttpApiEndpoint.get("roles", "/roles/archiveLink", {
       headers: identity,
@@ -124,7 +124,7 @@ export class LinksGroup extends HttpApiGroup.make("links")
   )
   .prefix(API_PREFIX) {}
 
-export class PipelineGroup extends HttpApiGroup.make("pipeline")
+class PipelineGroup extends HttpApiGroup.make("pipeline")
   .add(
     HttpApiEndpoint.get("analytics", "/pipeline", {
       query: PipelineParams,
