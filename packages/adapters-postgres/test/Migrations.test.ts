@@ -2,6 +2,7 @@ import { statusEvent } from "@pt/domain/testing/Fixtures"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { migrateDown, migrateUp, pendingMigrations } from "../src/Migrate.ts"
+import { migrationsList } from "../src/migrations/Migrations.ts"
 import type { PostgresConfig } from "../src/PostgresConfig.ts"
 import { createTestDatabase, dropTestDatabase } from "../testing/PostgresTestServer.ts"
 import { openStore } from "../testing/StoreHarness.ts"
@@ -13,22 +14,19 @@ beforeAll(async () => {
 })
 afterAll(() => dropTestDatabase(url, config))
 
-const ALL = [
-  "Migration20261123000000Initial",
-  "Migration20261123140000StoreCounts",
-  "Migration20261123150000StatusCounts",
-  "Migration20261123160000StatusMsgIndex",
-  "Migration20261201000000PayloadSummary",
-  "Migration20261201230000StatusPayloadInclude",
-  "Migration20261202000000PackedSummary",
-  "Migration20261202120000PipelineRollup",
-]
+// Every registered migration, which must be listed in the order of their timestamps (the order `up` applies).
+const ALL = migrationsList.map((m) => m.name)
 
 const tables = `select string_agg(relname, ',' order by relname) as names from pg_class
   where relname in ('payloads', 'payload_statuses', 'payload_statuses_default', 'services', 'sources', 'statuses',
     'store_counts', 'status_counts')`
 
 describe("migrations", () => {
+  it("are registered in the order of their timestamps, each name once", () => {
+    expect(ALL).toEqual([...new Set(ALL)].sort())
+    expect(ALL[0]).toBe("Migration20261123000000Initial")
+  })
+
   it("round trip: up creates the schema, down removes it, up again gives a working store", () =>
     Effect.runPromise(
       Effect.scoped(
