@@ -129,6 +129,20 @@ const AnalyticsRow = Schema.Struct({
 // Code point order, like the memory store and the "C" collation of the names.
 const byText = compareText
 
+type ErrorRows = (typeof AnalyticsRow.Type)["errors"]
+type FlowRows = (typeof AnalyticsRow.Type)["flow"]
+
+/** A service's top errors, most frequent first (ties by status, then message), from either path's error rows. */
+const topErrorsOf = (errors: ErrorRows | undefined, service: string) =>
+  (errors ?? [])
+    .filter((e) => e.service === service)
+    .sort((a, b) => b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg))
+    .map((e) => ({ status: e.status, status_msg: e.status_msg, count: e.count, exampleRequestId: e.example }))
+
+/** The flow edges, busiest first (ties by from, then to). */
+const flowOf = (flow: FlowRows | undefined) =>
+  [...(flow ?? [])].sort((a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to))
+
 /** The bind parameters of ANALYTICS (also for scripts/explain-queries.ts-style EXPLAIN runs). */
 export const analyticsParams = (q: AnalyticsQuery): ReadonlyArray<unknown> => [
   // Bounds as RFC 3339 text: constants the planner can use; the rest as exact float8 microseconds.
@@ -188,24 +202,10 @@ const fromSummaries = (
                   },
                 }),
             series: series.get(t.service) ?? [],
-            topErrors: (row?.errors ?? [])
-              .filter((e) => e.service === t.service)
-              .sort(
-                (a, b) =>
-                  b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg),
-              )
-              .map((e) => ({
-                status: e.status,
-                status_msg: e.status_msg,
-                count: e.count,
-                exampleRequestId: e.example,
-              })),
+            topErrors: topErrorsOf(row?.errors, t.service),
           }),
         )
-      const flow = [...(row?.flow ?? [])].sort(
-        (a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to),
-      )
-      return { services, flow }
+      return { services, flow: flowOf(row?.flow) }
     }),
   )
 
@@ -339,24 +339,10 @@ const fromRollup = (
                 ...(p === undefined ? {} : { p95: p.p95 }),
               }
             }),
-            topErrors: (row?.errors ?? [])
-              .filter((e) => e.service === service)
-              .sort(
-                (a, b) =>
-                  b.count - a.count || byText(a.status, b.status) || byText(a.status_msg, b.status_msg),
-              )
-              .map((e) => ({
-                status: e.status,
-                status_msg: e.status_msg,
-                count: e.count,
-                exampleRequestId: e.example,
-              })),
+            topErrors: topErrorsOf(row?.errors, service),
           }
         })
-      const flow = [...(row?.flow ?? [])].sort(
-        (a, b) => b.count - a.count || byText(a.from, b.from) || byText(a.to, b.to),
-      )
-      return { services, flow }
+      return { services, flow: flowOf(row?.flow) }
     }),
   )
 }
