@@ -19,33 +19,22 @@ export interface ConsumerSettings {
   readonly rollupLookbackMs: number
 }
 
+/** A duration setting (Effect's duration syntax, e.g. "30 seconds", "1 hour") read as milliseconds. */
+const millis = (name: string, otherwise: Duration.Duration) =>
+  Config.Duration(name).pipe(Config.withDefault(otherwise), Config.map(Duration.toMillis))
+
 export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
   metricsPort: Config.Port("METRICSPORT").pipe(Config.withDefault(9000)),
   store: storeKind,
-  maintenanceIntervalMs: Config.Duration("MAINTENANCE_INTERVAL").pipe(
-    Config.withDefault(Duration.hours(1)),
-    Config.map(Duration.toMillis),
-  ),
+  maintenanceIntervalMs: millis("MAINTENANCE_INTERVAL", Duration.hours(1)),
   stuckAfterMs: Config.Int("CONSUMER_STUCK_AFTER_MS").pipe(Config.withDefault(120_000)),
   // Idle, a fetch is answered every 0.5 s and a heartbeat every 3 s (also while a batch is retried): 10 s of
   // silence is an outage, not a slow answer.
   brokerSilenceMs: Config.Int("CONSUMER_READY_SILENCE_MS").pipe(Config.withDefault(10_000)),
   // A count over the unfinished payloads' summary rows: milliseconds when few are open, ≈3 s (one pool
   // connection) with the 540,000 open payloads of the fleet benchmark data. Not per scrape.
-  openGaugesIntervalMs: Config.Duration("OPEN_PAYLOADS_INTERVAL").pipe(
-    Config.withDefault(Duration.minutes(1)),
-    Config.map(Duration.toMillis),
-  ),
-  stalledAfterMs: Config.Duration("STALLED_AFTER").pipe(
-    Config.withDefault(Duration.hours(1)),
-    Config.map(Duration.toMillis),
-  ),
-  rollupIntervalMs: Config.Duration("PIPELINE_ROLLUP_INTERVAL").pipe(
-    Config.withDefault(Duration.seconds(30)),
-    Config.map(Duration.toMillis),
-  ),
-  rollupLookbackMs: Config.Duration("PIPELINE_ROLLUP_LOOKBACK").pipe(
-    Config.withDefault(Duration.minutes(10)),
-    Config.map(Duration.toMillis),
-  ),
+  openGaugesIntervalMs: millis("OPEN_PAYLOADS_INTERVAL", Duration.minutes(1)),
+  stalledAfterMs: millis("STALLED_AFTER", Duration.hours(1)),
+  rollupIntervalMs: millis("PIPELINE_ROLLUP_INTERVAL", Duration.seconds(30)),
+  rollupLookbackMs: millis("PIPELINE_ROLLUP_LOOKBACK", Duration.minutes(10)),
 })

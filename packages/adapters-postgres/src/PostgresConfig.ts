@@ -8,18 +8,12 @@ export interface PostgresAddress {
   readonly user: string
   readonly password: Redacted.Redacted<string>
   readonly database: string
+  /** `require`/`verify-full` turn TLS on (Clowder's `sslMode`); anything else is plain TCP. */
   readonly sslMode: string
 }
 
 /** Where and how to connect, plus the store's own settings. */
-export interface PostgresConfig {
-  readonly host: string
-  readonly port: number
-  readonly user: string
-  readonly password: Redacted.Redacted<string>
-  readonly database: string
-  /** `require`/`verify-full` turn TLS on (Clowder's `sslMode`); anything else is plain TCP. */
-  readonly sslMode: string
+export interface PostgresConfig extends PostgresAddress {
   readonly poolSize: number
   /**
    * PostgreSQL's statement_timeout (ms, 0 = none) of the query pool: every read, lookup and ping. A statement
