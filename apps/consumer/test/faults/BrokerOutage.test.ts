@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from "node:fs"
+import { mkdirSync, readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { startBroker, stopBroker, type TestBroker } from "@pt/adapters-kafka/testing/KafkaBroker"
 import {
@@ -13,7 +13,7 @@ import { pipelineTraffic } from "@pt/adapters-kafka/testing/StatusTraffic"
 import { createTestDatabase } from "@pt/adapters-postgres/testing/PostgresTestServer"
 import type { Kafka } from "kafkajs"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { startConsumer, untilReady } from "../../testing/ConsumerProcess.ts"
+import { type ConsumerProcess, startConsumer, untilReady } from "../../testing/ConsumerProcess.ts"
 import { captureOutput, notJsonLogLines } from "../../testing/OutputLines.ts"
 import { databaseUrlOf, ownPostgres, storedIdentities } from "../../testing/StoredStatuses.ts"
 
@@ -41,7 +41,31 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-it("broker stopped: /ready 503 with a reason while /live stays 200; back to 200 after; nothing lost; every line JSON", async () => {
+/** The broker JVM's pid, from the state scripts/kafka.sh keeps for this file's instance. */
+const brokerPid = () => {
+  const state = readFileSync(`${root}.data/kafka/${instance}/state.env`, "utf8")
+  const pid = Number(/^PID=(\d+)$/m.exec(state)?.[1])
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no PID in the broker's state.env: ${state}`)
+  return pid
+}
+
+/**
+ * Polls until /ready answers 503 and returns its body; meanwhile /ready is 200 or 503 only and /live stays 200.
+ * Bounded wait, no timing assertion.
+ */
+const untilUnready = async (consumer: ConsumerProcess): Promise<Record<string, unknown>> => {
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    const ready = await consumer.healthReport("/ready")
+    expect(await consumer.health("/live")).toBe(200)
+    if (ready.status === 503) return ready.body
+    expect(ready.status).toBe(200)
+    if (Date.now() > deadline) throw new Error("/ready never answered 503 with the broker unavailable")
+    await sleep(250)
+  }
+}
+
+it("broker frozen, then stopped: /ready 503 with a reason while /live stays 200; back to 200 after; nothing lost; every line JSON", async () => {
   const topic = uniqueName("outage")
   await createTopics(kafka, [
     { topic, partitions: 3 },
@@ -71,29 +95,35 @@ it("broker stopped: /ready 503 with a reason while /live stays 200; back to 200 
     `${root}test-artifacts/consumer-faults/broker-outage.log`,
   )
   const output = captureOutput(consumer.child)
+  // The exit code is checked only when the steps passed, so a failed step is what the report shows.
+  let passed = false
   try {
     await untilReady(consumer)
     await produceRaw(kafka, topic, values.slice(0, half), 100)
     const committed = (n: number) => async () => (await groupProgress(kafka, groupId, topic)).committed >= n
     await eventually(() => "first half committed", committed(half))
 
-    await stopBroker(instance, true)
-    // Bounded wait, no timing assertion: /ready must turn 503 (with its reason) while /live stays 200.
-    let unready: Record<string, unknown> | undefined
-    const deadline = Date.now() + 90_000
-    while (unready === undefined) {
-      const ready = await consumer.healthReport("/ready")
-      if (ready.status === 503) unready = ready.body
-      else expect(ready.status).toBe(200)
-      expect(await consumer.health("/live")).toBe(200)
-      if (Date.now() > deadline) throw new Error("/ready never answered 503 with the broker down")
-      await sleep(250)
+    // 1. The broker frozen (SIGSTOP): connections stay open and nothing answers, as with a hung broker or a
+    // network partition. /ready must say so from the broker's silence while kafkajs still waits in the group:
+    // before that rule /ready stayed 200 until kafkajs gave up (about half a minute later) and left the group.
+    // (A stopped broker refuses connections instead, and kafkajs leaves the group at once: phase 2.)
+    process.kill(brokerPid(), "SIGSTOP")
+    let unready: Record<string, unknown>
+    try {
+      unready = await untilUnready(consumer)
+    } finally {
+      process.kill(brokerPid(), "SIGCONT")
     }
     expect(unready.status).toBe("unavailable")
-    // Seen from the broker's silence while kafkajs still retries in the group: before the fix /ready stayed 200
-    // until kafkajs gave up and restarted the consumer (about half a minute later), which left the group.
     expect(unready.in_group).toBe(true)
     expect(String(unready.reason)).toContain("no answer from the broker")
+    expect(consumer.child.exitCode).toBe(null)
+    await untilReady(consumer, 180_000)
+
+    // 2. The broker stopped: /ready 503 with a reason, /live 200, and the consumer comes back with the broker.
+    await stopBroker(instance, true)
+    const down = await untilUnready(consumer)
+    expect(String(down.reason ?? "")).not.toBe("")
     expect(consumer.child.exitCode).toBe(null)
 
     await startBroker(instance)
@@ -107,8 +137,10 @@ it("broker stopped: /ready 503 with a reason while /live stays 200; back to 200 
     expect(stored.counts.size).toBe(traffic.unique.length)
     expect([...stored.counts.values()].every((n) => n === 1)).toBe(true)
     expect(stored.total).toBe(traffic.unique.length)
+    passed = true
   } finally {
-    expect((await consumer.stop("SIGTERM")).code).toBe(0)
+    const exit = await consumer.stop("SIGTERM")
+    if (passed) expect(exit.code).toBe(0)
   }
   const lines = output.lines()
   expect(notJsonLogLines(lines)).toEqual([])
