@@ -1,35 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs"
+import { readdirSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { parseAllDocuments } from "yaml"
+import { documents, isNode, manifests, type Node, read, root, walk, yamlFiles } from "./RepoFiles.ts"
 
 // The deployment files may set only settings the README documents and the code reads: a misspelt or retired name
 // would otherwise be ignored silently (every setting has a default) and the pod would run on that default.
-const root = join(import.meta.dirname, "..", "..", "..")
-const read = (path: string) => readFileSync(join(root, path), "utf8")
-
-const yamlFiles = (dir: string): ReadonlyArray<string> =>
-  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : [],
-  )
-
-const documents = (path: string): ReadonlyArray<unknown> =>
-  parseAllDocuments(read(path), { merge: true }).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors[0]?.message}`)
-    return doc.toJS()
-  })
-
-type Node = Record<string, unknown>
-const isNode = (u: unknown): u is Node => typeof u === "object" && u !== null
-
-/** Every `env` list and `envFrom` anywhere in a document (containers, init containers, ClowdApp pod specs). */
-const walk = (u: unknown, visit: (node: Node) => void): void => {
-  if (Array.isArray(u)) for (const x of u) walk(x, visit)
-  else if (isNode(u)) {
-    visit(u)
-    for (const v of Object.values(u)) walk(v, visit)
-  }
-}
 
 interface EnvUse {
   readonly file: string
@@ -97,8 +72,6 @@ const sources = (): string => {
   }
   return dirs.flatMap(files).map(read).join("\n")
 }
-
-const manifests = ["deploy/clowdapp.yml", ...yamlFiles("deploy/k8s")]
 
 // Read by Node itself rather than by our code, so neither the README's table nor the sources name it;
 // NodeFlags.test.ts checks instead that every manifest sets it to exactly the value NodeFlags.ts decides.

@@ -1,33 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs"
-import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { parseAllDocuments } from "yaml"
 import { API_HEAP_FLAGS, CONSUMER_HEAP_FLAGS, NODE_OPTIONS, withNodeOptions } from "../src/NodeFlags.ts"
+import { documents, isNode, manifests, type Node, read, walk } from "./RepoFiles.ts"
 
 // NodeFlags.ts decides the heap limits; the files that start the processes outside this code (the image, the
 // deploy manifests, compose, package scripts) must carry that value, not a copy that drifted.
-const root = join(import.meta.dirname, "..", "..", "..")
-const read = (path: string) => readFileSync(join(root, path), "utf8")
-const manifests = [
-  "deploy/clowdapp.yml",
-  ...readdirSync(join(root, "deploy/k8s"))
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => `deploy/k8s/${f}`),
-]
-
-type Node = Record<string, unknown>
-const isNode = (u: unknown): u is Node => typeof u === "object" && u !== null
-const walk = (u: unknown, visit: (node: Node) => void): void => {
-  if (Array.isArray(u)) for (const x of u) walk(x, visit)
-  else if (isNode(u)) {
-    visit(u)
-    for (const v of Object.values(u)) walk(v, visit)
-  }
-}
 
 /** Every container (or ClowdApp pod spec) that runs an app's main.ts, with its NODE_OPTIONS value. */
 const appContainers = (file: string) => {
-  const docs = parseAllDocuments(read(file), { merge: true }).map((d) => d.toJS() as unknown)
+  const docs = documents(file)
   // The template's parameters: ${NODE_OPTIONS} stands for the parameter's value.
   const parameters = new Map<string, string>()
   for (const doc of docs)
