@@ -123,6 +123,16 @@ export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
         )
       }).pipe(Effect.delay(ctx.settings.heartbeatIntervalMs), Effect.forever, Effect.forkScoped)
       const abandon = Effect.raceFirst(Deferred.await(lost), ctx.stopping ?? Effect.never)
+      const logRetry = (message: string, error: unknown, attempt: number, retryInMs: number) =>
+        Effect.logWarning(message).pipe(
+          Effect.annotateLogs({
+            topic: batch.topic,
+            partition: batch.partition,
+            attempt,
+            retryInMs: Math.round(retryInMs),
+            error: String(error),
+          }),
+        )
 
       const untilDone = <A, E, R>(dependency: "store" | "dead_letter", attempt: Effect.Effect<A, E, R>) => {
         let failures = 0
@@ -132,15 +142,7 @@ export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
           onFailure: (error, n, retryInMs) => {
             if (failures++ === 0) ctx.pauseTopic(batch.topic)
             ctx.observer.dependencyFailed(dependency, error, n, retryInMs)
-            return Effect.logWarning(`${dependency} unavailable; retrying the batch`).pipe(
-              Effect.annotateLogs({
-                topic: batch.topic,
-                partition: batch.partition,
-                attempt: n,
-                retryInMs: Math.round(retryInMs),
-                error: String(error),
-              }),
-            )
+            return logRetry(`${dependency} unavailable; retrying the batch`, error, n, retryInMs)
           },
         }).pipe(
           Effect.tap((done) => {
@@ -192,15 +194,7 @@ export const handleBatch = (ctx: HandlerContext, payload: EachBatchPayload) =>
         keepTrying,
         abandon,
         onFailure: (error, n, retryInMs) =>
-          Effect.logWarning("offset commit failed; retrying it").pipe(
-            Effect.annotateLogs({
-              topic: batch.topic,
-              partition: batch.partition,
-              attempt: n,
-              retryInMs: Math.round(retryInMs),
-              error: String(error),
-            }),
-          ),
+          logRetry("offset commit failed; retrying it", error, n, retryInMs),
       })
       if (Option.isNone(commit)) return
       if (Option.isSome(commit.value)) return yield* Effect.fail(commit.value.value)
