@@ -2,7 +2,7 @@ import { resolveDatabaseUrl, testStoreLayer } from "@pt/adapters-postgres/testin
 import { Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { MemoryStoreLayer, type StorePorts } from "../src/Store.ts"
-import { errorBody, get, post, type RunningApi, startApi } from "../testing/TestServer.ts"
+import { errorBody, get, PAYLOAD_ITEM_KEYS, post, type RunningApi, startApi } from "../testing/TestServer.ts"
 
 /**
  * The fleet view of issue 10 over real HTTP, against the memory store and a real PostgreSQL: the `outcome`,
@@ -154,16 +154,7 @@ describe.each(stores)("fleet view over HTTP (%s store)", (_name, store) => {
     const r = await get(api.url, `/api/v1/payloads?service=puptoo&summary=true&sort_dir=asc&${WINDOW}`)
     expect(r.status, r.text).toBe(200)
     const [a1, a2, b3] = (r.body as List).data
-    expect(Object.keys(a1!)).toEqual([
-      "id",
-      "request_id",
-      "account",
-      "inventory_id",
-      "system_id",
-      "created_at",
-      "org_id",
-      "summary",
-    ])
+    expect(Object.keys(a1!)).toEqual([...PAYLOAD_ITEM_KEYS, "summary"])
     expect(a1!.summary).toEqual(SUMMARY_A1)
     expect(a2!.summary).toEqual(SUMMARY_A2)
     // Key order inside the summary is part of the wire format too.

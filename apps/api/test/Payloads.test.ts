@@ -1,6 +1,6 @@
 import { testDay } from "@pt/domain/testing/TestDates"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { get, post, type RunningApi, startApi } from "../testing/TestServer.ts"
+import { get, PAYLOAD_ITEM_KEYS, post, type RunningApi, startApi } from "../testing/TestServer.ts"
 
 // Fixture dates derive from the clock (see TestDates.ts): a fixed day goes stale.
 const DAY = testDay()
@@ -49,15 +49,7 @@ describe("GET /payloads and /payloads/{request_id}", () => {
     expect(Object.keys(body)).toEqual(["count", "elapsed", "data"])
     expect(body.count).toBe(2)
     expect(typeof body.elapsed).toBe("number")
-    expect(Object.keys(body.data[0]!)).toEqual([
-      "id",
-      "request_id",
-      "account",
-      "inventory_id",
-      "system_id",
-      "created_at",
-      "org_id",
-    ])
+    expect(Object.keys(body.data[0]!)).toEqual(PAYLOAD_ITEM_KEYS)
     expect(body.data.map((p) => p.request_id)).toEqual([OTHER, ID])
     expect(body.data[1]).toMatchObject({
       created_at: `${day}07:45:26.371Z`,

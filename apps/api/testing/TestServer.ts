@@ -62,3 +62,14 @@ export const post = async (base: string, path: string, body: string) => {
 }
 
 export const errorBody = (status: number, title: string, message: string) => ({ title, message, status })
+
+/** A payload list item's keys, in the order existing clients expect (the Go service's). */
+export const PAYLOAD_ITEM_KEYS = [
+  "id",
+  "request_id",
+  "account",
+  "inventory_id",
+  "system_id",
+  "created_at",
+  "org_id",
+]
