@@ -73,7 +73,7 @@ const sources = (): string => {
   return dirs.flatMap(files).map(read).join("\n")
 }
 
-// Read by Node itself rather than by our code, so neither the README's table nor the sources name it;
+// Read by Node itself rather than by our code, so no source names it (the README table does, for operators);
 // NodeFlags.test.ts checks instead that every manifest sets it to exactly the value NodeFlags.ts decides.
 const NODE_RUNTIME_VARIABLES: ReadonlySet<string> = new Set(["NODE_OPTIONS"])
 
