@@ -5,6 +5,13 @@
 # start fails the run: integration tests never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A CI log is not a terminal: without colour codes its lines read (and grep) as plain text. CI=true alone
+# makes Vitest and picocolors colour their output, so NO_COLOR is set there.
+[[ -n "${CI:-}" ]] && export NO_COLOR=1
+bold() { if [[ -n "${NO_COLOR:-}" ]]; then printf '%s' "$*"; else printf '\033[1m%s\033[0m' "$*"; fi; }
+# Everything printed is also kept in a log, so the run can end with one tally of the tests it ran.
+run_log="$(mktemp)"
+exec > >(tee -a "$run_log") 2> >(tee -a "$run_log" >&2)
 # Each step's duration is printed when the next one starts and in a summary at the end, so a slow step shows.
 timings=()
 step_name="" step_start=$SECONDS
@@ -12,15 +19,17 @@ end_step() { [[ -n "$step_name" ]] && timings+=("$(printf '%5ss  %s' $((SECONDS 
 step() {
   end_step
   step_name="$*" step_start=$SECONDS
-  printf '\n\033[1m== %s ==\033[0m (at %dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)) >&2
+  printf '\n%s (at %dm%02ds)\n' "$(bold "== $* ==")" $((SECONDS / 60)) $((SECONDS % 60)) >&2
 }
 started=()
 cleanup() {
   local rc=$?
   end_step
   for svc in "${started[@]}"; do bash "scripts/$svc.sh" stop >/dev/null 2>&1 || true; done
-  printf '\n\033[1m== step durations (%s in all) ==\033[0m\n' "$((SECONDS / 60))m$((SECONDS % 60))s" >&2
+  printf '\n%s\n' "$(bold "== step durations ($((SECONDS / 60))m$((SECONDS % 60))s in all) ==")" >&2
   printf '%s\n' "${timings[@]}" >&2
+  bash scripts/lib/test-tally.sh "$run_log" >&2
+  rm -f "$run_log"
   return $rc
 }
 trap cleanup EXIT
