@@ -32,6 +32,7 @@ ensure_binary() {
 bin() { command -v pgbouncer 2>/dev/null || echo /usr/sbin/pgbouncer; }
 
 source "$root/scripts/lib/server-user.sh"
+source "$root/scripts/lib/server-script.sh"
 
 is_running() {
   [[ -f "$pidfile" && -f "$dir/port" ]] || return 1
@@ -60,9 +61,7 @@ start() {
   [[ -n "$user" ]] || { say "DATABASE_URL names no user"; exit 1; }
 
   local owner; owner="$(run_user)"
-  mkdir -p "$dir"
-  chmod o+x "$root" "$root/.data" 2>/dev/null || true
-  chown "$owner" "$dir"
+  server_dir "$owner"
   echo "$upstream" >"$dir/upstream"
   local listen="${PT_PGB_PORT:-}"
   if [[ -z "$listen" ]]; then
@@ -118,10 +117,4 @@ stop() {
   if [[ "${1:-}" == "--wipe" ]]; then rm -rf "$dir"; say "wiped $dir"; fi
 }
 
-case "${1:-start}" in
-  start) start ;;
-  stop) shift; stop "${1:-}" ;;
-  status) if is_running; then echo "PGBOUNCER_URL=$(url)"; else echo "not running" >&2; exit 1; fi ;;
-  url) start | sed -n 's/^PGBOUNCER_URL=//p' ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
-esac
+server_commands PGBOUNCER_URL 12 "$@"

@@ -48,9 +48,7 @@ start() {
   ensure_server_binaries
   local owner; owner="$(run_user)"
   local pport; pport="$(primary_port)"
-  mkdir -p "$dir"
-  chmod o+x "$root" "$root/.data" 2>/dev/null || true
-  chown "$owner" "$dir"
+  server_dir "$owner"
   if [[ ! -f "$data/standby.signal" ]]; then
     check_primary "$pport"
     rm -rf "$data"
@@ -69,10 +67,4 @@ start() {
   echo "DATABASE_READ_URL=$(url)"
 }
 
-case "${1:-start}" in
-  start) start ;;
-  stop) shift; stop "${1:-}" ;;
-  status) if is_running; then echo "DATABASE_READ_URL=$(url)"; else echo "not running" >&2; exit 1; fi ;;
-  url) start | sed -n 's/^DATABASE_READ_URL=//p' ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
-esac
+server_commands DATABASE_READ_URL 12 "$@"

@@ -45,6 +45,7 @@ ensure_server_binaries() {
 }
 
 source "$root/scripts/lib/server-user.sh"
+source "$root/scripts/lib/server-script.sh"
 
 url() { echo "postgres://$user@127.0.0.1:$(cat "$dir/port")/$db"; }
 
@@ -96,10 +97,7 @@ start() {
   if is_running; then echo "DATABASE_URL=$(url)"; return; fi
   ensure_server_binaries
   local owner; owner="$(run_user)"
-  mkdir -p "$dir"
-  # The cluster directory and its parents must be reachable by the owner.
-  chmod o+x "$root" "$root/.data" 2>/dev/null || true
-  chown "$owner" "$dir"
+  server_dir "$owner"
   if [[ ! -f "$data/PG_VERSION" ]]; then
     say "initdb $data (owner $owner)"
     as_owner "$owner" "$bin/initdb" -D "$data" -U "$user" --auth=trust --locale=C --encoding=UTF8 >"$dir/initdb.log" 2>&1 \
@@ -123,10 +121,4 @@ stop() {
 }
 
 [[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
-case "${1:-start}" in
-  start) start ;;
-  stop) shift; stop "${1:-}" ;;
-  status) if is_running; then echo "DATABASE_URL=$(url)"; else echo "not running" >&2; exit 1; fi ;;
-  url) start | sed -n 's/^DATABASE_URL=//p' ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
-esac
+server_commands DATABASE_URL 9 "$@"
