@@ -13,7 +13,7 @@ import {
   StackItem,
   Title,
 } from "@patternfly/react-core"
-import { useMemo } from "react"
+import { type ReactNode, useMemo } from "react"
 import type { HostResponse } from "../api/ApiTypes.ts"
 import { hostResponse } from "../api/Decode.ts"
 import { useApi } from "../api/useApi.ts"
@@ -41,6 +41,14 @@ const HostLinks = (props: { readonly name: HostKey; readonly ids: ReadonlyArray<
       ))}
     </LabelGroup>
   )
+
+/** One line of the host summary: a term and what the host shows for it. */
+const Fact = (props: { readonly term: string; readonly testId?: string; readonly children: ReactNode }) => (
+  <DescriptionListGroup>
+    <DescriptionListTerm>{props.term}</DescriptionListTerm>
+    <DescriptionListDescription data-testid={props.testId}>{props.children}</DescriptionListDescription>
+  </DescriptionListGroup>
+)
 
 /** `/host?inventory_id=X` or `?system_id=Y`: what a host uploaded lately and how each upload ended. */
 export const HostPage = () => {
@@ -87,40 +95,22 @@ export const HostPage = () => {
           <Stack hasGutter>
             <StackItem>
               <DescriptionList isHorizontal isCompact aria-label="Host summary">
-                <DescriptionListGroup>
-                  <DescriptionListTerm>inventory_ids seen</DescriptionListTerm>
-                  <DescriptionListDescription>
-                    <HostLinks name="inventory_id" ids={view.inventoryIds} />
-                  </DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>system_ids seen</DescriptionListTerm>
-                  <DescriptionListDescription>
-                    <HostLinks name="system_id" ids={view.systemIds} />
-                  </DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>First seen</DescriptionListTerm>
-                  <DescriptionListDescription>{view.firstSeen}</DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>Last seen</DescriptionListTerm>
-                  <DescriptionListDescription>{view.lastSeen}</DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>Uploads succeeded</DescriptionListTerm>
-                  <DescriptionListDescription data-testid="host-succeeded">
-                    {view.successText}
-                  </DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>All its payloads</DescriptionListTerm>
-                  <DescriptionListDescription>
-                    <Link to={`/payloads?${new URLSearchParams({ [query.key]: query.value })}`}>
-                      Payloads with {query.key} {query.value}
-                    </Link>
-                  </DescriptionListDescription>
-                </DescriptionListGroup>
+                <Fact term="inventory_ids seen">
+                  <HostLinks name="inventory_id" ids={view.inventoryIds} />
+                </Fact>
+                <Fact term="system_ids seen">
+                  <HostLinks name="system_id" ids={view.systemIds} />
+                </Fact>
+                <Fact term="First seen">{view.firstSeen}</Fact>
+                <Fact term="Last seen">{view.lastSeen}</Fact>
+                <Fact term="Uploads succeeded" testId="host-succeeded">
+                  {view.successText}
+                </Fact>
+                <Fact term="All its payloads">
+                  <Link to={`/payloads?${new URLSearchParams({ [query.key]: query.value })}`}>
+                    Payloads with {query.key} {query.value}
+                  </Link>
+                </Fact>
               </DescriptionList>
             </StackItem>
             <StackItem>
