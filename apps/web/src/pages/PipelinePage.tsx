@@ -56,6 +56,16 @@ const CountLink = (props: { readonly n: number; readonly to: string; readonly la
     </Link>
   )
 
+type ServiceRow = ReturnType<typeof serviceRows>[number]
+
+/** A column of the services table whose cells count payloads and link to them; `header` says which payloads. */
+const linkedCount = (header: string, count: "failed" | "stalledNow", link: "failedLink" | "stalledLink") => ({
+  header,
+  cell: (s: ServiceRow) => (
+    <CountLink n={s[count]} to={s[link]} label={`${payloads(s[count])} ${header} in ${s.service}`} />
+  ),
+})
+
 const Section = (props: { readonly title: string; readonly children: React.ReactNode }) => (
   <StackItem>
     <Title headingLevel="h2">{props.title}</Title>
@@ -100,32 +110,14 @@ const Figures = (props: { readonly answer: PipelineResponse }) => {
             { header: "seen", cell: (s) => s.seen },
             { header: "rate", cell: (s) => s.rate },
             { header: "succeeded", cell: (s) => s.succeeded },
-            {
-              header: "failed",
-              cell: (s) => (
-                <CountLink
-                  n={s.failed}
-                  to={s.failedLink}
-                  label={`${payloads(s.failed)} failed in ${s.service}`}
-                />
-              ),
-            },
+            linkedCount("failed", "failed", "failedLink"),
             { header: "error rate", cell: (s) => s.errorRate },
             { header: "p50", cell: (s) => s.p50 },
             { header: "p95", cell: (s) => s.p95 },
             { header: "p99", cell: (s) => s.p99 },
             // No link: the Payloads filters cannot say "open in this service" (stalled ones are open too).
             { header: "open", cell: (s) => s.openNow },
-            {
-              header: "stalled",
-              cell: (s) => (
-                <CountLink
-                  n={s.stalledNow}
-                  to={s.stalledLink}
-                  label={`${payloads(s.stalledNow)} stalled in ${s.service}`}
-                />
-              ),
-            },
+            linkedCount("stalled", "stalledNow", "stalledLink"),
           ]}
         />
         <Content component="small">
