@@ -1,15 +1,8 @@
 import { DeadLetterHeaders } from "@pt/adapters-kafka/DeadLetter"
 import type {} from "@pt/adapters-kafka/testing/globalSetup"
-import {
-  createTopics,
-  eventually,
-  groupProgress,
-  produceRaw,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from "@pt/adapters-kafka/testing/KafkaTestKit"
+import { produceRaw, readTopic, testKafka } from "@pt/adapters-kafka/testing/KafkaTestKit"
 import { pipelineTraffic } from "@pt/adapters-kafka/testing/StatusTraffic"
+import { consumerKafkaEnv, freshTopics, untilCommitted } from "@pt/adapters-kafka/testing/TestTopics"
 import type {} from "@pt/adapters-postgres/testing/globalSetup"
 import { createTestDatabase } from "@pt/adapters-postgres/testing/PostgresTestServer"
 import { testDay } from "@pt/domain/testing/TestDates"
@@ -23,12 +16,7 @@ const DAY = testDay()
 const kafka = testKafka(inject("kafkaBootstrapServers"))
 
 it("the consumer process stores a pipeline once, dead-letters poison, reports metrics and health, stops on SIGTERM", async () => {
-  const topic = uniqueName("consumer.it")
-  const dlq = `${topic}.dlq`
-  await createTopics(kafka, [
-    { topic, partitions: 4 },
-    { topic: dlq, partitions: 1 },
-  ])
+  const topics = await freshTopics(kafka, "consumer.it", 4, "consumer.group")
   const db = await createTestDatabase(inject("databaseUrl"), "consumer")
   const traffic = pipelineTraffic(150, 5, 0.2)
   const poison = [
@@ -37,29 +25,22 @@ it("the consumer process stores a pipeline once, dead-letters poison, reports me
     "[]",
   ]
   const values = [...traffic.all.map((m) => JSON.stringify(m)), ...poison]
-  await produceRaw(kafka, topic, values, 100)
+  await produceRaw(kafka, topics.topic, values, 100)
 
-  const groupId = uniqueName("consumer.group")
   const consumer = await startConsumer({
-    KAFKA_BOOTSTRAP_SERVERS: inject("kafkaBootstrapServers"),
-    KAFKA_TOPIC: topic,
-    KAFKA_DLQ_TOPIC: dlq,
-    KAFKA_GROUP_ID: groupId,
+    ...consumerKafkaEnv(inject("kafkaBootstrapServers"), topics),
     DATABASE_URL: databaseUrlOf(db),
     DB_MIGRATE_ON_START: "true",
     DB_POOL_SIZE: "2",
   })
   try {
     await untilReady(consumer)
-    await eventually(
-      () => "all committed",
-      async () => (await groupProgress(kafka, groupId, topic)).committed === values.length,
-    )
+    await untilCommitted(kafka, topics, values.length)
     const stored = await storedIdentities(db)
     expect(stored.total).toBe(traffic.unique.length)
     expect(stored.counts.size).toBe(traffic.unique.length)
 
-    const letters = await readTopic(kafka, dlq, poison.length)
+    const letters = await readTopic(kafka, topics.dlqTopic, poison.length)
     expect(letters.map((l) => l.value?.toString()).sort()).toEqual([...poison].sort())
     expect(letters.every((l) => (l.headers[DeadLetterHeaders.reason] ?? "") !== "")).toBe(true)
 

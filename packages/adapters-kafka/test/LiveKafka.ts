@@ -4,16 +4,9 @@ import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
 import { Effect, type Layer } from "effect"
 import { inject } from "vitest"
 import type { KafkaSettings } from "../src/KafkaConfig.ts"
-import {
-  createTopics,
-  eventually,
-  groupProgress,
-  produceRaw,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from "../testing/KafkaTestKit.ts"
+import { eventually, groupProgress, produceRaw, readTopic, testKafka } from "../testing/KafkaTestKit.ts"
 import { startSource } from "../testing/SourceHarness.ts"
+import * as TestTopics from "../testing/TestTopics.ts"
 
 /**
  * The broker of this run (testing/globalSetup.ts) and the test kit's steps as Effects, for the `it.live` tests
@@ -24,15 +17,10 @@ export const kafka = testKafka(bootstrap)
 
 /** A fresh status topic of `partitions` partitions, its dead-letter topic and a fresh consumer group. */
 export const freshTopics = (prefix: string, partitions: number) =>
-  Effect.promise(async () => {
-    const topic = uniqueName(prefix)
-    const dlqTopic = `${topic}.dlq`
-    await createTopics(kafka, [
-      { topic, partitions },
-      { topic: dlqTopic, partitions: 1 },
-    ])
-    return { brokers: [bootstrap], topic, dlqTopic, groupId: uniqueName("it.group") }
-  })
+  Effect.promise(async () => ({
+    brokers: [bootstrap],
+    ...(await TestTopics.freshTopics(kafka, prefix, partitions, "it.group")),
+  }))
 
 export const produce = (topic: string, values: ReadonlyArray<string | Buffer>, chunk?: number) =>
   Effect.promise(() => produceRaw(kafka, topic, values, chunk))
