@@ -1,19 +1,11 @@
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
-import type {} from "@pt/adapters-kafka/testing/globalSetup"
-import {
-  createTopics,
-  eventually,
-  groupProgress,
-  produceRaw,
-  testKafka,
-  uniqueName,
-} from "@pt/adapters-kafka/testing/KafkaTestKit"
+import { eventually, produceRaw } from "@pt/adapters-kafka/testing/KafkaTestKit"
+import { consumerKafkaEnv, freshTopics, untilCommitted } from "@pt/adapters-kafka/testing/TestTopics"
 import { postgresOrm } from "@pt/adapters-postgres/MikroOrm"
 import { STATUS_CHANNEL } from "@pt/adapters-postgres/PgNotifyFeed"
 import { pgPool, pgSqlClient } from "@pt/adapters-postgres/PgSqlClient"
 import { StatementTimedOut, withTransaction } from "@pt/adapters-postgres/SqlClient"
-import type {} from "@pt/adapters-postgres/testing/globalSetup"
 import {
   configFromUrl,
   createTestDatabase,
@@ -22,15 +14,12 @@ import {
 import { startConsumer, untilReady } from "@pt/consumer/testing/ConsumerProcess"
 import { databaseUrlOf } from "@pt/consumer/testing/StoredStatuses"
 import { Effect } from "effect"
-import { expect, inject, it } from "vitest"
+import { expect, it } from "vitest"
 import { startApi } from "../testing/ApiProcess.ts"
-import { cleanups, hexId, LOGS, statusAt } from "../testing/Harness.ts"
+import { brokers, cleanups, databaseUrl, hexId, kafka, LOGS, statusAt } from "../testing/Harness.ts"
 import { startPgBouncer } from "../testing/PgBouncer.ts"
 import { followSse } from "../testing/SseClient.ts"
 
-const brokers = inject("kafkaBootstrapServers")
-const databaseUrl = inject("databaseUrl")
-const kafka = testKafka(brokers)
 const run = promisify(execFile)
 
 const cleanup = cleanups()
@@ -58,21 +47,12 @@ it("API and consumer through PgBouncer in transaction pooling mode: ingest, list
   )
   expect(refused.message).toContain("DB_POOLER=transaction needs DATABASE_DIRECT_URL")
 
-  const topic = uniqueName("pgbouncer.status")
-  const dlq = `${topic}.dlq`
-  await createTopics(kafka, [
-    { topic, partitions: 2 },
-    { topic: dlq, partitions: 1 },
-  ])
-  const groupId = uniqueName("pgbouncer.group")
+  const topics = await freshTopics(kafka, "pgbouncer.status", 2, "pgbouncer.group")
   const [consumer, api] = await Promise.all([
     startConsumer(
       {
         ...settings,
-        KAFKA_BOOTSTRAP_SERVERS: brokers,
-        KAFKA_TOPIC: topic,
-        KAFKA_DLQ_TOPIC: dlq,
-        KAFKA_GROUP_ID: groupId,
+        ...consumerKafkaEnv(brokers, topics),
         DB_MIGRATE_ON_START: "true",
         DB_POOL_SIZE: "2",
       },
@@ -98,14 +78,10 @@ it("API and consumer through PgBouncer in transaction pooling mode: ingest, list
   ]
   await produceRaw(
     kafka,
-    topic,
+    topics.topic,
     sent.map((s) => JSON.stringify(s)),
   )
-  await eventually(
-    () => "the consumer committed every record",
-    async () => (await groupProgress(kafka, groupId, topic)).committed === sent.length,
-    60_000,
-  )
+  await untilCommitted(kafka, topics, sent.length, 60_000)
   await eventually(
     () => "the SSE client saw the consumer's three statuses",
     () => sse.events.filter((e) => e.event === "status").length === 3,

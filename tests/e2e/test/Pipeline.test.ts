@@ -1,14 +1,6 @@
 import { DeadLetterHeaders } from "@pt/adapters-kafka/DeadLetter"
-import type {} from "@pt/adapters-kafka/testing/globalSetup"
-import {
-  createTopics,
-  eventually,
-  groupProgress,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from "@pt/adapters-kafka/testing/KafkaTestKit"
-import type {} from "@pt/adapters-postgres/testing/globalSetup"
+import { readTopic } from "@pt/adapters-kafka/testing/KafkaTestKit"
+import { consumerKafkaEnv, freshTopics, untilCommitted } from "@pt/adapters-kafka/testing/TestTopics"
 import { createTestDatabase, dropTestDatabase } from "@pt/adapters-postgres/testing/PostgresTestServer"
 import {
   type ConsumerProcess,
@@ -25,14 +17,10 @@ import { decodeStatusMessage } from "@pt/domain/StatusMessage"
 import { Micros, microsFromMillis, parseRfc3339 } from "@pt/domain/Timestamp"
 import { startMockProducer } from "@pt/mock-producer/testing/MockProducerProcess"
 import { Result } from "effect"
-import { expect, inject, it } from "vitest"
+import { expect, it } from "vitest"
 import { type ApiProcess, startApi } from "../testing/ApiProcess.ts"
-import { cleanups, LOGS } from "../testing/Harness.ts"
+import { brokers, cleanups, databaseUrl, kafka, LOGS } from "../testing/Harness.ts"
 import { followSse } from "../testing/SseClient.ts"
-
-const brokers = inject("kafkaBootstrapServers")
-const databaseUrl = inject("databaseUrl")
-const kafka = testKafka(brokers)
 
 /** Each scenario once, with a fixed seed; A, B and E also get a redelivered `received` (stored once). */
 const SCENARIOS = [
@@ -57,23 +45,14 @@ interface ApiStatus {
 const cleanup = cleanups()
 
 it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario's history, durations, outcome, SSE, DLQ", async () => {
-  const topic = uniqueName("e2e.status")
-  const dlq = `${topic}.dlq`
-  await createTopics(kafka, [
-    { topic, partitions: 4 },
-    { topic: dlq, partitions: 1 },
-  ])
+  const topics = await freshTopics(kafka, "e2e.status", 4, "e2e.group")
   const db = await createTestDatabase(databaseUrl, "e2e")
   cleanup(() => dropTestDatabase(databaseUrl, db))
   const DATABASE_URL = databaseUrlOf(db)
-  const groupId = uniqueName("e2e.group")
 
   const consumer: ConsumerProcess = await startConsumer(
     {
-      KAFKA_BOOTSTRAP_SERVERS: brokers,
-      KAFKA_TOPIC: topic,
-      KAFKA_DLQ_TOPIC: dlq,
-      KAFKA_GROUP_ID: groupId,
+      ...consumerKafkaEnv(brokers, topics),
       DATABASE_URL,
       DB_MIGRATE_ON_START: "true",
       DB_POOL_SIZE: "2",
@@ -91,7 +70,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
     const run = startMockProducer([
       "single",
       ...["--scenario", scenario, "--seed", String(seed), "--duplicates", duplicates, "--noise", "0.15"],
-      ...["--output", "kafka", "--brokers", brokers, "--topic", topic, "--api", api.url],
+      ...["--output", "kafka", "--brokers", brokers, "--topic", topics.topic, "--api", api.url],
     ])
     cleanup(run.stop)
     return { scenario, run }
@@ -113,7 +92,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
   }
 
   // What went on the wire, read back from the topic: valid statuses per payload, and the noise.
-  const records = await readTopic(kafka, topic, produced)
+  const records = await readTopic(kafka, topics.topic, produced)
   expect(records.every((r) => r.key === null)).toBe(true)
   expect(new Set(records.map((r) => r.partition)).size).toBeGreaterThan(1)
   const sent = new Map<string, Array<StatusEvent>>()
@@ -127,11 +106,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
   expect(noise.length).toBeGreaterThan(0)
 
   // Everything committed = everything stored or dead-lettered.
-  await eventually(
-    () => "the consumer committed every record",
-    async () => (await groupProgress(kafka, groupId, topic)).committed === produced,
-    30_000,
-  )
+  await untilCommitted(kafka, topics, produced, 30_000)
 
   const now = microsFromMillis(Date.now())
   for (const { scenario } of SCENARIOS) {
@@ -201,7 +176,7 @@ it("mock producer → Kafka → consumer → PostgreSQL → API: every scenario'
   }
 
   // Every noise record is in the dead-letter topic, byte for byte, with its reason.
-  const letters = await readTopic(kafka, dlq, noise.length)
+  const letters = await readTopic(kafka, topics.dlqTopic, noise.length)
   expect(letters.map((l) => l.value!.toString("utf8")).sort()).toEqual([...noise].sort())
   expect(letters.every((l) => (l.headers[DeadLetterHeaders.reason] ?? "") !== "")).toBe(true)
   const metrics = await consumer.metrics()

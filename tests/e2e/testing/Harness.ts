@@ -1,11 +1,19 @@
 import { mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import type {} from "@pt/adapters-kafka/testing/globalSetup"
+import { testKafka } from "@pt/adapters-kafka/testing/KafkaTestKit"
+import type {} from "@pt/adapters-postgres/testing/globalSetup"
 import { testDay } from "@pt/domain/testing/TestDates"
-import { afterAll } from "vitest"
+import { afterAll, inject } from "vitest"
 
 /** Where the e2e tests write their processes' logs (kept as CI artifacts); made on import, whichever test runs first. */
 export const LOGS = fileURLToPath(new URL("../../../test-artifacts/e2e/", import.meta.url))
 mkdirSync(LOGS, { recursive: true })
+
+/** The broker and the PostgreSQL of this run (the globalSetups of vitest.config.ts), and a client of the broker. */
+export const brokers = inject("kafkaBootstrapServers")
+export const databaseUrl = inject("databaseUrl")
+export const kafka = testKafka(brokers)
 
 /**
  * A test file's cleanups, run in reverse order after all its tests, each failure ignored so the rest still run:
