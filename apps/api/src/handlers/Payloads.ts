@@ -4,7 +4,7 @@ import { payloadPosition } from "@pt/domain/Queries"
 import { normalizeRequestId } from "@pt/domain/RequestId"
 import { microsFromMillis } from "@pt/domain/Timestamp"
 import { StalledAfter, trackPayload } from "@pt/domain/Track"
-import { Clock, Deferred, Effect, Stream } from "effect"
+import { Clock, Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { BadRequest, NotFound } from "../ApiErrors.ts"
@@ -12,7 +12,7 @@ import { ApiConfig } from "../Config.ts"
 import { ApiMetrics } from "../Metrics.ts"
 import { payloadListQuery } from "../QueryParams.ts"
 import { ShutdownSignal } from "../Shutdown.ts"
-import { payloadEvents, sseResponse } from "../Sse.ts"
+import { liveEventsResponse } from "../Sse.ts"
 import { summaryView } from "../SummarySchemas.ts"
 import { historyView, linkNextPage } from "../Views.ts"
 import { elapsedSince, orUnavailable, validated } from "./Common.ts"
@@ -72,12 +72,10 @@ export const PayloadsHandlers = HttpApiBuilder.group(
             metrics.apiInvalidRequestIds.inc()
             return yield* BadRequest.of(`${params.request_id} is not a valid UUID`)
           }
-          const body = payloadEvents(id).pipe(
-            Stream.provideService(PayloadQueries, queries),
-            Stream.provideService(StatusFeed, feed),
-            Stream.interruptWhen(Deferred.await(shutdown)),
+          return yield* liveEventsResponse(id, shutdown).pipe(
+            Effect.provideService(PayloadQueries, queries),
+            Effect.provideService(StatusFeed, feed),
           )
-          return sseResponse(body)
         }),
     })
   }),
