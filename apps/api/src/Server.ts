@@ -3,10 +3,11 @@ import type { Duplex } from "node:stream"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"
-import { HttpApiBuilder, HttpApiSwagger } from "effect/http-api"
+import { HttpApiBuilder } from "effect/http-api"
 import { API_PREFIX, Api } from "./Api.ts"
 import { type ErrorStatus, errorBody } from "./ApiErrors.ts"
 import { ApiConfig, ApiConfigLayer } from "./Config.ts"
+import { SwaggerLayer } from "./Docs.ts"
 import { HostsHandlers } from "./handlers/Hosts.ts"
 import { LinksHandlers } from "./handlers/Links.ts"
 import { PayloadsHandlers } from "./handlers/Payloads.ts"
@@ -24,7 +25,7 @@ import { InstrumentedQueriesLayer, InstrumentedStoreLayer, StoreLayer, type Stor
 /** Every route: the HttpApi (+ openapi.json), the Swagger page, the web UI, and the routing middleware. */
 const HttpRoutes = Layer.mergeAll(
   HttpApiBuilder.layer(Api, { openapiPath: `${API_PREFIX}/openapi.json` }),
-  HttpApiSwagger.layer(Api, { path: `${API_PREFIX}/docs` }),
+  SwaggerLayer,
   StaticLayer,
   RoutingMiddleware,
 ).pipe(
