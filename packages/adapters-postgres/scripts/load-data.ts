@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process"
 import { Effect } from "effect"
 import { ensurePartitions, startOfDay } from "../src/Partitions.ts"
+import { rebuildPipelineRollup } from "../src/PipelineRollup.ts"
 import { rebuildPackedSummaries } from "../src/queries/SummarySql.ts"
 import { configFromUrl, resolveDatabaseUrl } from "../testing/PostgresTestServer.ts"
 import { openStore } from "../testing/StoreHarness.ts"
@@ -154,11 +155,17 @@ const main = async () => {
         log("summaries")
         for (const statement of rebuildPackedSummaries(`s.payload_id > ${first}`))
           yield* Effect.promise(() => s.pg.query(statement))
+        // The pipeline rollup (`GET /pipeline` over whole cells) is derived from the summaries by the consumer's
+        // periodic refresh, which a COPY never triggers: it is rebuilt here from every summary, as its migration does.
+        log("pipeline rollup")
+        yield* rebuildPipelineRollup(s.sql)
         // VACUUM too: index-only scans (the summary's count, the statuses' payload ids) skip the heap only on
         // pages the visibility map marks all-visible, which COPY leaves unset (autovacuum would, later).
         log("VACUUM (ANALYZE)")
         yield* Effect.promise(() =>
-          s.pg.query("vacuum (analyze) payloads, payload_statuses, payload_summaries"),
+          s.pg.query(
+            "vacuum (analyze) payloads, payload_statuses, payload_summaries, pipeline_cells, pipeline_cell_errors, pipeline_cell_flow, pipeline_cell_open",
+          ),
         )
         const seconds = (performance.now() - t0) / 1000
         log(

@@ -85,6 +85,13 @@ const INSERTS = [
 ]
 const TABLES = ["pipeline_cells", "pipeline_cell_errors", "pipeline_cell_flow", "pipeline_cell_open"]
 
+/** Every cell from every stored summary, into the empty rollup tables: one pass over the summaries. */
+const buildAll: ReadonlyArray<string> = [
+  `create temporary table pipeline_stages on commit drop as ${stagesOf(null)}`,
+  ...INSERTS,
+  "drop table pipeline_stages",
+]
+
 /** The migration's statements: the tables and their first build from every stored summary. */
 export const CREATE_ROLLUP: ReadonlyArray<string> = [
   `create table pipeline_cells (cell timestamptz not null, service_id integer not null, seen integer not null,
@@ -98,9 +105,7 @@ export const CREATE_ROLLUP: ReadonlyArray<string> = [
   `create table pipeline_cell_open (cell timestamptz not null, service_id integer not null,
     last_date timestamptz not null, count integer not null, primary key (cell, service_id, last_date))`,
   `create index pipeline_cell_open_recent on pipeline_cell_open (last_date) include (cell, service_id, count)`,
-  `create temporary table pipeline_stages on commit drop as ${stagesOf(null)}`,
-  ...INSERTS,
-  "drop table pipeline_stages",
+  ...buildAll,
 ]
 
 export const DROP_ROLLUP: ReadonlyArray<string> = TABLES.map((t) => `drop table if exists ${t}`)
@@ -167,6 +172,21 @@ export const refreshPipelineRollup = (
         return { cells: cells.length, skipped: false }
       }),
     // Not the user reads' statement timeout: a refresh after a long pause recomputes many cells.
+    { statementTimeout: MAINTENANCE_TIMEOUT },
+  )
+
+/**
+ * The whole rollup recomputed from the summaries in one transaction, as the migration builds it: for data
+ * written around the write path (load:data's COPY), where a refresh over every cell would look each cell's
+ * payloads up in the statuses one cell at a time.
+ */
+export const rebuildPipelineRollup = (sql: SqlClient["Service"]): Effect.Effect<void, SqlError> =>
+  withTransaction(
+    sql,
+    (tx) =>
+      Effect.forEach([`truncate ${TABLES.join(", ")}`, ...buildAll], (statement) => tx.query(statement), {
+        discard: true,
+      }),
     { statementTimeout: MAINTENANCE_TIMEOUT },
   )
 
