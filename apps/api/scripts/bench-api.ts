@@ -9,7 +9,7 @@
  * connections measure throughput (and queueing: p99 grows with the connections), 4 connections the latency
  * at a lower but still high rate. A number = that many requests/s overall; beware that autocannon paces it
  * per second (each connection sends its share back to back, then idles until the next second), so it measures
- * bursts, not a steady load. Prints req/s, p50, p95, p99 and the `count` of one sample response; saves JSON under
+ * bursts, not a steady load. Prints req/s, p50, p95, p99 and the `count` and size of one sample response; saves JSON under
  * bench-results/. Profile the server: NODE_OPTIONS="--cpu-prof --cpu-prof-dir=prof" (both processes write one).
  *
  * Data:
@@ -20,6 +20,7 @@
  *
  *   DATABASE_URL=postgres://…/pt_bench_api pnpm --filter @pt/api bench:api --reuse
  */
+import { Buffer } from "node:buffer"
 import { execFileSync, fork, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -307,8 +308,11 @@ const drive = async () => {
   // The whole run's RSS, and each autocannon run's own (started just before it).
   const overall = sampleRss(child.pid!)
   for (const s of scenarios) {
-    const sample = (await (await fetch(`${base}${s.path()}`)).json()) as { count?: unknown }
+    // One sample answer: its `count` and its size (what the API encodes and sends per request).
+    const sampleText = await (await fetch(`${base}${s.path()}`)).text()
+    const sample = JSON.parse(sampleText) as { count?: unknown }
     const sampleCount = typeof sample?.count === "number" ? sample.count : undefined
+    const sampleBytes = Buffer.byteLength(sampleText)
     for (const connections of connectionCounts)
       for (const rate of rates) {
         const rss = sampleRss(child.pid!)
@@ -337,10 +341,11 @@ const drive = async () => {
           non2xx: r.non2xx,
           errors: r.errors,
           sampleCount,
+          sampleBytes,
           rss: rss.stop(),
         }
         console.log(
-          `${s.name.padEnd(58)} c=${String(connections).padEnd(3)}${rate === undefined ? "" : ` rate ${rate}`} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p95 ${String(row.p95ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}  RSS peak ${row.rss.peakMb.toFixed(0)} MB p95 ${row.rss.p95Mb.toFixed(0)} MB`,
+          `${s.name.padEnd(58)} c=${String(connections).padEnd(3)}${rate === undefined ? "" : ` rate ${rate}`} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${String(row.p50ms).padStart(3)} ms  p95 ${String(row.p95ms).padStart(3)} ms  p99 ${String(row.p99ms).padStart(3)} ms  non2xx ${row.non2xx}  errors ${row.errors}${sampleCount === undefined ? "" : `  count≈${sampleCount}`}  ${(sampleBytes / 1024).toFixed(1)} KB  RSS peak ${row.rss.peakMb.toFixed(0)} MB p95 ${row.rss.p95Mb.toFixed(0)} MB`,
         )
         results.push(row)
       }
