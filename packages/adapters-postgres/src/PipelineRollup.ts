@@ -110,6 +110,19 @@ export const CREATE_ROLLUP: ReadonlyArray<string> = [
 
 export const DROP_ROLLUP: ReadonlyArray<string> = TABLES.map((t) => `drop table if exists ${t}`)
 
+/**
+ * The rollup's version (Migration20261202150000PipelineRollupVersion): one row, bumped in every transaction
+ * that changes the cells (a refresh that recomputed some, a rebuild), so a reader that saw version v may keep
+ * what it read of the cells while the version is still v (queries/Analytics.ts caches the latest windows so).
+ */
+export const CREATE_ROLLUP_VERSION: ReadonlyArray<string> = [
+  `create table pipeline_rollup_version (one boolean primary key default true check (one),
+    version bigint not null)`,
+  "insert into pipeline_rollup_version (version) values (1)",
+]
+export const DROP_ROLLUP_VERSION: ReadonlyArray<string> = ["drop table if exists pipeline_rollup_version"]
+const BUMP_VERSION = "update pipeline_rollup_version set version = version + 1"
+
 const Touched = Schema.Struct({ cells: Schema.NullOr(Schema.Array(Schema.String)) })
 
 /** The cells (RFC 3339 text) holding a stage of a payload with a status dated at or after `since`. */
@@ -142,6 +155,7 @@ const recompute = (tx: Queryable, cells: ReadonlyArray<string>) =>
     for (const table of TABLES)
       yield* tx.query(`delete from ${table} where cell = any($1::timestamptz[])`, [cells])
     for (const insert of INSERTS) yield* tx.query(insert)
+    yield* tx.query(BUMP_VERSION)
   })
 
 /**
@@ -184,9 +198,11 @@ export const rebuildPipelineRollup = (sql: SqlClient["Service"]): Effect.Effect<
   withTransaction(
     sql,
     (tx) =>
-      Effect.forEach([`truncate ${TABLES.join(", ")}`, ...buildAll], (statement) => tx.query(statement), {
-        discard: true,
-      }),
+      Effect.forEach(
+        [`truncate ${TABLES.join(", ")}`, ...buildAll, BUMP_VERSION],
+        (statement) => tx.query(statement),
+        { discard: true },
+      ),
     { statementTimeout: MAINTENANCE_TIMEOUT },
   )
 

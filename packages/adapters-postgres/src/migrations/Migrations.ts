@@ -8,6 +8,7 @@ import { Migration20261201230000StatusPayloadInclude } from "./Migration20261201
 import { Migration20261202000000PackedSummary } from "./Migration20261202000000PackedSummary.ts"
 import { Migration20261202120000PipelineRollup } from "./Migration20261202120000PipelineRollup.ts"
 import { Migration20261202130000SummaryCreatedAtInclude } from "./Migration20261202130000SummaryCreatedAtInclude.ts"
+import { Migration20261202150000PipelineRollupVersion } from "./Migration20261202150000PipelineRollupVersion.ts"
 
 /** Every migration, in order. Listed explicitly: no file globbing, so it works from source and in bundles. */
 export const migrationsList: Array<MigrationObject> = [
@@ -22,5 +23,9 @@ export const migrationsList: Array<MigrationObject> = [
   {
     name: "Migration20261202130000SummaryCreatedAtInclude",
     class: Migration20261202130000SummaryCreatedAtInclude,
+  },
+  {
+    name: "Migration20261202150000PipelineRollupVersion",
+    class: Migration20261202150000PipelineRollupVersion,
   },
 ]

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer"
 import type {
   AnalyticsQuery,
+  FlowEdge,
   Percentiles,
   PipelineAnalytics,
   SeriesPoint,
@@ -161,10 +162,11 @@ export const analyticsParams = (q: AnalyticsQuery): ReadonlyArray<unknown> => [
 ]
 
 /** From the rollup when the window is in whole cells, else from the summaries. */
-export const pipelineAnalytics =
-  (sql: SqlClient["Service"]) =>
-  (q: AnalyticsQuery): Effect.Effect<PipelineAnalytics, SqlError> =>
-    isGrainAligned(q) ? fromRollup(sql, q) : fromSummaries(sql, q)
+export const pipelineAnalytics = (sql: SqlClient["Service"]) => {
+  const fromRollup = rollupPath(sql)
+  return (q: AnalyticsQuery): Effect.Effect<PipelineAnalytics, SqlError> =>
+    isGrainAligned(q) ? fromRollup(q) : fromSummaries(sql, q)
+}
 
 const fromSummaries = (
   sql: SqlClient["Service"],
@@ -219,9 +221,13 @@ const fromSummaries = (
  * The window's rollup rows (PipelineRollup.ts), in two statements run side by side: the cells, as plain rows
  * with their histograms as bytes (merged per service and series bucket here); and, as JSON, the open stages
  * of error-free payloads whose last status is recent (taken from the cells' `open_clean`, what is left is
- * `stalled_now`), the top errors and the flow edges.
+ * `stalled_now`), the top errors and the flow edges. Both carry the rollup's version (PipelineRollup.ts
+ * ROLLUP_VERSION), read in their own snapshot.
  */
-export const ROLLUP_CELLS = `select n.name as service, c.k, c.seen, c.succeeded, c.failed, c.open_clean, c.histogram
+const VERSION = "(select version from pipeline_rollup_version)::float8 as version"
+
+export const ROLLUP_CELLS = `select n.name as service, c.k, c.seen, c.succeeded, c.failed, c.open_clean, c.histogram,
+  ${VERSION}
 from (select service_id,
         -- date_part is float8 (extract is numeric, slower): exact here, a cell's epoch is whole seconds.
         floor((date_part('epoch', cell) * 1000000 - $3::float8) / $4::float8)::int as k,
@@ -234,11 +240,15 @@ from (select service_id,
       group by 1, 2) c
 join services n on n.id = c.service_id`
 
-export const ROLLUP_REST = `select
-  (select json_agg(json_build_array(n.name, r.recent))
+const RECENT = `(select json_agg(json_build_array(n.name, r.recent))
    from (select service_id, sum(count)::float8 as recent from pipeline_cell_open
          where last_date >= ${timestampFromMicros("$3::bigint")} and cell >= $1::timestamptz and cell < $2::timestamptz
-         group by service_id) r join services n on n.id = r.service_id) as recent,
+         group by service_id) r join services n on n.id = r.service_id) as recent`
+
+/** The version and the recent open stages alone: all a cached answer of that version needs (fromRollup). */
+export const ROLLUP_RECENT = `select ${VERSION}, ${RECENT}`
+
+export const ROLLUP_REST = `select ${VERSION}, ${RECENT},
   (select json_agg(json_build_object('service', n.name, 'status', e.status, 'status_msg', e.status_msg,
      'count', e.count, 'example', e.example))
    from (select service_id, status, status_msg, sum(count)::float8 as count, min(example) as example,
@@ -259,9 +269,14 @@ const CellRow = Schema.Struct({
   failed: Schema.Number,
   open_clean: Schema.Number,
   histogram: Schema.String,
+  version: Schema.Number,
+})
+const RecentRow = Schema.Struct({
+  version: Schema.Number,
+  recent: Rows(Schema.Tuple([Schema.String, Schema.Number])),
 })
 const RestRow = Schema.Struct({
-  recent: Rows(Schema.Tuple([Schema.String, Schema.Number])),
+  ...RecentRow.fields,
   errors: AnalyticsRow.fields.errors,
   flow: AnalyticsRow.fields.flow,
 })
@@ -344,64 +359,137 @@ const totalPercentiles = (t: Tally): Percentiles | undefined => {
   return percentilesOf(total, 0, lo, hi)
 }
 
-const fromRollup = (
-  sql: SqlClient["Service"],
-  q: AnalyticsQuery,
-): Effect.Effect<PipelineAnalytics, SqlError> => {
-  const [since, until] = [formatTimestamp(q.since), formatTimestamp(q.until)]
-  return Effect.all(
-    {
-      cells: Effect.flatMap(sql.query(ROLLUP_CELLS, [since, until, q.since, q.bucket]), decodeRows(CellRow)),
-      rest: Effect.flatMap(
-        sql.query(ROLLUP_REST, [since, until, q.now - q.stalledAfter, q.topErrors]),
-        decodeRows(RestRow),
-      ),
-    },
-    { concurrency: 2 },
-  ).pipe(
-    Effect.map(({ cells, rest: [row] }): PipelineAnalytics => {
-      const starts = bucketStarts(q)
-      const tallies = new Map<string, Tally>()
-      for (const c of cells) {
-        let t = tallies.get(c.service)
-        if (t === undefined) {
-          t = tallyOf(starts.length)
-          tallies.set(c.service, t)
-        }
-        t.seen += c.seen
-        t.succeeded += c.succeeded
-        t.failed += c.failed
-        t.openClean += c.open_clean
-        t.throughput[c.k]! += c.seen
-        t.errors[c.k]! += c.failed
-        addHistogram(t, c.k, c.histogram)
+/**
+ * What a window's answer is at one version of the rollup, but for `stalled_now` (it depends on now: the open
+ * stages' payloads whose last status is recent are read on every request).
+ */
+interface RollupAnswer {
+  readonly version: number
+  readonly services: ReadonlyArray<{ readonly service: ServiceAnalytics; readonly openClean: number }>
+  readonly flow: ReadonlyArray<FlowEdge>
+}
+
+/** Windows (and top_errors) answered lately, the newest last; a dashboard's default window is one of them. */
+const CACHED_WINDOWS = 8
+
+/**
+ * The rollup path, keeping the latest windows' answers by the rollup's version: the cells change only in a
+ * transaction that bumps it (a refresh, every PIPELINE_ROLLUP_INTERVAL), so while the version read with the
+ * recent open stages is the cached one, the cells would read the same and only `stalled_now` is computed (one
+ * small statement instead of the ≈2.6k cells of a day and their histograms). A different version, or a window
+ * not kept, reads everything; an answer is kept when both statements saw the same version.
+ */
+const rollupPath = (sql: SqlClient["Service"]) => {
+  const cached = new Map<string, RollupAnswer>()
+  const keep = (key: string, answer: RollupAnswer) => {
+    cached.delete(key)
+    cached.set(key, answer)
+    if (cached.size > CACHED_WINDOWS) cached.delete(cached.keys().next().value!)
+  }
+  return (q: AnalyticsQuery): Effect.Effect<PipelineAnalytics, SqlError> =>
+    Effect.gen(function* () {
+      const [since, until] = [formatTimestamp(q.since), formatTimestamp(q.until)]
+      const stalledBefore = q.now - q.stalledAfter
+      const key = `${q.since}/${q.until}/${q.bucket}/${q.topErrors}`
+      const known = cached.get(key)
+      if (known !== undefined) {
+        const [now] = yield* sql
+          .query(ROLLUP_RECENT, [since, until, stalledBefore])
+          .pipe(Effect.flatMap(decodeRows(RecentRow)))
+        if (now !== undefined && now.version === known.version) return answerAt(known, now.recent)
       }
-      const recent = new Map(row?.recent ?? [])
-      const services = [...tallies]
-        .sort(([a], [b]) => byText(a, b))
-        .map(([service, t]): ServiceAnalytics => {
-          const duration = totalPercentiles(t)
-          return {
-            service,
-            seen: t.seen,
-            succeeded: t.succeeded,
-            failed: t.failed,
-            openNow: t.seen - t.succeeded - t.failed,
-            stalledNow: t.openClean - (recent.get(service) ?? 0),
-            ...(duration === undefined ? {} : { duration }),
-            series: starts.map((start, k): SeriesPoint => {
-              const p = percentilesOf(t.histograms, k * HISTOGRAM_WIDTH, t.lo[k]!, t.hi[k]!)
-              return {
-                start,
-                throughput: t.throughput[k]!,
-                errors: t.errors[k]!,
-                ...(p === undefined ? {} : { p95: p.p95 }),
-              }
-            }),
-            topErrors: topErrorsOf(row?.errors, service),
-          }
-        })
-      return { services, flow: flowOf(row?.flow) }
-    }),
-  )
+      const { cells, rest } = yield* Effect.all(
+        {
+          cells: Effect.flatMap(
+            sql.query(ROLLUP_CELLS, [since, until, q.since, q.bucket]),
+            decodeRows(CellRow),
+          ),
+          rest: Effect.flatMap(
+            sql.query(ROLLUP_REST, [since, until, stalledBefore, q.topErrors]),
+            decodeRows(RestRow),
+          ),
+        },
+        { concurrency: 2 },
+      )
+      const [row] = rest
+      const answer = rollupAnswer(q, cells, row)
+      if (row !== undefined && cells.length > 0 && cells.every((c) => c.version === row.version))
+        keep(key, answer)
+      else cached.delete(key)
+      return answerAt(answer, row?.recent ?? null)
+    })
+}
+
+/** The answer at now: `stalled_now` from the cells' open stages of error-free payloads less the recent ones. */
+const answerAt = (
+  a: RollupAnswer,
+  recentRows: ReadonlyArray<readonly [string, number]> | null,
+): PipelineAnalytics => {
+  const recent = new Map(recentRows ?? [])
+  return {
+    services: a.services.map(({ service: s, openClean }) => ({
+      service: s.service,
+      seen: s.seen,
+      succeeded: s.succeeded,
+      failed: s.failed,
+      openNow: s.openNow,
+      stalledNow: openClean - (recent.get(s.service) ?? 0),
+      ...(s.duration === undefined ? {} : { duration: s.duration }),
+      series: s.series,
+      topErrors: s.topErrors,
+    })),
+    flow: a.flow,
+  }
+}
+
+const rollupAnswer = (
+  q: AnalyticsQuery,
+  cells: ReadonlyArray<typeof CellRow.Type>,
+  row: typeof RestRow.Type | undefined,
+): RollupAnswer => {
+  const starts = bucketStarts(q)
+  const tallies = new Map<string, Tally>()
+  for (const c of cells) {
+    let t = tallies.get(c.service)
+    if (t === undefined) {
+      t = tallyOf(starts.length)
+      tallies.set(c.service, t)
+    }
+    t.seen += c.seen
+    t.succeeded += c.succeeded
+    t.failed += c.failed
+    t.openClean += c.open_clean
+    t.throughput[c.k]! += c.seen
+    t.errors[c.k]! += c.failed
+    addHistogram(t, c.k, c.histogram)
+  }
+  const services = [...tallies]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([service, t]) => {
+      const duration = totalPercentiles(t)
+      return {
+        openClean: t.openClean,
+        service: {
+          service,
+          seen: t.seen,
+          succeeded: t.succeeded,
+          failed: t.failed,
+          openNow: t.seen - t.succeeded - t.failed,
+          // Set by answerAt.
+          stalledNow: 0,
+          ...(duration === undefined ? {} : { duration }),
+          series: starts.map((start, k): SeriesPoint => {
+            const p = percentilesOf(t.histograms, k * HISTOGRAM_WIDTH, t.lo[k]!, t.hi[k]!)
+            return {
+              start,
+              throughput: t.throughput[k]!,
+              errors: t.errors[k]!,
+              ...(p === undefined ? {} : { p95: p.p95 }),
+            }
+          }),
+          topErrors: topErrorsOf(row?.errors, service),
+        } satisfies ServiceAnalytics,
+      }
+    })
+  return { version: row?.version ?? Number.NaN, services, flow: flowOf(row?.flow) }
 }
