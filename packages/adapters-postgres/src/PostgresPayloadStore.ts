@@ -1,14 +1,14 @@
-import { PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
+import { type FinishedStage, PayloadStore, type RecordResult } from "@pt/domain/ports/PayloadStore"
 import { type StatusEvent, statusIdentity } from "@pt/domain/StatusEvent"
+import { Micros } from "@pt/domain/Timestamp"
 import { Effect, Schema } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
-import { STORED_SUMMARIES, summaryCtes } from "./queries/SummarySql.ts"
+import { SUMMARY_CTES } from "./queries/SummarySql.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
 import { orUnavailable } from "./StoreErrors.ts"
-import { batchSummaries, mergeSummaries, StoredSummaryRow, unpack } from "./SummaryWrite.ts"
 
 /** Writers hold this advisory lock shared; retention takes it exclusive while deleting emptied payloads. */
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001
@@ -71,7 +71,7 @@ const STATUS_CTES = `inserted as (
   select p, sv, so, st, m, ${timestampFromMicros("d")}
   from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)
   on conflict do nothing
-  returning service_id, status_id, date
+  returning payload_id, service_id, status_id, status_msg, date
 ), counted as (
   insert into status_counts as c (hour, slot, service_id, status_id, n)
   select date_bin('1 hour', date, timestamptz 'epoch'), pg_backend_pid() % 16, service_id, status_id, count(*)
@@ -86,10 +86,16 @@ const STATUS_CTES = `inserted as (
 const INSERT_STATUSES = `with ${STATUS_CTES}
 select count(*)::float8 as n from inserted`
 
-// The same with the summary's writes (docs/postgres.md, "The payload summary") in the same statement: one round
-// trip for both.
-const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes(8)}
-select count(*)::float8 as n from inserted`
+// The same with the summary's merge and writes (docs/postgres.md, "The payload summary") in the same statement:
+// one round trip for both. It also answers the stages the batch finished, as [service id, saw an error, elapsed].
+const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${SUMMARY_CTES}
+select (select count(*) from inserted)::float8 as n,
+  (select json_agg(json_build_array(service_id, saw_error, elapsed)) from finished) as finished`
+
+const InsertedAndFinishedRow = Schema.Struct({
+  n: Schema.Number,
+  finished: Schema.NullOr(Schema.Array(Schema.Tuple([Schema.Number, Schema.Boolean, Schema.Number]))),
+})
 
 export interface PayloadStoreOptions {
   /** Where `ping` runs: a connection of its own, so health checks never wait behind user queries. Default `sql`. */
@@ -139,7 +145,6 @@ export const makePostgresPayloadStore = (
       "statuses",
       statuses.map((e) => e.status),
     )
-    const summaries = summary ? batchSummaries(statuses) : undefined
     return yield* withTransaction(
       sql,
       Effect.fnUntraced(function* (tx) {
@@ -157,29 +162,12 @@ export const makePostgresPayloadStore = (
         const payloadIds = new Map(upserted.map((r) => [r.request_id, r.id]))
         // A new row has no xmax; a row updated on conflict carries this transaction's id there.
         const created = new Set(upserted.flatMap((r) => (r.inserted ? [r.request_id] : [])))
-        const requestIds = [...new Set(events.map((e) => e.request_id))]
-        // Every payload of the batch is locked by the upsert above (ON CONFLICT DO UPDATE locks the rows it does
-        // not update too), so the summaries read here are the latest and stay so until the commit.
-        const stored = new Map<number, ReturnType<typeof unpack>>()
-        if (summary) {
-          const others = requestIds.filter((id) => !created.has(id))
-          if (others.length > 0) {
-            const rows = yield* tx
-              .query(STORED_SUMMARIES, [others])
-              .pipe(Effect.flatMap(decodeRows(StoredSummaryRow)))
-            for (const r of rows) {
-              payloadIds.set(r.request_id, r.id)
-              stored.set(r.id, unpack(r))
-            }
-          }
-        } else {
-          const unchanged = requestIds.filter((id) => !payloadIds.has(id))
-          if (unchanged.length > 0) {
-            const found = yield* tx
-              .query(PAYLOAD_IDS, [unchanged])
-              .pipe(Effect.flatMap(decodeRows(PayloadIdRow)))
-            for (const r of found) payloadIds.set(r.request_id, r.id)
-          }
+        const unchanged = [...new Set(events.map((e) => e.request_id))].filter((id) => !payloadIds.has(id))
+        if (unchanged.length > 0) {
+          const found = yield* tx
+            .query(PAYLOAD_IDS, [unchanged])
+            .pipe(Effect.flatMap(decodeRows(PayloadIdRow)))
+          for (const r of found) payloadIds.set(r.request_id, r.id)
         }
         const statusParams = [
           statuses.map((e) => payloadIds.get(e.request_id)!),
@@ -190,15 +178,22 @@ export const makePostgresPayloadStore = (
           statuses.map((e) => e.date),
           created.size,
         ]
-        if (summaries === undefined) {
+        if (!summary) {
           const inserted = yield* tx.query(INSERT_STATUSES, statusParams).pipe(Effect.flatMap(decodeCount))
           return { inserted, finished: [] }
         }
-        const { params, finished } = mergeSummaries(summaries, payloadIds, services, stored)
-        const inserted = yield* tx
-          .query(INSERT_STATUSES_AND_SUMMARY, [...statusParams, ...params])
-          .pipe(Effect.flatMap(decodeCount))
-        return { inserted, finished }
+        const [row] = yield* tx
+          .query(INSERT_STATUSES_AND_SUMMARY, statusParams)
+          .pipe(Effect.flatMap(decodeRows(InsertedAndFinishedRow)))
+        const serviceNames = new Map([...services].map(([name, id]) => [id, name]))
+        const finished = (row!.finished ?? []).map(
+          ([service, sawError, elapsed]): FinishedStage => ({
+            service: serviceNames.get(service) ?? "",
+            state: sawError ? "error" : "success",
+            elapsed: Micros.make(elapsed),
+          }),
+        )
+        return { inserted: row!.n, finished }
       }),
       { statementTimeout: writeTimeout },
     )

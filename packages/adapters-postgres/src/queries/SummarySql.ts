@@ -7,12 +7,15 @@
  *   Migration20261202000000PackedSummary): one row to write per payload and batch instead of one per service.
  * - `payload_services`: a view with one row per payload and service, unpacked from those arrays, for the reads.
  *
- * The write merges in JS with the domain's own merge (PostgresPayloadStore.ts): it reads the stored row while
- * holding the payload row's lock (taken by the payload upsert), so no concurrent writer can change it meanwhile,
- * and writes the merged row back. Text ties compare in "C" order, the domain's `compareText`.
+ * The write merges in SQL, in the statement that stores the batch's statuses (summaryCtes): it summarizes the
+ * statuses actually inserted per payload and service, merges that with the stored row, and writes the row back.
+ * It reads the stored row while holding the payload row's lock (taken by the payload upsert earlier in the
+ * transaction), so no concurrent writer can change it meanwhile. Every field is a commutative, idempotent merge
+ * (packages/domain/src/Summary.ts): the earliest or latest date, an "or", the least or greatest (date, status,
+ * status_msg). Text ties compare in "C" order, the domain's `compareText`.
  */
 import { ERROR_STATUSES, RECEIVED, SUCCESS_STATUSES } from "@pt/domain/StatusVocabulary"
-import { micros } from "../SqlFragments.ts"
+import { micros, timestampFromMicros } from "../SqlFragments.ts"
 
 const literals = (words: ReadonlyArray<string>) => words.map((w) => `'${w.replaceAll("'", "''")}'`).join(", ")
 const IS_ERROR = (status: string) => `${status} in (${literals(ERROR_STATUSES)})`
@@ -37,8 +40,6 @@ const SERVICE_COLUMNS = [
   "last_status",
   "last_status_msg",
 ] as const
-
-const ts = (param: string) => `(timestamptz 'epoch' + ${param} * interval '1 microsecond')`
 
 /** The packed per-service arrays of `payload_summaries`, in the order of SERVICE_COLUMNS (dates as int8 micros). */
 export const PACKED_COLUMNS = [
@@ -71,58 +72,107 @@ const PACKED_TYPES = [
   "text",
 ]
 
-/**
- * The stored summaries of the payloads `$1` (request ids), with their ids: dates as float8 (micros fit exactly),
- * so both drivers answer numbers. A payload without summary row has null arrays.
- */
-export const STORED_SUMMARIES = `select p.id::float8 as id, p.request_id, s.service_ids,
-  ${PACKED_COLUMNS.map((c, i) => (PACKED_TYPES[i] === "int8" ? `s.${c}::float8[] as ${c}` : `s.${c}`)).join(", ")}
-from payloads p left join payload_summaries s on s.payload_id = p.id where p.request_id = any($1::text[])`
+const FIRST_ERROR = ["first_error_date", "first_error_status", "first_error_msg"] as const
+const LAST_STATUS = ["last_status_date", "last_status", "last_status_msg"] as const
 
 /**
- * The summary's data-modifying CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one
- * round trip. Parameters from `$first`: the merged rows of the payloads whose summary changed, one per (payload,
- * service) in (payload, service) order (14 arrays: payload id, service id, then SERVICE_COLUMNS), and one per
- * payload (6 arrays: id, created_at, last_date, any_error, open_services, whether the batch created it). A payload
- * the batch created is a plain insert (no conflict check, no speculative-insertion record); the others replace
- * their row (merged in JS from the stored one under the payload row lock), in payload order.
+ * Each payload's and service's summary of the statuses a CTE `src` (payload_id, service_id, date as int8 micros,
+ * status, status_msg) holds, as CTE `r`: the same fields and tie rules as the domain's `statusSummary` merged
+ * with `mergeServiceSummary` (Summary.ts). The write path runs it on a batch's inserted statuses, the rebuilds on
+ * the stored ones.
  */
-export const summaryCtes = (first: number) => {
-  const $ = (i: number) => `$${first + i}`
-  const service = PACKED_TYPES.map((type, i) => `${$(i + 2)}::${type}[]`).join(", ")
-  const columns = `payload_id, created_at, last_date, any_error, open_services, service_ids, ${PACKED_COLUMNS.join(", ")}`
-  const values = `id, ${ts("ca")}, ${ts("ld")}, ae, os, service_ids, ${PACKED_COLUMNS.join(", ")}`
-  return `summary_services as (
-  select * from unnest(${$(0)}::int8[], ${$(1)}::int4[], ${service})
-    as u(p, sv, ${PACKED_COLUMNS.join(", ")})
+const serviceSummaries = `r as (
+  select distinct on (payload_id, service_id) payload_id, service_id,
+    min(date) over whole as first_date, max(date) over whole as last_date,
+    min(date) filter (where ${IS_RECEIVED("status")}) over whole as first_received,
+    max(date) filter (where ${IS_RECEIVED("status")}) over whole as last_received,
+    max(date) filter (where ${IS_TERMINAL("status")}) over whole as last_terminal,
+    bool_or(${IS_ERROR("status")}) over whole as saw_error,
+    ${FIRST_ERROR.map((c, i) => `case when bool_or(${IS_ERROR("status")}) over whole then first_value(${["date", "status", "status_msg"][i]}) over errors_first end as ${c}`).join(",\n    ")},
+    date as last_status_date, status as last_status, status_msg as last_status_msg
+  from src
+  window whole as (partition by payload_id, service_id),
+    errors_first as (partition by payload_id, service_id order by ${IS_ERROR("status")} desc, date, status, status_msg
+      rows between unbounded preceding and unbounded following)
+  order by payload_id, service_id, date desc, status desc, status_msg desc
+)`
+
+/**
+ * The columns of `payload_summaries` after `created_at`, aggregated from one row per payload and service of
+ * `from` (dates as int8 micros). The arrays line up whatever the order, since every aggregate of a group reads
+ * its rows in the same sequence; callers feed rows sorted by (payload_id, service_id) from a subquery, so the
+ * services come in id order without a sort per aggregate and group.
+ */
+const packedAggregates = (from: string) => `${timestampFromMicros(`max(${from}.last_date)`)} as last_date,
+  bool_or(${from}.saw_error) as any_error, count(*) filter (where ${isOpen(from)})::int4 as open_services,
+  array_agg(${from}.service_id) as service_ids,
+  ${SERVICE_COLUMNS.map((c, i) => `array_agg(${from}.${c}) as ${PACKED_COLUMNS[i]}`).join(",\n  ")}`
+
+const SUMMARY_COLUMNS = `payload_id, created_at, last_date, any_error, open_services, service_ids, ${PACKED_COLUMNS.join(", ")}`
+
+/** Whether a CTE row's (date, status, status_msg) point `a` is before `b` (both columns prefixed). */
+const before = (a: string, b: string, point: readonly [string, string, string]) =>
+  `(${point.map((c) => `${a}.${c}`).join(", ")}) < (${point.map((c) => `${b}.${c}`).join(", ")})`
+
+/**
+ * The summary's CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one statement:
+ * `inserted` (the statuses the batch stored, duplicates skipped) summarized per payload and service (`r`),
+ * merged with the stored rows of those payloads (`old`, unpacked) field by field (`m`), packed again and written:
+ * a payload without a stored row is a plain insert (no conflict check, no speculative-insertion record), the
+ * others replace their row in payload order, unless nothing changed (a redelivery writes nothing). `finished`:
+ * the stages the batch finished (RecordResult.finished: open before or new, not open now).
+ */
+export const SUMMARY_CTES = `src as materialized (
+  select i.payload_id, i.service_id, ${micros("i.date")}::int8 as date,
+    (select n.name from statuses n where n.id = i.status_id) as status, i.status_msg
+  from inserted i
+), ${serviceSummaries}, old as (
+  select t.payload_id, u.*
+  from payload_summaries t
+  cross join lateral unnest(t.service_ids, ${PACKED_COLUMNS.map((c) => `t.${c}`).join(", ")})
+    as u(service_id, ${SERVICE_COLUMNS.join(", ")})
+  where t.payload_id = any(array(select distinct payload_id from r))
+), m as (
+  select coalesce(n.payload_id, o.payload_id) as payload_id, coalesce(n.service_id, o.service_id) as service_id,
+    least(n.first_date, o.first_date) as first_date, greatest(n.last_date, o.last_date) as last_date,
+    least(n.first_received, o.first_received) as first_received,
+    greatest(n.last_received, o.last_received) as last_received,
+    greatest(n.last_terminal, o.last_terminal) as last_terminal,
+    coalesce(n.saw_error, false) or coalesce(o.saw_error, false) as saw_error,
+    ${FIRST_ERROR.map((c) => `case when c.new_error then n.${c} else o.${c} end as ${c}`).join(",\n    ")},
+    ${LAST_STATUS.map((c) => `case when c.new_last then n.${c} else o.${c} end as ${c}`).join(",\n    ")},
+    o.payload_id is null as new_service, n.payload_id is not null and (o.payload_id is null or ${isOpen("o")}) as was_open
+  from r n full join old o on o.payload_id = n.payload_id and o.service_id = n.service_id
+  cross join lateral (select
+    o.first_error_date is null or (n.first_error_date is not null and ${before("n", "o", FIRST_ERROR)}) as new_error,
+    o.payload_id is null or (n.payload_id is not null and ${before("o", "n", LAST_STATUS)}) as new_last) c
 ), packed as (
-  select p, array_agg(sv order by sv) as service_ids,
-    ${PACKED_COLUMNS.map((c) => `array_agg(${c} order by sv) as ${c}`).join(",\n    ")}
-  from summary_services group by p
-), summary_rows as materialized (
-  select * from unnest(${$(14)}::int8[], ${$(15)}::int8[], ${$(16)}::int8[], ${$(17)}::bool[], ${$(18)}::int4[],
-    ${$(19)}::bool[]) as u(id, ca, ld, ae, os, nw)
-  join packed on packed.p = u.id
+  select m.payload_id, bool_and(m.new_service) as fresh, ${timestampFromMicros("min(m.first_date)")} as created_at,
+    ${packedAggregates("m")}
+  from (select * from m order by payload_id, service_id) m group by m.payload_id
 ), fresh_summaries as (
-  insert into payload_summaries (${columns})
-  select ${values} from summary_rows where nw
+  insert into payload_summaries (${SUMMARY_COLUMNS})
+  select ${SUMMARY_COLUMNS} from packed where fresh
 ), merged_summaries as (
-  insert into payload_summaries as t (${columns})
-  select ${values} from summary_rows where not nw order by id
+  insert into payload_summaries as t (${SUMMARY_COLUMNS})
+  select ${SUMMARY_COLUMNS} from packed where not fresh order by payload_id
   on conflict (payload_id) do update set
-    ${columns
-      .split(", ")
+    ${SUMMARY_COLUMNS.split(", ")
       .slice(1)
       .map((c) => `${c} = excluded.${c}`)
       .join(", ")}
+  where (${PACKED_COLUMNS.map((c) => `t.${c}`).join(", ")}) is distinct from
+    (${PACKED_COLUMNS.map((c) => `excluded.${c}`).join(", ")})
+), finished as (
+  select m.service_id, m.saw_error, greatest(0, m.last_terminal - coalesce(m.first_received, m.first_date)) as elapsed
+  from m where m.was_open and not ${isOpen("m")}
 )`
-}
 
 /** The view of the packed arrays as one row per payload and service (the layout the reads use). */
 export const PAYLOAD_SERVICES_VIEW = `create view "payload_services" as
 select t.payload_id, u.service_id, ${SERVICE_COLUMNS.map((c, i) =>
   PACKED_TYPES[i] === "int8"
-    ? `${ts(`u.${c}`)} as ${c}`
+    ? `${timestampFromMicros(`u.${c}`)} as ${c}`
     : PACKED_TYPES[i] === "text"
       ? `u.${c} collate "C" as ${c}`
       : `u.${c}`,
@@ -139,63 +189,32 @@ cross join lateral unnest(t.service_ids, ${PACKED_COLUMNS.map((c) => `t.${c}`).j
  */
 export const rebuildPackedSummaries = (scope: string): ReadonlyArray<string> => [
   `delete from payload_summaries s where ${scope}`,
-  `insert into payload_summaries (payload_id, created_at, last_date, any_error, open_services, service_ids,
-     ${PACKED_COLUMNS.join(", ")})
-   with src as materialized (
-     select s.payload_id, s.service_id, s.date, n.name as status, s.status_msg
-     from payload_statuses s join statuses n on n.id = s.status_id where ${scope}
-   ), g as (
-     select payload_id, service_id, min(date) as first_date, max(date) as last_date,
-       min(date) filter (where ${IS_RECEIVED("status")}) as first_received,
-       max(date) filter (where ${IS_RECEIVED("status")}) as last_received,
-       max(date) filter (where ${IS_TERMINAL("status")}) as last_terminal, bool_or(${IS_ERROR("status")}) as saw_error
-     from src group by payload_id, service_id
-   ), e as (
-     select distinct on (payload_id, service_id) payload_id, service_id, date, status, status_msg
-     from src where ${IS_ERROR("status")} order by payload_id, service_id, date, status, status_msg
-   ), l as (
-     select distinct on (payload_id, service_id) payload_id, service_id, date, status, status_msg
-     from src order by payload_id, service_id, date desc, status desc, status_msg desc
-   ), r as (
-     select g.*, e.date as first_error_date, e.status as first_error_status, e.status_msg as first_error_msg,
-       l.date as last_status_date, l.status as last_status, l.status_msg as last_status_msg
-     from g join l using (payload_id, service_id) left join e using (payload_id, service_id)
-   )
-   select r.payload_id, p.created_at, max(r.last_date), bool_or(r.saw_error), count(*) filter (where ${isOpen("r")}),
-     array_agg(r.service_id order by r.service_id),
-     ${SERVICE_COLUMNS.map((c, i) => `array_agg(${PACKED_TYPES[i] === "int8" ? `${micros(`r.${c}`)}::int8` : `r.${c}`} order by r.service_id)`).join(",\n     ")}
-   from r join payloads p on p.id = r.payload_id
-   group by r.payload_id, p.created_at`,
+  `insert into payload_summaries (${SUMMARY_COLUMNS})
+   with ${storedStatuses(scope)}, ${serviceSummaries}
+   select r.payload_id, (select p.created_at from payloads p where p.id = r.payload_id), ${packedAggregates("r")}
+   from (select * from r order by payload_id, service_id) r
+   group by r.payload_id`,
 ]
 
+/** The stored statuses of the payloads `scope` selects, as the CTE `src` of serviceSummaries. */
+const storedStatuses = (scope: string) => `src as materialized (
+     select s.payload_id, s.service_id, ${micros("s.date")}::int8 as date, n.name as status, s.status_msg
+     from payload_statuses s join statuses n on n.id = s.status_id where ${scope}
+   )`
+
 /**
- * The first layout's rebuild (separate `payload_services` table), kept as it was for the applied migration
+ * The first layout's rebuild (separate `payload_services` table), kept for the applied migration
  * Migration20261201000000PayloadSummary, which backfills with it: rebuilds the summaries of the payloads `scope`
- * selects (a condition on `s.payload_id`) from their stored statuses. Same fields and tie
- * rules as the domain's `summarize`; a payload without statuses is left without summary rows.
+ * selects (a condition on `s.payload_id`) from their stored statuses. Same fields and tie rules as the domain's
+ * `summarize`; a payload without statuses is left without summary rows.
  */
 export const rebuildSummaries = (scope: string): ReadonlyArray<string> => [
   `delete from payload_services s where ${scope}`,
   `delete from payload_summaries s where ${scope}`,
   `insert into payload_services (payload_id, service_id, ${SERVICE_COLUMNS.join(", ")})
-   with src as materialized (
-     select s.payload_id, s.service_id, s.date, n.name as status, s.status_msg
-     from payload_statuses s join statuses n on n.id = s.status_id where ${scope}
-   ), g as (
-     select payload_id, service_id, min(date) as fd, max(date) as ld,
-       min(date) filter (where ${IS_RECEIVED("status")}) as fr, max(date) filter (where ${IS_RECEIVED("status")}) as lr,
-       max(date) filter (where ${IS_TERMINAL("status")}) as lt, bool_or(${IS_ERROR("status")}) as se
-     from src group by payload_id, service_id
-   ), e as (
-     select distinct on (payload_id, service_id) payload_id, service_id, date, status, status_msg
-     from src where ${IS_ERROR("status")} order by payload_id, service_id, date, status, status_msg
-   ), l as (
-     select distinct on (payload_id, service_id) payload_id, service_id, date, status, status_msg
-     from src order by payload_id, service_id, date desc, status desc, status_msg desc
-   )
-   select g.payload_id, g.service_id, g.fd, g.ld, g.fr, g.lr, g.lt, g.se, e.date, e.status, e.status_msg,
-     l.date, l.status, l.status_msg
-   from g join l using (payload_id, service_id) left join e using (payload_id, service_id)`,
+   with ${storedStatuses(scope)}, ${serviceSummaries}
+   select r.payload_id, r.service_id, ${SERVICE_COLUMNS.map((c, i) => (PACKED_TYPES[i] === "int8" ? timestampFromMicros(`r.${c}`) : `r.${c}`)).join(", ")}
+   from r`,
   `insert into payload_summaries (payload_id, created_at, last_date, any_error, open_services)
    select s.payload_id, p.created_at, max(s.last_date), bool_or(s.saw_error), count(*) filter (where ${isOpen("s")})
    from payload_services s join payloads p on p.id = s.payload_id where ${scope}
