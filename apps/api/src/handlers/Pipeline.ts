@@ -1,10 +1,11 @@
 import { PayloadQueries } from "@pt/domain/ports/PayloadQueries"
 import { microsFromMillis } from "@pt/domain/Timestamp"
 import { Clock, Effect } from "effect"
+import { HttpServerResponse } from "effect/http"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { ApiConfig } from "../Config.ts"
-import { pipelineAnswer, pipelineQuery } from "../PipelineSchemas.ts"
+import { pipelineAnswer, pipelineJson, pipelineQuery } from "../PipelineSchemas.ts"
 import { orUnavailable, validated } from "./Common.ts"
 
 export const PipelineHandlers = HttpApiBuilder.group(
@@ -21,7 +22,9 @@ export const PipelineHandlers = HttpApiBuilder.group(
           // One clock reading: the default window and `stalled_now` agree on "now".
           const now = microsFromMillis(yield* Clock.currentTimeMillis)
           const q = yield* validated(pipelineQuery(query, now, stalledAfter))
-          return pipelineAnswer(q, yield* orUnavailable(queries.pipelineAnalytics(q)))
+          const answer = pipelineAnswer(q, yield* orUnavailable(queries.pipelineAnalytics(q)))
+          // PipelineAnswer's JSON (the endpoint's schema, for OpenAPI), series encoded once per kept answer.
+          return HttpServerResponse.text(pipelineJson(answer), { contentType: "application/json" })
         }),
     })
   }),
