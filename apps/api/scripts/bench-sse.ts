@@ -2,18 +2,19 @@
  * Live-view benchmark: `pnpm --filter @pt/api bench:sse [--clients 2000] [--ids 2000] [--rounds 3]
  * [--batch 500]`.
  *
- * One API process (a child with the production V8 flags, PostgreSQL store on a fresh database from DATABASE_URL,
- * else scripts/postgres.sh's server, so the live updates take the production path: NOTIFY after the write,
+ * One API process (the production entry `src/main.ts` as a child, with the production V8 flags or BENCH_NODE_FLAGS;
+ * PostgreSQL store on a fresh database from DATABASE_URL, else scripts/postgres.sh's server, so the live updates take the production path: NOTIFY after the write,
  * LISTEN in the API) and `--clients` concurrent SSE connections to `GET /api/v1/payloads/{id}/events`, spread
  * over `--ids` request ids. Each round stores one new status for every id through `POST /api/v1/statuses` (in
  * batches of `--batch`) and waits until every client has received its event: prints and saves (bench-results/)
  * how many arrived, the delivery latency p50/p99/max (from the start of the POST that stored the status to the
  * client reading the event), and the API's RSS: before the clients, with every client connected and idle, and
- * over the rounds. Not a test: nothing is asserted.
+ * over the rounds, and the RSS per connected client. A connection that ends or fails before its `connected`
+ * event stops the run with the reason (it would otherwise wait forever). Not a test: nothing is asserted.
  */
 import { type ChildProcess, fork } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { Agent, get, type IncomingMessage } from "node:http"
+import { Agent, createServer, get, type IncomingMessage } from "node:http"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
 import {
@@ -46,14 +47,49 @@ const hex32 = (n: number) => `5e${n.toString(16).padStart(30, "0")}`
 const requestIds = Array.from({ length: ids }, (_, i) => hex32(i + 1))
 const STEPS = ["received", "processing", "success", "received", "processing", "success"]
 
-/** The API child: bench-api.ts's server role (makeApiLayer, logger at Warn), nothing preloaded. */
-const startServer = (databaseUrl: string): ChildProcess =>
-  fork(join(root, "apps/api/scripts/bench-api.ts"), ["--reuse"], {
+/**
+ * The API child: the production entry (`src/main.ts`, what `pnpm start` and the image run) with its own
+ * settings from the environment, so its RSS is the deployed process's, not a harness's (bench-api.ts's server
+ * role also loads autocannon and the benchmark's data generator).
+ */
+const startServer = (databaseUrl: string, port: number, metricsPort: number): ChildProcess =>
+  fork(join(root, "apps/api/src/main.ts"), [], {
     env: withNodeOptions(
-      { ...process.env, PT_BENCH_ROLE: "server", DATABASE_URL: databaseUrl, DB_MIGRATE_ON_START: "true" },
+      {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        DB_MIGRATE_ON_START: "true",
+        PUBLICPORT: String(port),
+        METRICSPORT: String(metricsPort),
+        LOGLEVEL: "WARN",
+      },
       serverNodeFlags,
     ),
   })
+
+/** A port nothing listens on now (the API child is then told to listen there). */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+/** Waits until the API answers `/ready` (migrated, store reachable), or fails when the child exits. */
+const untilReady = async (base: string, child: ChildProcess) => {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`)
+    const ok = await fetch(`${base}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ok) return
+    await sleep(200)
+  }
+}
 
 interface Client {
   readonly id: string
@@ -65,9 +101,16 @@ interface Client {
   response?: IncomingMessage
 }
 
-/** Opens one SSE connection and records every `event: status` block's id and arrival time. */
+/**
+ * Opens one SSE connection and records every `event: status` block's id and arrival time. Settles once the
+ * `connected` event arrived, or with the reason it never will (an `error` event, the stream ended or failed),
+ * so a connection the API could not serve is reported rather than waited for forever.
+ */
 const connect = (base: string, agent: Agent, client: Client) =>
   new Promise<void>((resolve, reject) => {
+    const notConnected = (why: string) => {
+      if (!client.connected) reject(new Error(`${client.id}: ${why} before the connected event`))
+    }
     const request = get(`${base}/api/v1/payloads/${client.id}/events`, { agent }, (response) => {
       client.response = response
       if (response.statusCode !== 200) return reject(new Error(`SSE answered ${response.statusCode}`))
@@ -84,11 +127,15 @@ const connect = (base: string, agent: Agent, client: Client) =>
             resolve()
           }
           if (block.includes("event: status")) client.received.push(performance.now())
-          if (block.includes("event: error")) client.errors++
+          if (block.includes("event: error")) {
+            client.errors++
+            notConnected(`error event ${block.split("data: ")[1] ?? ""}`)
+          }
           end = buffer.indexOf("\n\n")
         }
       })
-      response.on("error", () => undefined)
+      response.on("end", () => notConnected("the stream ended"))
+      response.on("error", (error) => notConnected(`the stream failed (${error.message})`))
     })
     request.on("error", reject)
   })
@@ -101,13 +148,12 @@ const main = async () => {
   const db = await createTestDatabase(adminUrl, "bench_sse")
   const dbUrl = new URL(adminUrl)
   dbUrl.pathname = `/${db.database}`
-  const child = startServer(dbUrl.toString())
+  const port = await freePort()
+  const child = startServer(dbUrl.toString(), port, await freePort())
   try {
-    const ready = await new Promise<{ port: number }>((resolve, reject) => {
-      child.once("message", (m) => resolve(m as never))
-      child.once("exit", (code) => reject(new Error(`API exited with ${code}`)))
-    })
-    const base = `http://127.0.0.1:${ready.port}`
+    const base = `http://127.0.0.1:${port}`
+    await untilReady(base, child)
+    await sleep(2_000)
     const pid = child.pid!
     const idleRssMb = rssMb(pid)
     say(
@@ -124,13 +170,21 @@ const main = async () => {
       connected: false,
     }))
     const connectStarted = performance.now()
-    for (let i = 0; i < all.length; i += 200)
-      await Promise.all(all.slice(i, i + 200).map((c) => connect(base, agent, c)))
+    for (let i = 0; i < all.length; i += 200) {
+      const wave = all.slice(i, i + 200)
+      const waited = setTimeout(
+        () => say(`still waiting: ${all.filter((c) => c.connected).length} clients connected so far`),
+        30_000,
+      )
+      await Promise.all(wave.map((c) => connect(base, agent, c))).finally(() => clearTimeout(waited))
+    }
     const connectSeconds = (performance.now() - connectStarted) / 1000
     await sleep(2_000)
     const connectedRssMb = rssMb(pid)
+    // What one open connection costs the API, on average: the figure a pod's memory limit scales with.
+    const perClientKb = ((connectedRssMb - idleRssMb) * 1024) / clients
     say(
-      `${clients} clients connected in ${connectSeconds.toFixed(1)} s on ${ids} request ids; API RSS ${connectedRssMb.toFixed(0)} MB`,
+      `${clients} clients connected in ${connectSeconds.toFixed(1)} s on ${ids} request ids; API RSS ${connectedRssMb.toFixed(0)} MB (${perClientKb.toFixed(1)} KB per client)`,
     )
 
     // 2. Rounds: one new status per request id, posted in batches; wait for every client's event.
@@ -212,6 +266,7 @@ const main = async () => {
       maxMs: Math.round(sorted.at(-1) ?? Number.NaN),
       rssBeforeClientsMb: Math.round(idleRssMb),
       rssClientsConnectedMb: Math.round(connectedRssMb),
+      rssPerClientKb: Math.round(perClientKb * 10) / 10,
       rss: memory,
       roundResults,
     }
@@ -230,7 +285,7 @@ const main = async () => {
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve()
       child.once("exit", () => resolve())
-      child.kill("SIGINT")
+      child.kill("SIGTERM")
     })
     await dropTestDatabase(adminUrl, db).catch(() => undefined)
   }
