@@ -22,7 +22,7 @@ COPY . .
 RUN pnpm --filter @pt/web run build
 # V8 heap limits for every process of the image (packages/runtime/src/NodeFlags.ts decides them and says why;
 # the deploy manifests set the same NODE_OPTIONS beside each pod's memory limit).
-ENV NODE_ENV=production NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=8"
+ENV NODE_ENV=production NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=8"
 # The mock producer keeps uploaded archives under .data (its --data-dir default).
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node

@@ -13,9 +13,11 @@
 // Semi-space 8 MB for both: V8's default on a large host is 64 MB, i.e. 128 MB of young generation kept resident.
 const SEMI_SPACE = "--max-semi-space-size=8"
 
-// API: old space 192 MB. Its idle live set is ≈ 56 MB (mostly module code) and 2,000 open live views add
-// ≈ 43 KB each (≈ 86 MB), which 128 MB could not hold (V8 aborted with "heap out of memory" in bench:sse).
-export const API_HEAP_FLAGS: ReadonlyArray<string> = ["--max-old-space-size=192", SEMI_SPACE]
+// API: old space 128 MB. Its idle live set is ≈ 45 MB (mostly module code) and 2,000 open live views add
+// ≈ 26 KB each (≈ 52 MB; heap snapshot, bench:sse), so ≈ 100 MB stay live. With 192 MB V8 let the garbage of
+// connecting and answering 2,000 views lift the RSS to 253–259 MB; with 128 MB it stayed at 242–244 MB, and
+// bench:api's scenarios at 186 MB.
+export const API_HEAP_FLAGS: ReadonlyArray<string> = ["--max-old-space-size=128", SEMI_SPACE]
 
 // Consumer: old space 128 MB. A batch's objects live long enough to be promoted; its live set is ≈ 50 MB and
 // 128 MB keeps its RSS near 220 MB at full rate (bench:ingest), where 192 MB let it reach ≈ 240 MB.
