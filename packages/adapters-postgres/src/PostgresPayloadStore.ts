@@ -4,7 +4,7 @@ import { Micros } from "@pt/domain/Timestamp"
 import { Effect, Schema } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
-import { SUMMARY_CTES } from "./queries/SummarySql.ts"
+import { summaryCtes } from "./queries/SummarySql.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
@@ -71,7 +71,7 @@ const STATUS_CTES = `inserted as (
   select p, sv, so, st, m, ${timestampFromMicros("d")}
   from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)
   on conflict do nothing
-  returning payload_id, service_id, status_id, status_msg, date
+  returning service_id, status_id, date
 ), counted as (
   insert into status_counts as c (hour, slot, service_id, status_id, n)
   select date_bin('1 hour', date, timestamptz 'epoch'), pg_backend_pid() % 16, service_id, status_id, count(*)
@@ -88,7 +88,7 @@ select count(*)::float8 as n from inserted`
 
 // The same with the summary's merge and writes (docs/postgres.md, "The payload summary") in the same statement:
 // one round trip for both. It also answers the stages the batch finished, as [service id, saw an error, elapsed].
-const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${SUMMARY_CTES}
+const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes(8)}
 select (select count(*) from inserted)::float8 as n,
   (select json_agg(json_build_array(service_id, saw_error, elapsed)) from finished) as finished`
 
@@ -182,8 +182,11 @@ export const makePostgresPayloadStore = (
           const inserted = yield* tx.query(INSERT_STATUSES, statusParams).pipe(Effect.flatMap(decodeCount))
           return { inserted, finished: [] }
         }
+        // The status names by id, for the summary's classification and tie order (summaryCtes).
+        const namesById: Array<string | null> = []
+        for (const [name, id] of statusNames) namesById[id - 1] = name
         const [row] = yield* tx
-          .query(INSERT_STATUSES_AND_SUMMARY, statusParams)
+          .query(INSERT_STATUSES_AND_SUMMARY, [...statusParams, Array.from(namesById, (n) => n ?? null)])
           .pipe(Effect.flatMap(decodeRows(InsertedAndFinishedRow)))
         const serviceNames = new Map([...services].map(([name, id]) => [id, name]))
         const finished = (row!.finished ?? []).map(

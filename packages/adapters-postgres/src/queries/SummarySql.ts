@@ -8,7 +8,7 @@
  * - `payload_services`: a view with one row per payload and service, unpacked from those arrays, for the reads.
  *
  * The write merges in SQL, in the statement that stores the batch's statuses (summaryCtes): it summarizes the
- * statuses actually inserted per payload and service, merges that with the stored row, and writes the row back.
+ * batch's statuses per payload and service, merges that with the stored row, and writes the row back.
  * It reads the stored row while holding the payload row's lock (taken by the payload upsert earlier in the
  * transaction), so no concurrent writer can change it meanwhile. Every field is a commutative, idempotent merge
  * (packages/domain/src/Summary.ts): the earliest or latest date, an "or", the least or greatest (date, status,
@@ -78,7 +78,7 @@ const LAST_STATUS = ["last_status_date", "last_status", "last_status_msg"] as co
 /**
  * Each payload's and service's summary of the statuses a CTE `src` (payload_id, service_id, date as int8 micros,
  * status, status_msg) holds, as CTE `r`: the same fields and tie rules as the domain's `statusSummary` merged
- * with `mergeServiceSummary` (Summary.ts). The write path runs it on a batch's inserted statuses, the rebuilds on
+ * with `mergeServiceSummary` (Summary.ts). The write path runs it on a batch's statuses, the rebuilds on
  * the stored ones.
  */
 const serviceSummaries = `r as (
@@ -115,22 +115,24 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
   `(${point.map((c) => `${a}.${c}`).join(", ")}) < (${point.map((c) => `${b}.${c}`).join(", ")})`
 
 /**
- * The summary's CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one statement:
- * `inserted` (the statuses the batch stored, duplicates skipped) summarized per payload and service (`r`),
- * merged with the stored rows of those payloads (`old`, unpacked) field by field (`m`), packed again and written:
- * a payload without a stored row is a plain insert (no conflict check, no speculative-insertion record), the
- * others replace their row in payload order, unless nothing changed (a redelivery writes nothing). `finished`:
- * the stages the batch finished (RecordResult.finished: open before or new, not open now).
+ * The summary's CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one statement. They
+ * read the batch from the insert's own parameters ($1 payload ids, $2 service ids, $4 status ids, $5 messages,
+ * $6 dates as int8 micros) and `$statusNames`, the status names by id (text[], element `id` is the name of
+ * status id `id`): summarized per payload and service (`r`), merged field by field (`m`) with the stored rows of
+ * those payloads (`old`, read by subscript: an unnest of the thirteen arrays costs several times more), packed
+ * again and written. A payload without a stored row is a plain insert (no conflict check, no
+ * speculative-insertion record), the others replace their row in payload order, unless nothing changed (a
+ * redelivery writes nothing). Statuses the batch did not insert (already stored) are merged too: every field is
+ * idempotent, so they change nothing. `finished`: the stages the batch finished (RecordResult.finished: open
+ * before or new, not open now).
  */
-export const SUMMARY_CTES = `src as materialized (
-  select i.payload_id, i.service_id, ${micros("i.date")}::int8 as date,
-    (select n.name from statuses n where n.id = i.status_id) as status, i.status_msg
-  from inserted i
+export const summaryCtes = (statusNames: number) => `src as materialized (
+  select u.p as payload_id, u.sv as service_id, u.d as date, ($${statusNames}::text[])[u.st] collate "C" as status,
+    u.m as status_msg
+  from unnest($1::int8[], $2::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, st, m, d)
 ), ${serviceSummaries}, old as (
-  select t.payload_id, u.*
-  from payload_summaries t
-  cross join lateral unnest(t.service_ids, ${PACKED_COLUMNS.map((c) => `t.${c}`).join(", ")})
-    as u(service_id, ${SERVICE_COLUMNS.join(", ")})
+  select t.payload_id, ${["service_ids", ...PACKED_COLUMNS].map((c, i) => `t.${c}[k] as ${["service_id", ...SERVICE_COLUMNS][i]}`).join(", ")}
+  from payload_summaries t cross join lateral generate_subscripts(t.service_ids, 1) k
   where t.payload_id = any(array(select distinct payload_id from r))
 ), m as (
   select coalesce(n.payload_id, o.payload_id) as payload_id, coalesce(n.service_id, o.service_id) as service_id,
