@@ -1,12 +1,28 @@
 import type { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import type { StatusFeed } from "@pt/domain/ports/StatusFeed"
-import { Cause, Context, Deferred, Effect, Exit, Layer } from "effect"
+import { Cause, Context, Deferred, Duration, Effect, Exit, FiberSet, Layer } from "effect"
 import type { EachBatchPayload } from "kafkajs"
-import { handleBatch } from "./BatchHandler.ts"
+import { handleBatch, MAX_BACKOFF_MS } from "./BatchHandler.ts"
 import { KafkaClient, KafkaUnavailable, scopedConsumer } from "./KafkaClient.ts"
 import type { KafkaConfig } from "./KafkaConfig.ts"
 import { KafkaStatusPublisher } from "./KafkaStatusPublisher.ts"
 import { type ConsumerEventKind, SourceObserver } from "./SourceObserver.ts"
+
+/** Errors kafkajs does not restart from although they only say no broker answered (kafkajs error names). */
+const BROKER_UNREACHABLE = new Set([
+  "KafkaJSGroupCoordinatorNotFound",
+  "KafkaJSConnectionError",
+  "KafkaJSBrokerNotFound",
+])
+
+/** Whether a crash (or an error it wraps) is only the brokers being unreachable. */
+export const brokerUnreachable = (error: unknown): boolean =>
+  error instanceof Error &&
+  (BROKER_UNREACHABLE.has(error.name) || brokerUnreachable((error as { cause?: unknown }).cause))
+
+/** The wait before the n-th restart since the last group join: 1 s doubling up to 30 s. */
+export const restartDelay = (n: number): Duration.Duration =>
+  Duration.millis(Math.min(1_000 * 2 ** n, MAX_BACKOFF_MS))
 
 /**
  * The status consumer: group `payload_tracker` on `platform.payload-status` (configurable), every fetched batch
@@ -52,14 +68,47 @@ export class KafkaStatusSource extends Context.Service<
       on(events.DISCONNECT, "disconnect")
       on(events.STOP, "stop")
       on(events.REQUEST_TIMEOUT, "request_error")
-      on(events.CRASH, "crash", (payload) => {
-        const { error, restart } = payload as { error: Error; restart: boolean }
-        if (!restart) {
+      // kafkajs restarts after a retriable crash only. A broker that cannot be reached at the moment of a
+      // rejoin (restarting, or briefly unreachable) ends in a non-retriable "Failed to find group coordinator":
+      // the consumer is restarted here instead, after 1 s doubling up to 30 s (restartDelay), until a join
+      // succeeds. Other non-retriable crashes (authorization, configuration) are fatal.
+      const restartFork = yield* FiberSet.makeRuntime<never, void, never>()
+      let restartsSinceJoin = 0
+      on(events.GROUP_JOIN, "group_join", () => {
+        restartsSinceJoin = 0
+      })
+      consumer.on(events.CRASH, (e) => {
+        const { error, restart } = e.payload
+        const restartHere = !restart && brokerUnreachable(error)
+        observer.consumerEvent("crash", { ...e.payload, restart: restart || restartHere })
+        if (restart) return
+        if (!restartHere) {
           Deferred.doneUnsafe(
             fatal,
             Exit.fail(new KafkaUnavailable({ message: `consumer crashed: ${error.message}`, cause: error })),
           )
+          return
         }
+        const delay = restartDelay(restartsSinceJoin++)
+        restartFork(
+          Effect.logWarning(
+            `consumer stopped (${error.message}); restarting it in ${Math.round(Duration.toMillis(delay))} ms`,
+          ).pipe(
+            Effect.andThen(Effect.sleep(delay)),
+            Effect.andThen(
+              Effect.tryPromise({
+                try: () => consumer.run(runOptions),
+                catch: (cause) =>
+                  new KafkaUnavailable({
+                    message: `could not restart the consumer: ${String(cause)}`,
+                    cause,
+                  }),
+              }),
+            ),
+            Effect.catch((failure) => Deferred.fail(fatal, failure)),
+            Effect.asVoid,
+          ),
+        )
       })
 
       const ctx = {
@@ -81,16 +130,17 @@ export class KafkaStatusSource extends Context.Service<
         throw Cause.squash(exit.cause)
       }
 
+      const runOptions = {
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+        eachBatch,
+      }
       yield* Effect.tryPromise({
         try: async () => {
           // A new group starts from the beginning: statuses produced before the first deployment are not skipped.
           await consumer.subscribe({ topic: settings.topic, fromBeginning: true })
-          await consumer.run({
-            autoCommit: false,
-            eachBatchAutoResolve: false,
-            partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-            eachBatch,
-          })
+          await consumer.run(runOptions)
         },
         catch: (cause) =>
           new KafkaUnavailable({
