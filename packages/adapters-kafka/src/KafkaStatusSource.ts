@@ -61,8 +61,12 @@ export class KafkaStatusSource extends Context.Service<
           react?.(e.payload)
         })
       const { events } = consumer
+      // Restarts of the consumer by this source (the CRASH handler below) since the last group join.
+      let restartsSinceJoin = 0
       on(events.CONNECT, "connect")
-      on(events.GROUP_JOIN, "group_join")
+      on(events.GROUP_JOIN, "group_join", () => {
+        restartsSinceJoin = 0
+      })
       on(events.FETCH, "fetch")
       on(events.HEARTBEAT, "heartbeat")
       on(events.DISCONNECT, "disconnect")
@@ -73,10 +77,6 @@ export class KafkaStatusSource extends Context.Service<
       // the consumer is restarted here instead, after 1 s doubling up to 30 s (restartDelay), until a join
       // succeeds. Other non-retriable crashes (authorization, configuration) are fatal.
       const restartFork = yield* FiberSet.makeRuntime<never, void, never>()
-      let restartsSinceJoin = 0
-      on(events.GROUP_JOIN, "group_join", () => {
-        restartsSinceJoin = 0
-      })
       consumer.on(events.CRASH, (e) => {
         const { error, restart } = e.payload
         const restartHere = !restart && brokerUnreachable(error)
