@@ -144,6 +144,8 @@ describe("KafkaStatusSource against a real broker", () => {
         Effect.map(count, (n) => n === half),
       )
 
+      const joins = () => source.observed.events.filter((e) => e === "group_join").length
+      const joinsBeforeOutage = joins()
       store.state.down = true
       const before = yield* progress(settings.groupId, settings.topic)
       yield* produce(settings.topic, json(traffic.all.slice(half)), 100)
@@ -169,8 +171,9 @@ describe("KafkaStatusSource against a real broker", () => {
       expect(yield* count).toBe(traffic.unique.length)
       expect(source.observed.failures.every((f) => f.dependency === "store")).toBe(true)
       expect(source.observed.recoveries).toContain("store")
-      // The group was kept through the outage: no rejoin after the first one.
-      expect(source.observed.events.filter((e) => e === "group_join").length).toBe(1)
+      // The group was kept through the outage: no rejoin from the moment the store went down. (Joins before it
+      // are the group forming: a 3.9 broker sometimes rebalances a new group once while it settles.)
+      expect(joins()).toBe(joinsBeforeOutage)
     }).pipe(Effect.scoped),
   )
 
