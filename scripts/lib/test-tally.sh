@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prints one tally of the tests a run executed, from its log: the sum of every Vitest summary
 # ("Tests  N passed | M failed (T)") and of every schemathesis summary ("N generated, N passed").
+# Its last line is the plain closing line a CI log reader recognises in any language: "Tests: N passed, N failed,
+# N skipped" (the Vitest tests; the schemathesis cases are on the line before).
 # Usage: test-tally.sh <log file>
 set -euo pipefail
 sed -E 's/\x1b\[[0-9;]*m//g' "$1" | awk '
@@ -14,6 +16,7 @@ sed -E 's/\x1b\[[0-9;]*m//g' "$1" | awk '
   }
   /[0-9]+ generated, [0-9]+ passed/ { api_runs++; for (i = 1; i < NF; i++) if ($(i + 1) ~ /^passed/) cases += $i }
   END {
-    printf "Tests  %d passed | %d failed | %d skipped, in %d Vitest runs\n", passed, failed, skipped, runs
+    printf "Vitest runs  %d\n", runs
     if (api_runs) printf "API cases  %d passed, in %d schemathesis runs\n", cases, api_runs
+    printf "Tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped
   }'
