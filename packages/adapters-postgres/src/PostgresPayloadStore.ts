@@ -5,6 +5,7 @@ import { Effect, Schema } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
 import { summaryCtes } from "./queries/SummarySql.ts"
+import { summaryRoles } from "./SummaryRoles.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
@@ -88,7 +89,7 @@ select count(*)::float8 as n from inserted`
 
 // The same with the summary's merge and writes (docs/postgres.md, "The payload summary") in the same statement:
 // one round trip for both. It also answers the stages the batch finished, as [service id, saw an error, elapsed].
-const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes(8)}
+const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes({ statusNames: 8, roles: 9 })}
 select (select count(*) from inserted)::float8 as n,
   (select json_agg(json_build_array(service_id, saw_error, elapsed)) from finished) as finished`
 
@@ -186,7 +187,11 @@ export const makePostgresPayloadStore = (
         const namesById: Array<string | null> = []
         for (const [name, id] of statusNames) namesById[id - 1] = name
         const [row] = yield* tx
-          .query(INSERT_STATUSES_AND_SUMMARY, [...statusParams, Array.from(namesById, (n) => n ?? null)])
+          .query(INSERT_STATUSES_AND_SUMMARY, [
+            ...statusParams,
+            Array.from(namesById, (n) => n ?? null),
+            summaryRoles(statuses),
+          ])
           .pipe(Effect.flatMap(decodeRows(InsertedAndFinishedRow)))
         const serviceNames = new Map([...services].map(([name, id]) => [id, name]))
         const finished = (row!.finished ?? []).map(

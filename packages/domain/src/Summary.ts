@@ -90,7 +90,11 @@ export const compareText = (a: string, b: string): number => {
   return a.length - b.length
 }
 
-const comparePoint = (a: StatusPoint, b: StatusPoint): number =>
+/**
+ * The order of the summary's status points: date, then status, then status_msg (code point order). A service's
+ * `lastStatus` is its greatest point, its `firstError` the least of its error points.
+ */
+export const compareStatusPoint = (a: StatusPoint, b: StatusPoint): number =>
   a.date - b.date || compareText(a.status, b.status) || compareText(a.status_msg, b.status_msg)
 
 const compareServicePoint = (a: ServiceStatusPoint, b: ServiceStatusPoint): number =>
@@ -154,8 +158,8 @@ export const mergeServiceSummary = (a: ServiceSummary, b: ServiceSummary): Servi
     lastReceived: maxOpt(a.lastReceived, b.lastReceived),
     lastTerminal: maxOpt(a.lastTerminal, b.lastTerminal),
     sawError: a.sawError || b.sawError,
-    firstError: least(a.firstError, b.firstError, comparePoint),
-    lastStatus: greatest(a.lastStatus, b.lastStatus, comparePoint),
+    firstError: least(a.firstError, b.firstError, compareStatusPoint),
+    lastStatus: greatest(a.lastStatus, b.lastStatus, compareStatusPoint),
   })
 
 /** The payload summary of per-service summaries (the payload-level fields derive from them). */

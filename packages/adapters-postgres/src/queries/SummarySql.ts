@@ -16,6 +16,7 @@
  */
 import { ERROR_STATUSES, RECEIVED, SUCCESS_STATUSES } from "@pt/domain/StatusVocabulary"
 import { micros, timestampFromMicros } from "../SqlFragments.ts"
+import { FIRST_ERROR_ROLE, LAST_STATUS_ROLE } from "../SummaryRoles.ts"
 
 const literals = (words: ReadonlyArray<string>) => words.map((w) => `'${w.replaceAll("'", "''")}'`).join(", ")
 const IS_ERROR = (status: string) => `${status} in (${literals(ERROR_STATUSES)})`
@@ -74,27 +75,26 @@ const PACKED_TYPES = [
 
 const FIRST_ERROR = ["first_error_date", "first_error_status", "first_error_msg"] as const
 const LAST_STATUS = ["last_status_date", "last_status", "last_status_msg"] as const
+/** A status point's columns in `src`, in the order of FIRST_ERROR and LAST_STATUS. */
+const POINT = ["date", "status", "status_msg"] as const
 
 /**
  * Each payload's and service's summary of the statuses a CTE `src` (payload_id, service_id, date as int8 micros,
- * status, status_msg) holds, as CTE `r`: the same fields and tie rules as the domain's `statusSummary` merged
- * with `mergeServiceSummary` (Summary.ts). The write path runs it on a batch's statuses, the rebuilds on
- * the stored ones.
+ * status, status_msg, role) holds, as CTE `r`: the same fields and tie rules as the domain's `statusSummary`
+ * merged with `mergeServiceSummary` (Summary.ts). `role` (SummaryRoles.ts) flags the status that is the group's
+ * latest and the one that is its earliest error, so every field is a plain aggregate: one pass, no sort. The write
+ * path runs it on a batch's statuses with the roles computed in Node, the rebuilds on the stored ones with the
+ * roles from window functions (storedStatuses).
  */
 const serviceSummaries = `r as (
-  select distinct on (payload_id, service_id) payload_id, service_id,
-    min(date) over whole as first_date, max(date) over whole as last_date,
-    min(date) filter (where ${IS_RECEIVED("status")}) over whole as first_received,
-    max(date) filter (where ${IS_RECEIVED("status")}) over whole as last_received,
-    max(date) filter (where ${IS_TERMINAL("status")}) over whole as last_terminal,
-    bool_or(${IS_ERROR("status")}) over whole as saw_error,
-    ${FIRST_ERROR.map((c, i) => `case when bool_or(${IS_ERROR("status")}) over whole then first_value(${["date", "status", "status_msg"][i]}) over errors_first end as ${c}`).join(",\n    ")},
-    date as last_status_date, status as last_status, status_msg as last_status_msg
-  from src
-  window whole as (partition by payload_id, service_id),
-    errors_first as (partition by payload_id, service_id order by ${IS_ERROR("status")} desc, date, status, status_msg
-      rows between unbounded preceding and unbounded following)
-  order by payload_id, service_id, date desc, status desc, status_msg desc
+  select payload_id, service_id, min(date) as first_date, max(date) as last_date,
+    min(date) filter (where ${IS_RECEIVED("status")}) as first_received,
+    max(date) filter (where ${IS_RECEIVED("status")}) as last_received,
+    max(date) filter (where ${IS_TERMINAL("status")}) as last_terminal,
+    bool_or(${IS_ERROR("status")}) as saw_error,
+    ${FIRST_ERROR.map((c, i) => `min(${POINT[i]}) filter (where role & ${FIRST_ERROR_ROLE} <> 0) as ${c}`).join(", ")},
+    ${LAST_STATUS.map((c, i) => `min(${POINT[i]}) filter (where role & ${LAST_STATUS_ROLE} <> 0) as ${c}`).join(", ")}
+  from src group by payload_id, service_id
 )`
 
 /**
@@ -117,8 +117,8 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
 /**
  * The summary's CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one statement. They
  * read the batch from the insert's own parameters ($1 payload ids, $2 service ids, $4 status ids, $5 messages,
- * $6 dates as int8 micros) and `$statusNames`, the status names by id (text[], element `id` is the name of
- * status id `id`): summarized per payload and service (`r`), merged field by field (`m`) with the stored rows of
+ * $6 dates as int8 micros), `$statusNames`, the status names by id (text[], element `id` is the name of
+ * status id `id`), and `$roles`, each status's SummaryRoles (int2[]): summarized per payload and service (`r`), merged field by field (`m`) with the stored rows of
  * those payloads (`old`, read by subscript: an unnest of the thirteen arrays costs several times more), packed
  * again and written. A payload without a stored row is a plain insert (no conflict check, no
  * speculative-insertion record), the others replace their row in payload order, unless nothing changed (a
@@ -126,10 +126,10 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
  * idempotent, so they change nothing. `finished`: the stages the batch finished (RecordResult.finished: open
  * before or new, not open now).
  */
-export const summaryCtes = (statusNames: number) => `src as materialized (
-  select u.p as payload_id, u.sv as service_id, u.d as date, ($${statusNames}::text[])[u.st] collate "C" as status,
-    u.m as status_msg
-  from unnest($1::int8[], $2::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, st, m, d)
+export const summaryCtes = (params: { readonly statusNames: number; readonly roles: number }) => `src as (
+  select u.p as payload_id, u.sv as service_id, u.d as date, ($${params.statusNames}::text[])[u.st] collate "C" as status,
+    u.m collate "C" as status_msg, u.role
+  from unnest($1::int8[], $2::int4[], $4::int4[], $5::text[], $6::int8[], $${params.roles}::int2[]) as u(p, sv, st, m, d, role)
 ), ${serviceSummaries}, old as (
   select t.payload_id, ${["service_ids", ...PACKED_COLUMNS].map((c, i) => `t.${c}[k] as ${["service_id", ...SERVICE_COLUMNS][i]}`).join(", ")}
   from payload_summaries t cross join lateral generate_subscripts(t.service_ids, 1) k
@@ -198,10 +198,19 @@ export const rebuildPackedSummaries = (scope: string): ReadonlyArray<string> => 
    group by r.payload_id`,
 ]
 
-/** The stored statuses of the payloads `scope` selects, as the CTE `src` of serviceSummaries. */
-const storedStatuses = (scope: string) => `src as materialized (
-     select s.payload_id, s.service_id, ${micros("s.date")}::int8 as date, n.name as status, s.status_msg
-     from payload_statuses s join statuses n on n.id = s.status_id where ${scope}
+/**
+ * The stored statuses of the payloads `scope` selects, as the CTE `src` of serviceSummaries, with their roles
+ * (SummaryRoles.ts) from window functions in the same order (date, status, status_msg in "C" order).
+ */
+const storedStatuses = (scope: string) => `src as (
+     select payload_id, service_id, date, status, status_msg,
+       case when row_number() over (partition by payload_id, service_id order by date desc, status desc, status_msg desc) = 1
+         then ${LAST_STATUS_ROLE} else 0 end
+       | case when ${IS_ERROR("status")} and row_number() over (partition by payload_id, service_id
+           order by ${IS_ERROR("status")} desc, date, status, status_msg) = 1 then ${FIRST_ERROR_ROLE} else 0 end as role
+     from (select s.payload_id, s.service_id, ${micros("s.date")}::int8 as date, n.name collate "C" as status,
+         s.status_msg collate "C" as status_msg
+       from payload_statuses s join statuses n on n.id = s.status_id where ${scope}) s
    )`
 
 /**
