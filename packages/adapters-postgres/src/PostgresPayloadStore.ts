@@ -5,11 +5,11 @@ import { Effect, Schema } from "effect"
 import type { LookupNames } from "./LookupNames.ts"
 import { DEFAULT_WRITE_STATEMENT_TIMEOUT_MS } from "./PostgresConfig.ts"
 import { summaryCtes } from "./queries/SummarySql.ts"
-import { summaryRoles } from "./SummaryRoles.ts"
 import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
 import { orUnavailable } from "./StoreErrors.ts"
+import { summaryRoles } from "./SummaryRoles.ts"
 
 /** Writers hold this advisory lock shared; retention takes it exclusive while deleting emptied payloads. */
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001

@@ -1,6 +1,6 @@
-import { compareStatusPoint } from "@pt/domain/Summary"
-import { classifyStatus } from "@pt/domain/StatusVocabulary"
 import type { StatusEvent } from "@pt/domain/StatusEvent"
+import { classifyStatus } from "@pt/domain/StatusVocabulary"
+import { compareStatusPoint } from "@pt/domain/Summary"
 
 /** The status is its payload's and service's latest in the batch (the summary's `lastStatus`). */
 export const LAST_STATUS_ROLE = 1
