@@ -1,4 +1,3 @@
-import type { Payload } from "@pt/domain/Payload"
 import type { HostHistory, HostHistoryQuery, PayloadListQuery } from "@pt/domain/Queries"
 import {
   compareText,
@@ -11,7 +10,7 @@ import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
 import { StalledAfter } from "@pt/domain/Track"
 import { Clock, Effect, Schema } from "effect"
 import type { LookupNames } from "../LookupNames.ts"
-import { decodeRows, PAYLOAD_COLUMNS, PayloadRow } from "../Rows.ts"
+import { decodeRows, PayloadRow } from "../Rows.ts"
 import type { SqlClient, SqlError } from "../SqlClient.ts"
 import { micros, type Where } from "../SqlFragments.ts"
 
