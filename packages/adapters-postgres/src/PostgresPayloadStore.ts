@@ -9,7 +9,7 @@ import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
 import { orUnavailable } from "./StoreErrors.ts"
-import { summaryRoles } from "./SummaryRoles.ts"
+import { summaryFlags } from "./SummaryFlags.ts"
 
 /** Writers hold this advisory lock shared; retention takes it exclusive while deleting emptied payloads. */
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001
@@ -89,7 +89,7 @@ select count(*)::float8 as n from inserted`
 
 // The same with the summary's merge and writes (docs/postgres.md, "The payload summary") in the same statement:
 // one round trip for both. It also answers the stages the batch finished, as [service id, saw an error, elapsed].
-const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes({ statusNames: 8, roles: 9 })}
+const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes({ statusNames: 8, flags: 9 })}
 select (select count(*) from inserted)::float8 as n,
   (select json_agg(json_build_array(service_id, saw_error, elapsed)) from finished) as finished`
 
@@ -190,7 +190,7 @@ export const makePostgresPayloadStore = (
           .query(INSERT_STATUSES_AND_SUMMARY, [
             ...statusParams,
             Array.from(namesById, (n) => n ?? null),
-            summaryRoles(statuses),
+            summaryFlags(statuses),
           ])
           .pipe(Effect.flatMap(decodeRows(InsertedAndFinishedRow)))
         const serviceNames = new Map([...services].map(([name, id]) => [id, name]))

@@ -9,6 +9,7 @@ import { Migration20261202000000PackedSummary } from "./Migration20261202000000P
 import { Migration20261202120000PipelineRollup } from "./Migration20261202120000PipelineRollup.ts"
 import { Migration20261202130000SummaryCreatedAtInclude } from "./Migration20261202130000SummaryCreatedAtInclude.ts"
 import { Migration20261202150000PipelineRollupVersion } from "./Migration20261202150000PipelineRollupVersion.ts"
+import { Migration20261202160000SummaryKeyIncludesCreatedAt } from "./Migration20261202160000SummaryKeyIncludesCreatedAt.ts"
 
 /** Every migration, in order. Listed explicitly: no file globbing, so it works from source and in bundles. */
 export const migrationsList: Array<MigrationObject> = [
@@ -27,5 +28,9 @@ export const migrationsList: Array<MigrationObject> = [
   {
     name: "Migration20261202150000PipelineRollupVersion",
     class: Migration20261202150000PipelineRollupVersion,
+  },
+  {
+    name: "Migration20261202160000SummaryKeyIncludesCreatedAt",
+    class: Migration20261202160000SummaryKeyIncludesCreatedAt,
   },
 ]

@@ -16,12 +16,9 @@
  */
 import { ERROR_STATUSES, RECEIVED, SUCCESS_STATUSES } from "@pt/domain/StatusVocabulary"
 import { micros, timestampFromMicros } from "../SqlFragments.ts"
-import { FIRST_ERROR_ROLE, LAST_STATUS_ROLE } from "../SummaryRoles.ts"
+import { SummaryFlag } from "../SummaryFlags.ts"
 
 const literals = (words: ReadonlyArray<string>) => words.map((w) => `'${w.replaceAll("'", "''")}'`).join(", ")
-const IS_ERROR = (status: string) => `${status} in (${literals(ERROR_STATUSES)})`
-const IS_TERMINAL = (status: string) => `${status} in (${literals([...SUCCESS_STATUSES, ...ERROR_STATUSES])})`
-const IS_RECEIVED = (status: string) => `${status} = '${RECEIVED}'`
 
 /** Whether a service row is `open` (Lifecycle.ts: no error, and no terminal status or a `received` after it). */
 export const isOpen = (t: string) =>
@@ -75,27 +72,41 @@ const PACKED_TYPES = [
 
 const FIRST_ERROR = ["first_error_date", "first_error_status", "first_error_msg"] as const
 const LAST_STATUS = ["last_status_date", "last_status", "last_status_msg"] as const
-/** A status point's columns in `src`, in the order of FIRST_ERROR and LAST_STATUS. */
-const POINT = ["date", "status", "status_msg"] as const
 
 /**
  * Each payload's and service's summary of the statuses a CTE `src` (payload_id, service_id, date as int8 micros,
- * status, status_msg, role) holds, as CTE `r`: the same fields and tie rules as the domain's `statusSummary`
- * merged with `mergeServiceSummary` (Summary.ts). `role` (SummaryRoles.ts) flags the status that is the group's
- * latest and the one that is its earliest error, so every field is a plain aggregate: one pass, no sort. The write
- * path runs it on a batch's statuses with the roles computed in Node, the rebuilds on the stored ones with the
- * roles from window functions (storedStatuses).
+ * status_id, status_msg, flags) holds, as CTE `r`: the same fields and tie rules as the domain's `statusSummary`
+ * merged with `mergeServiceSummary` (Summary.ts). `flags` (SummaryFlags.ts) says which status is the group's
+ * latest and which its earliest error, and what kind each word is, so every field is a plain aggregate with a
+ * bit test: one pass, no sort. `statusName` maps a status id to its name (once per group, not per status). The
+ * write path runs it on a batch's statuses with the flags computed in Node, the rebuilds on the stored ones with
+ * the flags computed in SQL (storedStatuses).
  */
-const serviceSummaries = `r as (
+const serviceSummaries = (statusName: (id: string) => string) => `r as (
   select payload_id, service_id, min(date) as first_date, max(date) as last_date,
-    min(date) filter (where ${IS_RECEIVED("status")}) as first_received,
-    max(date) filter (where ${IS_RECEIVED("status")}) as last_received,
-    max(date) filter (where ${IS_TERMINAL("status")}) as last_terminal,
-    bool_or(${IS_ERROR("status")}) as saw_error,
-    ${FIRST_ERROR.map((c, i) => `min(${POINT[i]}) filter (where role & ${FIRST_ERROR_ROLE} <> 0) as ${c}`).join(", ")},
-    ${LAST_STATUS.map((c, i) => `min(${POINT[i]}) filter (where role & ${LAST_STATUS_ROLE} <> 0) as ${c}`).join(", ")}
+    min(date) filter (where ${has("received")}) as first_received,
+    max(date) filter (where ${has("received")}) as last_received,
+    max(date) filter (where ${has("terminal")}) as last_terminal,
+    bool_or(${has("error")}) as saw_error,
+    ${pointAggregates(FIRST_ERROR, "firstError", statusName)},
+    ${pointAggregates(LAST_STATUS, "lastStatus", statusName)}
   from src group by payload_id, service_id
 )`
+
+/** Whether a `src` row has a SummaryFlag. */
+const has = (flag: keyof typeof SummaryFlag) => `flags & ${SummaryFlag[flag]} <> 0`
+
+/** A status point's (date, status, status_msg) columns, from the one row of its group flagged `flag`. */
+const pointAggregates = (
+  columns: typeof FIRST_ERROR | typeof LAST_STATUS,
+  flag: "firstError" | "lastStatus",
+  statusName: (id: string) => string,
+) =>
+  [
+    `min(date) filter (where ${has(flag)}) as ${columns[0]}`,
+    `${statusName(`min(status_id) filter (where ${has(flag)})`)} as ${columns[1]}`,
+    `min(status_msg) filter (where ${has(flag)}) as ${columns[2]}`,
+  ].join(", ")
 
 /**
  * The columns of `payload_summaries` after `created_at`, aggregated from one row per payload and service of
@@ -118,7 +129,7 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
  * The summary's CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one statement. They
  * read the batch from the insert's own parameters ($1 payload ids, $2 service ids, $4 status ids, $5 messages,
  * $6 dates as int8 micros), `$statusNames`, the status names by id (text[], element `id` is the name of
- * status id `id`), and `$roles`, each status's SummaryRoles (int2[]): summarized per payload and service (`r`), merged field by field (`m`) with the stored rows of
+ * status id `id`), and `$flags`, each status's SummaryFlags (int2[]): summarized per payload and service (`r`), merged field by field (`m`) with the stored rows of
  * those payloads (`old`, read by subscript: an unnest of the thirteen arrays costs several times more), packed
  * again and written. A payload without a stored row is a plain insert (no conflict check, no
  * speculative-insertion record), the others replace their row in payload order, unless nothing changed (a
@@ -126,11 +137,11 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
  * idempotent, so they change nothing. `finished`: the stages the batch finished (RecordResult.finished: open
  * before or new, not open now).
  */
-export const summaryCtes = (params: { readonly statusNames: number; readonly roles: number }) => `src as (
-  select u.p as payload_id, u.sv as service_id, u.d as date, ($${params.statusNames}::text[])[u.st] collate "C" as status,
-    u.m collate "C" as status_msg, u.role
-  from unnest($1::int8[], $2::int4[], $4::int4[], $5::text[], $6::int8[], $${params.roles}::int2[]) as u(p, sv, st, m, d, role)
-), ${serviceSummaries}, old as (
+export const summaryCtes = (params: { readonly statusNames: number; readonly flags: number }) => `src as (
+  select u.p as payload_id, u.sv as service_id, u.d as date, u.st as status_id, u.m collate "C" as status_msg, u.flags
+  from unnest($1::int8[], $2::int4[], $4::int4[], $5::text[], $6::int8[], $${params.flags}::int2[])
+    as u(p, sv, st, m, d, flags)
+), ${serviceSummaries((id) => `($${params.statusNames}::text[])[${id}] collate "C"`)}, old as (
   select t.payload_id, ${["service_ids", ...PACKED_COLUMNS].map((c, i) => `t.${c}[k] as ${["service_id", ...SERVICE_COLUMNS][i]}`).join(", ")}
   from payload_summaries t cross join lateral generate_subscripts(t.service_ids, 1) k
   where t.payload_id = any(array(select distinct payload_id from r))
@@ -192,26 +203,33 @@ cross join lateral unnest(t.service_ids, ${PACKED_COLUMNS.map((c) => `t.${c}`).j
 export const rebuildPackedSummaries = (scope: string): ReadonlyArray<string> => [
   `delete from payload_summaries s where ${scope}`,
   `insert into payload_summaries (${SUMMARY_COLUMNS})
-   with ${storedStatuses(scope)}, ${serviceSummaries}
+   with ${storedStatuses(scope)}, ${serviceSummaries(storedStatusName)}
    select r.payload_id, (select p.created_at from payloads p where p.id = r.payload_id), ${packedAggregates("r")}
    from (select * from r order by payload_id, service_id) r
    group by r.payload_id`,
 ]
 
 /**
- * The stored statuses of the payloads `scope` selects, as the CTE `src` of serviceSummaries, with their roles
- * (SummaryRoles.ts) from window functions in the same order (date, status, status_msg in "C" order).
+ * The stored statuses of the payloads `scope` selects, as the CTE `src` of serviceSummaries, with their
+ * SummaryFlags computed as SummaryFlags.ts does: the kinds from the status words, the latest and the earliest
+ * error by window functions in the same order (date, status, status_msg in "C" order).
  */
 const storedStatuses = (scope: string) => `src as (
-     select payload_id, service_id, date, status, status_msg,
-       case when row_number() over (partition by payload_id, service_id order by date desc, status desc, status_msg desc) = 1
-         then ${LAST_STATUS_ROLE} else 0 end
-       | case when ${IS_ERROR("status")} and row_number() over (partition by payload_id, service_id
-           order by ${IS_ERROR("status")} desc, date, status, status_msg) = 1 then ${FIRST_ERROR_ROLE} else 0 end as role
-     from (select s.payload_id, s.service_id, ${micros("s.date")}::int8 as date, n.name collate "C" as status,
-         s.status_msg collate "C" as status_msg
+     select payload_id, service_id, date, status_id, status_msg,
+       case when status = '${RECEIVED}' then ${SummaryFlag.received} else 0 end
+       | case when status in (${literals([...SUCCESS_STATUSES, ...ERROR_STATUSES])}) then ${SummaryFlag.terminal} else 0 end
+       | case when error then ${SummaryFlag.error} else 0 end
+       | case when row_number() over (partition by payload_id, service_id order by date desc, status desc, status_msg desc) = 1
+           then ${SummaryFlag.lastStatus} else 0 end
+       | case when error and row_number() over (partition by payload_id, service_id
+           order by error desc, date, status, status_msg) = 1 then ${SummaryFlag.firstError} else 0 end as flags
+     from (select s.payload_id, s.service_id, ${micros("s.date")}::int8 as date, s.status_id, n.name collate "C" as status,
+         s.status_msg collate "C" as status_msg, n.name in (${literals(ERROR_STATUSES)}) as error
        from payload_statuses s join statuses n on n.id = s.status_id where ${scope}) s
    )`
+
+/** The name of a status id, for the rebuilds' serviceSummaries. */
+const storedStatusName = (id: string) => `(select n.name from statuses n where n.id = ${id}) collate "C"`
 
 /**
  * The first layout's rebuild (separate `payload_services` table), kept for the applied migration
@@ -223,7 +241,7 @@ export const rebuildSummaries = (scope: string): ReadonlyArray<string> => [
   `delete from payload_services s where ${scope}`,
   `delete from payload_summaries s where ${scope}`,
   `insert into payload_services (payload_id, service_id, ${SERVICE_COLUMNS.join(", ")})
-   with ${storedStatuses(scope)}, ${serviceSummaries}
+   with ${storedStatuses(scope)}, ${serviceSummaries(storedStatusName)}
    select r.payload_id, r.service_id, ${SERVICE_COLUMNS.map((c, i) => (PACKED_TYPES[i] === "int8" ? timestampFromMicros(`r.${c}`) : `r.${c}`)).join(", ")}
    from r`,
   `insert into payload_summaries (payload_id, created_at, last_date, any_error, open_services)
