@@ -110,6 +110,13 @@ export interface PayloadStoreOptions {
   readonly summary?: boolean
 }
 
+/** The status names by id (element `id - 1` names status id `id`), for the summary's tie order (summaryCtes). */
+const statusNamesById = (ids: ReadonlyMap<string, number>): Array<string | null> => {
+  const names: Array<string | null> = []
+  for (const [name, id] of ids) names[id - 1] = name
+  return Array.from(names, (n) => n ?? null)
+}
+
 const byKey = <A>([a]: readonly [string, A], [b]: readonly [string, A]) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
@@ -146,6 +153,9 @@ export const makePostgresPayloadStore = (
       "statuses",
       statuses.map((e) => e.status),
     )
+    // The summary's own parameters (summaryCtes) are made before the transaction: the payload row locks it
+    // takes make concurrent writers of the same payloads wait for its commit, so it does as little as it can.
+    const summaryParams = summary ? [statusNamesById(statusNames), summaryFlags(statuses)] : undefined
     return yield* withTransaction(
       sql,
       Effect.fnUntraced(function* (tx) {
@@ -183,15 +193,8 @@ export const makePostgresPayloadStore = (
           const inserted = yield* tx.query(INSERT_STATUSES, statusParams).pipe(Effect.flatMap(decodeCount))
           return { inserted, finished: [] }
         }
-        // The status names by id, for the summary's classification and tie order (summaryCtes).
-        const namesById: Array<string | null> = []
-        for (const [name, id] of statusNames) namesById[id - 1] = name
         const [row] = yield* tx
-          .query(INSERT_STATUSES_AND_SUMMARY, [
-            ...statusParams,
-            Array.from(namesById, (n) => n ?? null),
-            summaryFlags(statuses),
-          ])
+          .query(INSERT_STATUSES_AND_SUMMARY, [...statusParams, ...summaryParams!])
           .pipe(Effect.flatMap(decodeRows(InsertedAndFinishedRow)))
         const serviceNames = new Map([...services].map(([name, id]) => [id, name]))
         const finished = (row!.finished ?? []).map(
