@@ -10,7 +10,15 @@ cd "$(dirname "$0")/.."
 say() { printf '[test-clock-ahead] %s\n' "$*" >&2; }
 days="${PT_CLOCK_AHEAD_DAYS:-90}"
 
-find_lib() { ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1; }
+# Prints the library's path, or nothing when it is not installed (a glob, not `ls`: under `set -eo pipefail` a
+# failing `ls` in "$(…)" ended the script with status 2 and no word on a machine without faketime).
+find_lib() {
+  local f
+  for f in /usr/lib/*/faketime/libfaketimeMT.so.1; do
+    if [[ -e "$f" ]]; then echo "$f"; return 0; fi
+  done
+  return 0
+}
 lib="$(find_lib)"
 if [[ -z "$lib" ]]; then
   if [[ "$(id -u)" != 0 ]]; then say "libfaketime is missing: install Debian's faketime package (apt-get install faketime)"; exit 1; fi
