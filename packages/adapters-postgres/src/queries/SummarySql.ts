@@ -129,9 +129,10 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
  * The summary's CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one statement. They
  * read the batch from the insert's own parameters ($1 payload ids, $2 service ids, $4 status ids, $5 messages,
  * $6 dates as int8 micros), `$statusNames`, the status names by id (text[], element `id` is the name of
- * status id `id`), and `$flags`, each status's SummaryFlags (int2[]): summarized per payload and service (`r`), merged field by field (`m`) with the stored rows of
- * those payloads (`old`, read by subscript: an unnest of the thirteen arrays costs several times more), packed
- * again and written. A payload without a stored row is a plain insert (no conflict check, no
+ * status id `id`), and `$flags`, each status's SummaryFlags (int2[]): summarized per payload and service (`r`),
+ * merged field by field (`m`) with the stored rows of those payloads (`stored`, unpacked by subscript in `old`: an
+ * unnest of the thirteen arrays costs several times more; a payload without a stored row skips the merge),
+ * packed again and written. A payload without a stored row is a plain insert (no conflict check, no
  * speculative-insertion record), the others replace their row in payload order, unless nothing changed (a
  * redelivery writes nothing). Statuses the batch did not insert (already stored) are merged too: every field is
  * idempotent, so they change nothing. `finished`: the stages the batch finished (RecordResult.finished: open
@@ -141,11 +142,15 @@ export const summaryCtes = (params: { readonly statusNames: number; readonly fla
   select u.p as payload_id, u.sv as service_id, u.d as date, u.st as status_id, u.m collate "C" as status_msg, u.flags
   from unnest($1::int8[], $2::int4[], $4::int4[], $5::text[], $6::int8[], $${params.flags}::int2[])
     as u(p, sv, st, m, d, flags)
-), ${serviceSummaries((id) => `($${params.statusNames}::text[])[${id}] collate "C"`)}, old as (
+), ${serviceSummaries((id) => `($${params.statusNames}::text[])[${id}] collate "C"`)}, stored as (
+  select t.* from payload_summaries t where t.payload_id = any(array(select distinct payload_id from r))
+), old as (
   select t.payload_id, ${["service_ids", ...PACKED_COLUMNS].map((c, i) => `t.${c}[k] as ${["service_id", ...SERVICE_COLUMNS][i]}`).join(", ")}
-  from payload_summaries t cross join lateral generate_subscripts(t.service_ids, 1) k
-  where t.payload_id = any(array(select distinct payload_id from r))
+  from stored t cross join lateral generate_subscripts(t.service_ids, 1) k
 ), m as (
+  select n.payload_id, n.service_id, ${SERVICE_COLUMNS.map((c) => `n.${c}`).join(", ")}, true as new_service, true as was_open
+  from r n where n.payload_id not in (select payload_id from stored)
+  union all
   select coalesce(n.payload_id, o.payload_id) as payload_id, coalesce(n.service_id, o.service_id) as service_id,
     least(n.first_date, o.first_date) as first_date, greatest(n.last_date, o.last_date) as last_date,
     least(n.first_received, o.first_received) as first_received,
@@ -155,7 +160,8 @@ export const summaryCtes = (params: { readonly statusNames: number; readonly fla
     ${FIRST_ERROR.map((c) => `case when c.new_error then n.${c} else o.${c} end as ${c}`).join(",\n    ")},
     ${LAST_STATUS.map((c) => `case when c.new_last then n.${c} else o.${c} end as ${c}`).join(",\n    ")},
     o.payload_id is null as new_service, n.payload_id is not null and (o.payload_id is null or ${isOpen("o")}) as was_open
-  from r n full join old o on o.payload_id = n.payload_id and o.service_id = n.service_id
+  from (select * from r where r.payload_id in (select payload_id from stored)) n
+  full join old o on o.payload_id = n.payload_id and o.service_id = n.service_id
   cross join lateral (select
     o.first_error_date is null or (n.first_error_date is not null and ${before("n", "o", FIRST_ERROR)}) as new_error,
     o.payload_id is null or (n.payload_id is not null and ${before("o", "n", LAST_STATUS)}) as new_last) c
