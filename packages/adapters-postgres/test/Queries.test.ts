@@ -1,5 +1,5 @@
 import type { StoredStatus } from "@pt/domain/Payload"
-import type { StatusListQuery } from "@pt/domain/Queries"
+import type { PayloadListQuery, StatusListQuery } from "@pt/domain/Queries"
 import type { StatusEvent } from "@pt/domain/StatusEvent"
 import { Micros } from "@pt/domain/Timestamp"
 import { statusEvent } from "@pt/domain/testing/Fixtures"
@@ -138,6 +138,58 @@ describe("status lists (loose index scan, lookup names from the cache, totals)",
               },
             )
           }
+        }),
+      ),
+    ))
+})
+
+describe("payload lists by status in a created_at window, no other filter (ListPayloads.ts byStatusInWindow)", () => {
+  it("count and pages equal the reference, for error words (outcome index) and the others (key probes)", () =>
+    Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const s = yield* openStore(config)
+          const all = events()
+          yield* s.store.record(all)
+          const createdAt = new Map<string, number>()
+          for (const e of all) createdAt.set(e.request_id, Math.min(createdAt.get(e.request_id) ?? e.date, e.date))
+          for (const [service, status] of [
+            [undefined, "error"],
+            ["advisor", "error"],
+            ["puptoo", "error"],
+            ["ingress", "received"],
+            [undefined, "success"],
+          ] as const)
+            for (const since of [T0, T0 + 10 * HOUR, T0 + 40 * HOUR])
+              for (const sortDir of ["asc", "desc"] as const) {
+                const matched = [...createdAt].filter(
+                  ([id, created]) =>
+                    created >= since &&
+                    all.some(
+                      (e) =>
+                        e.request_id === id && e.status === status && (service === undefined || e.service === service),
+                    ),
+                )
+                // Newest (or oldest) first, ties by payload id: the ids here are in insertion order.
+                matched.sort(([a, x], [b, y]) => (x - y || (a < b ? -1 : 1)) * (sortDir === "asc" ? 1 : -1))
+                for (const page of [0, 1]) {
+                  const q: PayloadListQuery = {
+                    created_at: { gte: Micros.make(since) },
+                    ...(service === undefined ? {} : { service }),
+                    status,
+                    sortBy: "created_at",
+                    sortDir,
+                    page,
+                    pageSize: 9,
+                  }
+                  const got = yield* s.queries.listPayloads(q)
+                  expect({ q, count: got.count, ids: got.data.map((p) => p.request_id) }).toEqual({
+                    q,
+                    count: matched.length,
+                    ids: matched.slice(page * 9, (page + 1) * 9).map(([id]) => id),
+                  })
+                }
+              }
         }),
       ),
     ))

@@ -10,6 +10,7 @@ import { Migration20261202120000PipelineRollup } from "./Migration20261202120000
 import { Migration20261202130000SummaryCreatedAtInclude } from "./Migration20261202130000SummaryCreatedAtInclude.ts"
 import { Migration20261202150000PipelineRollupVersion } from "./Migration20261202150000PipelineRollupVersion.ts"
 import { Migration20261202160000SummaryKeyIncludesCreatedAt } from "./Migration20261202160000SummaryKeyIncludesCreatedAt.ts"
+import { Migration20261202170000OutcomeIndexIncludesPayloadId } from "./Migration20261202170000OutcomeIndexIncludesPayloadId.ts"
 
 /** Every migration, in order. Listed explicitly: no file globbing, so it works from source and in bundles. */
 export const migrationsList: Array<MigrationObject> = [
@@ -32,5 +33,9 @@ export const migrationsList: Array<MigrationObject> = [
   {
     name: "Migration20261202160000SummaryKeyIncludesCreatedAt",
     class: Migration20261202160000SummaryKeyIncludesCreatedAt,
+  },
+  {
+    name: "Migration20261202170000OutcomeIndexIncludesPayloadId",
+    class: Migration20261202170000OutcomeIndexIncludesPayloadId,
   },
 ]

@@ -34,9 +34,10 @@ const MatchedPage = Schema.Struct({ n: Schema.Number, data: Schema.Array(Payload
 /**
  * `status=` (with or without `service=`) in a created_at window, newest or oldest first, no other filter: the
  * page and the count from one match set in one statement. The window's matching statuses give the payload
- * ids (index-only, Summaries.ts), each is probed once in the narrow `payload_summaries` (its created_at is the
- * payload's), the count is taken over them and the page's ≤ page_size rows are read from `payloads`. The
- * two-statement form probed every match twice, in the wide `payloads` table.
+ * ids (index-only, Summaries.ts), whose created_at (the payload's) comes from the narrow `payload_summaries`:
+ * for an error word a hash join with the window's error payloads of its outcome index, else one primary-key
+ * probe per match. The count is taken over them and the page's ≤ page_size rows are read from `payloads`.
+ * The two-statement form probed every match twice, in the wide `payloads` table.
  */
 const byStatusInWindow = (q: PayloadListQuery): boolean =>
   q.status !== undefined &&
@@ -49,7 +50,7 @@ const listByStatusInWindow = (sql: SqlClient["Service"], names: LookupNames, q: 
   Effect.gen(function* () {
     const w = new Where()
     w.range("ps.created_at", q.created_at)
-    yield* addSummaryFilters(w, q, names, "ps.payload_id")
+    yield* addSummaryFilters(w, q, names, { payloadId: "ps.payload_id", summary: true })
     const matches = w.sql
     const dir = q.sortDir === "asc" ? "asc" : "desc"
     const before = w.conditions.length
@@ -100,7 +101,7 @@ export const listPayloads =
           [q.created_at.lt, q.created_at.lte, q.created_at.gt, q.created_at.gte].filter(
             (b) => b !== undefined,
           ).length
-      yield* addSummaryFilters(w, q, names)
+      yield* addSummaryFilters(w, q, names, { payloadId: "payloads.id", summary: bySummary })
       const from = bySummary
         ? "payloads join payload_summaries ps on ps.payload_id = payloads.id"
         : "payloads"

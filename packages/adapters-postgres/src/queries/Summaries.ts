@@ -7,6 +7,7 @@ import {
   summaryOfServices,
 } from "@pt/domain/Summary"
 import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
+import { classifyStatus } from "@pt/domain/StatusVocabulary"
 import { StalledAfter } from "@pt/domain/Track"
 import { Clock, Effect, Schema } from "effect"
 import type { LookupNames } from "../LookupNames.ts"
@@ -111,9 +112,11 @@ export const addSummaryFilters = Effect.fnUntraced(function* (
   w: Where,
   q: PayloadListQuery,
   names: LookupNames,
-  // The payload id the conditions test: payloads.id, or the summary's payload_id when it is read alone.
-  payloadId = "payloads.id",
+  // The payload id the conditions test (payloads.id, or the summary's payload_id when it is read alone), and
+  // whether the query reads the summary as `ps`.
+  reads: { readonly payloadId: string; readonly summary: boolean } = { payloadId: "payloads.id", summary: false },
 ) {
+  const { payloadId } = reads
   // Instants as RFC 3339 text, like Where.range: constants the planner can prune partitions with.
   const at = (value: number) => `${w.param(formatTimestamp(Micros.make(value)))}::timestamptz`
   if (q.outcome !== undefined) {
@@ -150,10 +153,17 @@ export const addSummaryFilters = Effect.fnUntraced(function* (
     // index-only) and probe payloads by primary key, rather than the hash join over every payload of the
     // window the planner picks for `in`/`exists`. Without a lower bound (up to the retained week) the
     // payload-driven semi-join, which stops at the page, is kept.
+    // An error word can only match a payload whose summary says `any_error` (it is the same transaction's
+    // "an error was seen"). When the query reads the summary, the window's error payloads (the outcome index
+    // (any_error, created_at) INCLUDE payload_id, index-only) are hash-joined with the matches: at 10M statuses
+    // ≈8.7k index entries in one range against one primary-key probe per match (≈4.4k), about half the time.
+    const errorsOnly = reads.summary && lower !== undefined && classifyStatus(q.status!.toLowerCase()) === "error"
     w.add(
       lower === undefined
         ? `exists (${matches} and st.payload_id = ${payloadId})`
-        : `${payloadId} = any(array(${matches}))`,
+        : errorsOnly
+          ? `ps.any_error = true and ${payloadId} in (${matches})`
+          : `${payloadId} = any(array(${matches}))`,
     )
   } else if (service !== undefined) {
     w.add(`exists (select 1 from payload_services sv
