@@ -128,29 +128,36 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
 /**
  * The summary's CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one statement. They
  * read the batch from the insert's own parameters ($1 payload ids, $2 service ids, $4 status ids, $5 messages,
- * $6 dates as int8 micros), `$statusNames`, the status names by id (text[], element `id` is the name of
- * status id `id`), and `$flags`, each status's SummaryFlags (int2[]): summarized per payload and service (`r`),
- * merged field by field (`m`) with the stored rows of those payloads (`stored`, unpacked by subscript in `old`: an
- * unnest of the thirteen arrays costs several times more; a payload without a stored row skips the merge),
- * packed again and written. A payload without a stored row is a plain insert (no conflict check, no
- * speculative-insertion record), the others replace their row in payload order, unless nothing changed (a
- * redelivery writes nothing). Statuses the batch did not insert (already stored) are merged too: every field is
- * idempotent, so they change nothing. `finished`: the stages the batch finished (RecordResult.finished: open
- * before or new, not open now).
+ * $6 dates as int8 micros; sorted by payload id and service id), `$statusNames`, the status names by id (text[],
+ * element `id` is the name of status id `id`), `$flags`, each status's SummaryFlags (int2[]), and `$storedIds`,
+ * the batch's payloads this transaction did not create (int8[]: only those can have a stored row).
+ *
+ * The statuses are summarized per payload and service (`r`, a streaming aggregate over the sorted input). A
+ * payload without a stored row (`stored`, looked up among `$storedIds` only) is packed straight from `r`
+ * (`packed_fresh`, a plain insert: no conflict check, no speculative-insertion record). The others are merged
+ * field by field (`m`) with their stored row (unpacked by subscript in `old`: an unnest of the thirteen arrays
+ * costs several times more), packed again (`packed_merged`) and replace their row in payload order, unless
+ * nothing changed (a redelivery writes nothing). Statuses the batch did not insert (already stored) are merged
+ * too: every field is idempotent, so they change nothing. `finished`: the stages the batch finished
+ * (RecordResult.finished: open before or new, not open now).
  */
-export const summaryCtes = (params: { readonly statusNames: number; readonly flags: number }) => `src as (
+export const summaryCtes = (params: {
+  readonly statusNames: number
+  readonly flags: number
+  readonly storedIds: number
+}) => `src as (
   select u.p as payload_id, u.sv as service_id, u.d as date, u.st as status_id, u.m collate "C" as status_msg, u.flags
   from unnest($1::int8[], $2::int4[], $4::int4[], $5::text[], $6::int8[], $${params.flags}::int2[])
     as u(p, sv, st, m, d, flags)
+  order by 1, 2
 ), ${serviceSummaries((id) => `($${params.statusNames}::text[])[${id}] collate "C"`)}, stored as (
-  select t.* from payload_summaries t where t.payload_id = any(array(select distinct payload_id from r))
+  select t.* from payload_summaries t where t.payload_id = any($${params.storedIds}::int8[])
+), fresh as (
+  select * from r where r.payload_id not in (select payload_id from stored)
 ), old as (
   select t.payload_id, ${["service_ids", ...PACKED_COLUMNS].map((c, i) => `t.${c}[k] as ${["service_id", ...SERVICE_COLUMNS][i]}`).join(", ")}
   from stored t cross join lateral generate_subscripts(t.service_ids, 1) k
 ), m as (
-  select n.payload_id, n.service_id, ${SERVICE_COLUMNS.map((c) => `n.${c}`).join(", ")}, true as new_service, true as was_open
-  from r n where n.payload_id not in (select payload_id from stored)
-  union all
   select coalesce(n.payload_id, o.payload_id) as payload_id, coalesce(n.service_id, o.service_id) as service_id,
     least(n.first_date, o.first_date) as first_date, greatest(n.last_date, o.last_date) as last_date,
     least(n.first_received, o.first_received) as first_received,
@@ -159,22 +166,24 @@ export const summaryCtes = (params: { readonly statusNames: number; readonly fla
     coalesce(n.saw_error, false) or coalesce(o.saw_error, false) as saw_error,
     ${FIRST_ERROR.map((c) => `case when c.new_error then n.${c} else o.${c} end as ${c}`).join(",\n    ")},
     ${LAST_STATUS.map((c) => `case when c.new_last then n.${c} else o.${c} end as ${c}`).join(",\n    ")},
-    o.payload_id is null as new_service, n.payload_id is not null and (o.payload_id is null or ${isOpen("o")}) as was_open
+    n.payload_id is not null and (o.payload_id is null or ${isOpen("o")}) as was_open
   from (select * from r where r.payload_id in (select payload_id from stored)) n
   full join old o on o.payload_id = n.payload_id and o.service_id = n.service_id
   cross join lateral (select
     o.first_error_date is null or (n.first_error_date is not null and ${before("n", "o", FIRST_ERROR)}) as new_error,
     o.payload_id is null or (n.payload_id is not null and ${before("o", "n", LAST_STATUS)}) as new_last) c
-), packed as (
-  select m.payload_id, bool_and(m.new_service) as fresh, ${timestampFromMicros("min(m.first_date)")} as created_at,
-    ${packedAggregates("m")}
+), packed_fresh as (
+  select f.payload_id, ${timestampFromMicros("min(f.first_date)")} as created_at, ${packedAggregates("f")}
+  from (select * from fresh order by payload_id, service_id) f group by f.payload_id
+), packed_merged as (
+  select m.payload_id, ${timestampFromMicros("min(m.first_date)")} as created_at, ${packedAggregates("m")}
   from (select * from m order by payload_id, service_id) m group by m.payload_id
 ), fresh_summaries as (
   insert into payload_summaries (${SUMMARY_COLUMNS})
-  select ${SUMMARY_COLUMNS} from packed where fresh
+  select ${SUMMARY_COLUMNS} from packed_fresh
 ), merged_summaries as (
   insert into payload_summaries as t (${SUMMARY_COLUMNS})
-  select ${SUMMARY_COLUMNS} from packed where not fresh order by payload_id
+  select ${SUMMARY_COLUMNS} from packed_merged order by payload_id
   on conflict (payload_id) do update set
     ${SUMMARY_COLUMNS.split(", ")
       .slice(1)
@@ -183,6 +192,9 @@ export const summaryCtes = (params: { readonly statusNames: number; readonly fla
   where (${PACKED_COLUMNS.map((c) => `t.${c}`).join(", ")}) is distinct from
     (${PACKED_COLUMNS.map((c) => `excluded.${c}`).join(", ")})
 ), finished as (
+  select f.service_id, f.saw_error, greatest(0, f.last_terminal - coalesce(f.first_received, f.first_date)) as elapsed
+  from fresh f where not ${isOpen("f")}
+  union all
   select m.service_id, m.saw_error, greatest(0, m.last_terminal - coalesce(m.first_received, m.first_date)) as elapsed
   from m where m.was_open and not ${isOpen("m")}
 )`
