@@ -152,7 +152,8 @@ describe("payload lists by status in a created_at window, no other filter (ListP
           const all = events()
           yield* s.store.record(all)
           const createdAt = new Map<string, number>()
-          for (const e of all) createdAt.set(e.request_id, Math.min(createdAt.get(e.request_id) ?? e.date, e.date))
+          for (const e of all)
+            createdAt.set(e.request_id, Math.min(createdAt.get(e.request_id) ?? e.date, e.date))
           for (const [service, status] of [
             [undefined, "error"],
             ["advisor", "error"],
@@ -167,7 +168,9 @@ describe("payload lists by status in a created_at window, no other filter (ListP
                     created >= since &&
                     all.some(
                       (e) =>
-                        e.request_id === id && e.status === status && (service === undefined || e.service === service),
+                        e.request_id === id &&
+                        e.status === status &&
+                        (service === undefined || e.service === service),
                     ),
                 )
                 // Newest (or oldest) first, ties by payload id: the ids here are in insertion order.

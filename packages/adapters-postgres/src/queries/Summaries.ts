@@ -1,4 +1,5 @@
 import type { HostHistory, HostHistoryQuery, PayloadListQuery } from "@pt/domain/Queries"
+import { classifyStatus } from "@pt/domain/StatusVocabulary"
 import {
   compareText,
   type OutcomeAt,
@@ -7,7 +8,6 @@ import {
   summaryOfServices,
 } from "@pt/domain/Summary"
 import { formatTimestamp, Micros } from "@pt/domain/Timestamp"
-import { classifyStatus } from "@pt/domain/StatusVocabulary"
 import { StalledAfter } from "@pt/domain/Track"
 import { Clock, Effect, Schema } from "effect"
 import type { LookupNames } from "../LookupNames.ts"
@@ -114,7 +114,10 @@ export const addSummaryFilters = Effect.fnUntraced(function* (
   names: LookupNames,
   // The payload id the conditions test (payloads.id, or the summary's payload_id when it is read alone), and
   // whether the query reads the summary as `ps`.
-  reads: { readonly payloadId: string; readonly summary: boolean } = { payloadId: "payloads.id", summary: false },
+  reads: { readonly payloadId: string; readonly summary: boolean } = {
+    payloadId: "payloads.id",
+    summary: false,
+  },
 ) {
   const { payloadId } = reads
   // Instants as RFC 3339 text, like Where.range: constants the planner can prune partitions with.
@@ -157,7 +160,8 @@ export const addSummaryFilters = Effect.fnUntraced(function* (
     // "an error was seen"). When the query reads the summary, the window's error payloads (the outcome index
     // (any_error, created_at) INCLUDE payload_id, index-only) are hash-joined with the matches: at 10M statuses
     // ≈8.7k index entries in one range against one primary-key probe per match (≈4.4k), about half the time.
-    const errorsOnly = reads.summary && lower !== undefined && classifyStatus(q.status!.toLowerCase()) === "error"
+    const errorsOnly =
+      reads.summary && lower !== undefined && classifyStatus(q.status!.toLowerCase()) === "error"
     w.add(
       lower === undefined
         ? `exists (${matches} and st.payload_id = ${payloadId})`
