@@ -172,7 +172,12 @@ start() {
     while [[ "$CPORT" == "$PORT" ]]; do CPORT="$(free_port)"; done
     write_config
     local cluster_id standalone=()
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    # A base64url UUID, as `kafka-storage random-uuid` makes, and like it never starting with '-': the format
+    # tool would read "-t -xyz…" as a missing value (one start in 64 failed so).
+    cluster_id="-"
+    while [[ "$cluster_id" == -* ]]; do
+      cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    done
     ((major >= 4)) && standalone=(--standalone)
     java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$DATA/server.properties" "${standalone[@]}" >/dev/null
   fi
