@@ -9,7 +9,7 @@ import { decodeCount, decodeRows } from "./Rows.ts"
 import { type Queryable, type SqlClient, withTransaction } from "./SqlClient.ts"
 import { noNul, timestampFromMicros } from "./SqlFragments.ts"
 import { orUnavailable } from "./StoreErrors.ts"
-import { summaryFlags } from "./SummaryFlags.ts"
+import { SummaryFlag, summaryFlags } from "./SummaryFlags.ts"
 
 /** Writers hold this advisory lock shared; retention takes it exclusive while deleting emptied payloads. */
 export const PAYLOAD_CLEANUP_LOCK = 7_260_001
@@ -67,10 +67,12 @@ const PAYLOAD_IDS = "select id::float8 as id, request_id from payloads where req
 // for /stats (migration StatusCounts; sorted, so writers sharing a slot lock summary rows in one order), and in
 // the totals with the batch's new payloads ($7; migration StoreCounts). The counter rows are held until the
 // commit; the slot per connection keeps concurrent writers apart.
-const STATUS_CTES = `inserted as (
+// `rows`: the batch's statuses as (p, sv, so, st, m, d): the unnest of the parameters, or the summary's
+// materialized CTE of them (read twice, unnested once).
+const statusCtes = (rows: string) => `inserted as (
   insert into payload_statuses (payload_id, service_id, source_id, status_id, status_msg, date)
   select p, sv, so, st, m, ${timestampFromMicros("d")}
-  from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)
+  from ${rows}
   on conflict do nothing
   returning service_id, status_id, date
 ), counted as (
@@ -84,12 +86,15 @@ const STATUS_CTES = `inserted as (
   on conflict (slot) do update set payloads = t.payloads + excluded.payloads, statuses = t.statuses + excluded.statuses
 )`
 
-const INSERT_STATUSES = `with ${STATUS_CTES}
+const INSERT_STATUSES = `with ${statusCtes("unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[]) as u(p, sv, so, st, m, d)")}
 select count(*)::float8 as n from inserted`
 
 // The same with the summary's merge and writes (docs/postgres.md, "The payload summary") in the same statement:
 // one round trip for both. It also answers the stages the batch finished, as [service id, saw an error, elapsed].
-const INSERT_STATUSES_AND_SUMMARY = `with ${STATUS_CTES}, ${summaryCtes({ statusNames: 8, flags: 9, storedIds: 10 })}
+const INSERT_STATUSES_AND_SUMMARY = `with batch as materialized (
+  select * from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[], $9::int2[])
+    as u(p, sv, so, st, m, d, flags)
+), ${statusCtes("batch")}, ${summaryCtes({ batch: "batch", statusNames: 8, storedIds: 10 })}
 select (select count(*) from inserted)::float8 as n,
   (select json_agg(json_build_array(service_id, saw_error, elapsed)) from finished) as finished`
 
@@ -236,7 +241,11 @@ export const makePostgresPayloadStore = (
             [
               ...statusParams,
               summaryParams.statusNames,
-              order.map((i) => summaryParams.flags[i]!),
+              order.map(
+                (i) =>
+                  summaryParams.flags[i]! |
+                  (created.has(statuses[i]!.request_id) ? 0 : SummaryFlag.maybeStored),
+              ),
               storedIds,
             ],
             PREPARED.statusesAndSummary,

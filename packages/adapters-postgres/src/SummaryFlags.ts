@@ -18,6 +18,11 @@ export const SummaryFlag = {
   terminal: 8,
   /** The status word is an error. */
   error: 16,
+  /**
+   * The status's payload was not created by the writing transaction, so it may have a stored summary row to
+   * merge with (set in the transaction, after the payload upsert; not by summaryFlags).
+   */
+  maybeStored: 32,
 } as const
 
 const KIND_FLAGS = {

@@ -87,7 +87,7 @@ const serviceSummaries = (statusName: (id: string) => string) => `r as (
     min(date) filter (where ${has("received")}) as first_received,
     max(date) filter (where ${has("received")}) as last_received,
     max(date) filter (where ${has("terminal")}) as last_terminal,
-    bool_or(${has("error")}) as saw_error,
+    bool_or(${has("error")}) as saw_error, bool_or(${has("maybeStored")}) as maybe_stored,
     ${pointAggregates(FIRST_ERROR, "firstError", statusName)},
     ${pointAggregates(LAST_STATUS, "lastStatus", statusName)}
   from src group by payload_id, service_id
@@ -142,18 +142,15 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
  * (RecordResult.finished: open before or new, not open now).
  */
 export const summaryCtes = (params: {
+  readonly batch: string
   readonly statusNames: number
-  readonly flags: number
   readonly storedIds: number
 }) => `src as (
   select u.p as payload_id, u.sv as service_id, u.d as date, u.st as status_id, u.m collate "C" as status_msg, u.flags
-  from unnest($1::int8[], $2::int4[], $4::int4[], $5::text[], $6::int8[], $${params.flags}::int2[])
-    as u(p, sv, st, m, d, flags)
+  from ${params.batch} u
   order by 1, 2
 ), ${serviceSummaries((id) => `($${params.statusNames}::text[])[${id}] collate "C"`)}, stored as (
   select t.* from payload_summaries t where t.payload_id = any($${params.storedIds}::int8[])
-), fresh as (
-  select * from r where r.payload_id not in (select payload_id from stored)
 ), old as (
   select t.payload_id, ${["service_ids", ...PACKED_COLUMNS].map((c, i) => `t.${c}[k] as ${["service_id", ...SERVICE_COLUMNS][i]}`).join(", ")}
   from stored t cross join lateral generate_subscripts(t.service_ids, 1) k
@@ -167,14 +164,14 @@ export const summaryCtes = (params: {
     ${FIRST_ERROR.map((c) => `case when c.new_error then n.${c} else o.${c} end as ${c}`).join(",\n    ")},
     ${LAST_STATUS.map((c) => `case when c.new_last then n.${c} else o.${c} end as ${c}`).join(",\n    ")},
     n.payload_id is not null and (o.payload_id is null or ${isOpen("o")}) as was_open
-  from (select * from r where r.payload_id in (select payload_id from stored)) n
+  from (select * from r where r.maybe_stored) n
   full join old o on o.payload_id = n.payload_id and o.service_id = n.service_id
   cross join lateral (select
     o.first_error_date is null or (n.first_error_date is not null and ${before("n", "o", FIRST_ERROR)}) as new_error,
     o.payload_id is null or (n.payload_id is not null and ${before("o", "n", LAST_STATUS)}) as new_last) c
 ), packed_fresh as (
   select f.payload_id, ${timestampFromMicros("min(f.first_date)")} as created_at, ${packedAggregates("f")}
-  from (select * from fresh order by payload_id, service_id) f group by f.payload_id
+  from (select * from r where not r.maybe_stored order by payload_id, service_id) f group by f.payload_id
 ), packed_merged as (
   select m.payload_id, ${timestampFromMicros("min(m.first_date)")} as created_at, ${packedAggregates("m")}
   from (select * from m order by payload_id, service_id) m group by m.payload_id
@@ -193,7 +190,7 @@ export const summaryCtes = (params: {
     (${PACKED_COLUMNS.map((c) => `excluded.${c}`).join(", ")})
 ), finished as (
   select f.service_id, f.saw_error, greatest(0, f.last_terminal - coalesce(f.first_received, f.first_date)) as elapsed
-  from fresh f where not ${isOpen("f")}
+  from r f where not f.maybe_stored and not ${isOpen("f")}
   union all
   select m.service_id, m.saw_error, greatest(0, m.last_terminal - coalesce(m.first_received, m.first_date)) as elapsed
   from m where m.was_open and not ${isOpen("m")}
