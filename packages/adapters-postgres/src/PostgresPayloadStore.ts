@@ -94,7 +94,7 @@ select count(*)::float8 as n from inserted`
 const INSERT_STATUSES_AND_SUMMARY = `with batch as materialized (
   select * from unnest($1::int8[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::int8[], $9::int2[])
     as u(p, sv, so, st, m, d, flags)
-), ${statusCtes("batch")}, ${summaryCtes({ batch: "batch", statusNames: 8, storedIds: 10 })}
+), ${statusCtes("batch")}, ${summaryCtes({ batch: "batch", statusNames: 8 })}
 select (select count(*) from inserted)::float8 as n,
   (select json_agg(json_build_array(service_id, saw_error, elapsed)) from finished) as finished`
 
@@ -233,20 +233,18 @@ export const makePostgresPayloadStore = (
             .pipe(Effect.flatMap(decodeCount))
           return { inserted, finished: [] }
         }
-        // Only a payload this transaction did not create can have a stored summary.
-        const storedIds = [...payloadIds].flatMap(([requestId, id]) => (created.has(requestId) ? [] : [id]))
         const [row] = yield* tx
           .query(
             INSERT_STATUSES_AND_SUMMARY,
             [
               ...statusParams,
               summaryParams.statusNames,
+              // Only a payload this transaction did not create can have a stored summary.
               order.map(
                 (i) =>
                   summaryParams.flags[i]! |
                   (created.has(statuses[i]!.request_id) ? 0 : SummaryFlag.maybeStored),
               ),
-              storedIds,
             ],
             PREPARED.statusesAndSummary,
           )

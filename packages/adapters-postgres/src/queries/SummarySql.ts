@@ -129,28 +129,25 @@ const before = (a: string, b: string, point: readonly [string, string, string]) 
  * The summary's CTEs, appended to the statuses insert (PostgresPayloadStore.ts) so a batch is one statement. They
  * read the batch from the insert's own parameters ($1 payload ids, $2 service ids, $4 status ids, $5 messages,
  * $6 dates as int8 micros; sorted by payload id and service id), `$statusNames`, the status names by id (text[],
- * element `id` is the name of status id `id`), `$flags`, each status's SummaryFlags (int2[]), and `$storedIds`,
- * the batch's payloads this transaction did not create (int8[]: only those can have a stored row).
+ * element `id` is the name of status id `id`), and each status's SummaryFlags (int2[]) in the `batch` CTE.
  *
  * The statuses are summarized per payload and service (`r`, a streaming aggregate over the sorted input). A
- * payload without a stored row (`stored`, looked up among `$storedIds` only) is packed straight from `r`
- * (`packed_fresh`, a plain insert: no conflict check, no speculative-insertion record). The others are merged
- * field by field (`m`) with their stored row (unpacked by subscript in `old`: an unnest of the thirteen arrays
- * costs several times more), packed again (`packed_merged`) and replace their row in payload order, unless
- * nothing changed (a redelivery writes nothing). Statuses the batch did not insert (already stored) are merged
+ * payload this transaction created (no `maybeStored` flag) cannot have a stored row: it is packed straight from
+ * `r` (`packed_fresh`, a plain insert: no conflict check, no speculative-insertion record). The others are
+ * looked up (`stored`) and merged field by field (`m`) with their stored row if they have one (unpacked by
+ * subscript in `old`: an unnest of the thirteen arrays costs several times more), packed again
+ * (`packed_merged`) and written in payload order, replacing their row unless nothing changed (a redelivery
+ * writes nothing). Statuses the batch did not insert (already stored) are merged
  * too: every field is idempotent, so they change nothing. `finished`: the stages the batch finished
  * (RecordResult.finished: open before or new, not open now).
  */
-export const summaryCtes = (params: {
-  readonly batch: string
-  readonly statusNames: number
-  readonly storedIds: number
-}) => `src as (
+export const summaryCtes = (params: { readonly batch: string; readonly statusNames: number }) => `src as (
   select u.p as payload_id, u.sv as service_id, u.d as date, u.st as status_id, u.m collate "C" as status_msg, u.flags
   from ${params.batch} u
   order by 1, 2
 ), ${serviceSummaries((id) => `($${params.statusNames}::text[])[${id}] collate "C"`)}, stored as (
-  select t.* from payload_summaries t where t.payload_id = any($${params.storedIds}::int8[])
+  select t.* from payload_summaries t
+  where t.payload_id = any(array(select distinct payload_id from r where r.maybe_stored))
 ), old as (
   select t.payload_id, ${["service_ids", ...PACKED_COLUMNS].map((c, i) => `t.${c}[k] as ${["service_id", ...SERVICE_COLUMNS][i]}`).join(", ")}
   from stored t cross join lateral generate_subscripts(t.service_ids, 1) k
