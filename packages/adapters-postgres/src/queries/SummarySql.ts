@@ -186,12 +186,14 @@ export const summaryCtes = (params: { readonly batch: string; readonly statusNam
   where (${PACKED_COLUMNS.map((c) => `t.${c}`).join(", ")}) is distinct from
     (${PACKED_COLUMNS.map((c) => `excluded.${c}`).join(", ")})
 ), finished as (
-  select f.service_id, f.saw_error, greatest(0, f.last_terminal - coalesce(f.first_received, f.first_date)) as elapsed
-  from r f where not f.maybe_stored and not ${isOpen("f")}
+  select ${finishedStage("f")} from r f where not f.maybe_stored and not ${isOpen("f")}
   union all
-  select m.service_id, m.saw_error, greatest(0, m.last_terminal - coalesce(m.first_received, m.first_date)) as elapsed
-  from m where m.was_open and not ${isOpen("m")}
+  select ${finishedStage("m")} from m where m.was_open and not ${isOpen("m")}
 )`
+
+/** A finished stage of service row `t`: its service, whether it saw an error, its elapsed time (Lifecycle.ts). */
+const finishedStage = (t: string) =>
+  `${t}.service_id, ${t}.saw_error, greatest(0, ${t}.last_terminal - coalesce(${t}.first_received, ${t}.first_date)) as elapsed`
 
 /** The view of the packed arrays as one row per payload and service (the layout the reads use). */
 export const PAYLOAD_SERVICES_VIEW = `create view "payload_services" as
