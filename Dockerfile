@@ -7,6 +7,8 @@ WORKDIR /app
 # Manifests first, so the dependency layer is rebuilt only when they change: one line per workspace package
 # (pnpm-workspace.yaml; scripts/check-dockerfile.sh fails when one is missing).
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+# The dependency patches pnpm applies at install (pnpm-workspace.yaml, patchedDependencies).
+COPY patches/ patches/
 COPY apps/api/package.json apps/api/
 COPY apps/consumer/package.json apps/consumer/
 COPY apps/mock-producer/package.json apps/mock-producer/

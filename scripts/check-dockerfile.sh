@@ -11,4 +11,9 @@ for manifest in packages/*/package.json apps/*/package.json tests/*/package.json
     missing=1
   fi
 done
+# pnpm applies patches/ at install (patchedDependencies): without them the frozen install fails too.
+if [ -d patches ] && ! grep -qxF "COPY patches/ patches/" Dockerfile; then
+  echo "Dockerfile does not copy the dependency patches (add: COPY patches/ patches/)" >&2
+  missing=1
+fi
 exit "$missing"
