@@ -20,9 +20,15 @@ export const brokerUnreachable = (error: unknown): boolean =>
   error instanceof Error &&
   (BROKER_UNREACHABLE.has(error.name) || brokerUnreachable((error as { cause?: unknown }).cause))
 
-/** The wait before the n-th restart since the last group join: 1 s doubling up to 30 s. */
-export const restartDelay = (n: number): Duration.Duration =>
-  Duration.millis(Math.min(1_000 * 2 ** n, MAX_BACKOFF_MS))
+/**
+ * The wait before the n-th restart since the last group join: 1 s doubling up to 30 s, drawn within ±20 % as
+ * `Schedule.jittered` draws retryBackoff's waits, so that the consumers of a group that all lost the brokers
+ * do not rejoin in step. `random` is in [0, 1).
+ */
+export const restartDelay = (n: number, random: number = Math.random()): Duration.Duration => {
+  const millis = Math.min(1_000 * 2 ** n, MAX_BACKOFF_MS)
+  return Duration.millis(millis * 0.8 * (1 - random) + millis * 1.2 * random)
+}
 
 /**
  * The status consumer: group `payload_tracker` on `platform.payload-status` (configurable), every fetched batch

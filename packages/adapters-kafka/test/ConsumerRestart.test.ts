@@ -39,8 +39,17 @@ describe("consumer restart after a crash kafkajs does not restart from", () => {
 
   it("waits 1 s, doubling up to the 30 s cap, between restarts without a join", () => {
     assert.deepStrictEqual(
-      [0, 1, 2, 3, 4, 5, 6, 20].map((n) => Duration.toMillis(restartDelay(n))),
+      [0, 1, 2, 3, 4, 5, 6, 20].map((n) => Duration.toMillis(restartDelay(n, 0.5))),
       [1_000, 2_000, 4_000, 8_000, 16_000, MAX_BACKOFF_MS, MAX_BACKOFF_MS, MAX_BACKOFF_MS],
     )
+  })
+
+  it("draws each wait within ±20 %, so a group's consumers do not restart in step", () => {
+    assert.strictEqual(Duration.toMillis(restartDelay(2, 0)), 3_200)
+    assert.strictEqual(Duration.toMillis(restartDelay(2, 0.75)), 4_400)
+    assert.isBelow(Duration.toMillis(restartDelay(20, 0.999_999)), 36_000)
+    const drawn = Array.from({ length: 200 }, () => Duration.toMillis(restartDelay(3)))
+    assert.isTrue(drawn.every((ms) => ms >= 6_400 && ms < 9_600))
+    assert.isAbove(new Set(drawn).size, 1)
   })
 })
