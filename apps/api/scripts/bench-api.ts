@@ -25,6 +25,7 @@ import { execFileSync, fork, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
+import { migrationsList } from "@pt/adapters-postgres/migrations/Migrations"
 import { createTestDatabase, dropTestDatabase } from "@pt/adapters-postgres/testing/PostgresTestServer"
 import { PayloadStore } from "@pt/domain/ports/PayloadStore"
 import { NODE_OPTIONS, withNodeOptions } from "@pt/runtime/NodeFlags"
@@ -101,6 +102,20 @@ const psql = (query: string): Array<string> =>
   execFileSync("psql", [databaseUrl, "-XqtAc", query], { encoding: "utf8" })
     .split("\n")
     .filter((line) => line !== "")
+
+/**
+ * --reuse measures the schema of this checkout: a data set loaded by an older one lacks its migrations (the
+ * API would answer 503 or read stale layouts), so they are listed with the command that applies them.
+ */
+const requireCurrentSchema = () => {
+  const applied = new Set(psql("select name from mikro_orm_migrations"))
+  const pending = migrationsList.map((m) => m.name).filter((name) => !applied.has(name))
+  if (pending.length > 0)
+    throw new Error(
+      `--reuse: the database lacks ${pending.length} migration(s) of this checkout (${pending.join(", ")}); ` +
+        "apply them first: DATABASE_URL=… pnpm --filter @pt/adapters-postgres migrate",
+    )
+}
 
 const sampleFixture = (): Fixture => {
   const requestIds = psql("select request_id from payloads tablesample bernoulli (0.2) limit 1000")
@@ -234,6 +249,7 @@ const driveIngest = async () => {
 const drive = async () => {
   if (args.ingest !== "") return driveIngest()
   if (args.reuse && databaseUrl === "") throw new Error("--reuse needs DATABASE_URL")
+  if (args.reuse) requireCurrentSchema()
   const child = startServer({})
   const ready = await untilServing(child)
   const fixture: Fixture = args.reuse ? sampleFixture() : { ...ready.fixture!, day: BENCH_DAY, statuses }
