@@ -62,9 +62,21 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
 fi
 echo "DATABASE_URL=${DATABASE_URL:-<DB_* settings>}  KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" >&2
 
-step "unit and integration tests"
-# One package at a time: the machine has two cores and the integration tests share the servers.
-turbo run test --concurrency=1 --output-logs=new-only
+step "unit and integration tests (the consumer's fault tests beside them)"
+# The fault tests (kills, a database outage, broker restarts) bring a broker and a cluster of their own and spend
+# their ≈3 minutes mostly waiting for restarts, so they run beside the other tests instead of after them; their
+# output is printed when both are done. The rest go one package at a time: two cores, and they share the servers.
+faults_log="$(mktemp)"
+pnpm --filter @pt/consumer test:faults >"$faults_log" 2>&1 &
+faults=$!
+tests_rc=0 faults_rc=0
+turbo run test --concurrency=1 --output-logs=new-only || tests_rc=$?
+wait "$faults" || faults_rc=$?
+printf '\n%s\n' "$(bold "-- the consumer's fault tests (@pt/consumer test:faults) --")"
+cat "$faults_log"
+rm -f "$faults_log"
+((faults_rc == 0)) || echo "the consumer's fault tests failed (above); their consumers' logs: test-artifacts/consumer-faults/" >&2
+((tests_rc == 0 && faults_rc == 0)) || exit 1
 
 step "Kafka 3.9 compatibility (the Kafka adapter's consumer test file on a 3.9.2 broker of its own)"
 bash scripts/test-kafka-compat.sh
