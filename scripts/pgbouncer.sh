@@ -45,6 +45,16 @@ url() {
   echo "$upstream" | sed -E "s#^(postgres(ql)?://([^@/]*@)?)[^/?]*#\\1127.0.0.1:$(cat "$dir/port")#"
 }
 
+# "a%40b" -> "a@b" ('+' stays '+': it means a space only in form data, not in a URL's user or password).
+percent_decode() {
+  local v="${1//\\/\\\\}"
+  printf '%b' "${v//%/\\x}"
+}
+
+# A value of PgBouncer's [databases] connection string: in single quotes, a quote inside doubled (its own parser,
+# not libpq's: a backslash is an ordinary character there).
+conninfo_quote() { printf "'%s'" "${1//\'/\'\'}"; }
+
 start() {
   if is_running; then echo "PGBOUNCER_URL=$(url)"; return; fi
   local upstream="${DATABASE_URL:-}"
@@ -54,8 +64,10 @@ start() {
   local rest="${upstream#*://}"; rest="${rest%%[/?]*}"
   local auth="" hostport="$rest"
   if [[ "$rest" == *@* ]]; then auth="${rest%@*}"; hostport="${rest##*@}"; fi
-  local user="${auth%%:*}" password=""
-  [[ "$auth" == *:* ]] && password="${auth#*:}"
+  # The URL's user and password are percent-encoded (RFC 3986); PgBouncer wants them as they are.
+  local user password=""
+  user="$(percent_decode "${auth%%:*}")"
+  [[ "$auth" == *:* ]] && password="$(percent_decode "${auth#*:}")"
   local host="${hostport%:*}" port="5432"
   [[ "$hostport" == *:* ]] && port="${hostport##*:}"
   [[ -n "$user" ]] || { say "DATABASE_URL names no user"; exit 1; }
@@ -71,9 +83,9 @@ start() {
   echo "$listen" >"$dir/port"
   # trust: the user name must still be in the userlist; the upstream password (if any) goes on the server
   # connection string so PgBouncer can log in upstream.
-  printf '"%s" ""\n' "$user" >"$dir/userlist.txt"
-  local server="host=$host port=$port user=$user"
-  [[ -n "$password" ]] && server="$server password=$password"
+  printf '"%s" ""\n' "${user//\"/\"\"}" >"$dir/userlist.txt"
+  local server="host=$host port=$port user=$(conninfo_quote "$user")"
+  [[ -n "$password" ]] && server="$server password=$(conninfo_quote "$password")"
   cat >"$ini" <<EOF
 [databases]
 * = $server

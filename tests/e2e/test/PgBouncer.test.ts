@@ -157,3 +157,19 @@ it("API and consumer through PgBouncer in transaction pooling mode: ingest, list
   const slow = await Effect.runPromise(Effect.flip(sql.query("select pg_sleep(2)")))
   expect(slow.cause).toBeInstanceOf(StatementTimedOut)
 }, 90_000)
+
+it("scripts/pgbouncer.sh passes a percent-encoded user and password in DATABASE_URL on decoded", async () => {
+  // URL-reserved characters, a quote, a space and a backslash: each needs decoding or quoting in PgBouncer's
+  // connection string. The test cluster trusts 127.0.0.1, so the role must exist under its decoded name and the
+  // password must survive PgBouncer's config parser (a space or quote left unquoted is a syntax error there).
+  const role = `pooled@pt_${process.pid}`
+  const password = "p@ss:w/o'rd \\ 100%"
+  await psql(databaseUrl, `create role "${role}" login password '${password.replaceAll("'", "''")}'`)
+  cleanup(() => psql(databaseUrl, `drop role if exists "${role}"`))
+  const upstream = new URL(databaseUrl)
+  upstream.username = encodeURIComponent(role)
+  upstream.password = encodeURIComponent(password)
+  const bouncer = await startPgBouncer(upstream.toString())
+  cleanup(bouncer.stop)
+  expect(await psql(bouncer.url, "select current_user as who")).toEqual([{ who: role }])
+}, 60_000)
